@@ -1,0 +1,95 @@
+# Mutual Aid Portal — build, run and test.
+#
+#   make run     install what is missing, build, run the whole stack in the foreground
+#   make start   the same stack in the background (returns once /healthz answers 200)
+#   make stop    stop the background stack
+#   make check   install what is missing, build and run every test
+#
+# Environment: PORTAL_VAR, PORTAL_PORT, PORTAL_POLICY, PORTAL_DSN, PORTAL_SMTP_URL
+# (see README.md and ../shared/CONTRACT.md).
+
+CC      ?= cc
+CXX     ?= c++
+PKGS    := libpq libsodium libcurl
+CFLAGS_BASE := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icgi-bin
+CXXFLAGS_BASE := -std=c++11 -Wall -Wextra -Werror -Icgi-bin
+OPT     ?= -O2 -g
+BUILD   ?= build
+SANITIZE ?=
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL   = $(CFLAGS_BASE) $(OPT) $(SANITIZE) $(PKG_CFLAGS)
+CXXFLAGS_ALL = $(CXXFLAGS_BASE) $(OPT) $(SANITIZE)
+LIBS = $(PKG_LIBS) -lfcgi -lctemplate_nothreads -lstdc++ -lm
+
+# Everything but the three programs' main files goes into one library, so
+# the unit tests link exactly the code the programs run.
+LIB_SRC := $(filter-out cgi-bin/portal.c cgi-bin/notifier.c cgi-bin/portalctl.c, $(wildcard cgi-bin/*.c))
+LIB_OBJ := $(patsubst cgi-bin/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/view.o
+HDRS    := $(wildcard cgi-bin/*.h)
+PROGS   := $(BUILD)/portal $(BUILD)/portalctl $(if $(wildcard cgi-bin/notifier.c),$(BUILD)/notifier)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+
+.PHONY: all build build-asan unit-bins deps deps-test run start stop check unit unit-asan \
+	integration browser clean seed-history bench-history
+
+all: build
+
+build: $(PROGS)
+
+$(BUILD)/obj/%.o: cgi-bin/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/obj/view.o: cgi-bin/view.cc cgi-bin/view.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libportal.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libportal.a
+	$(CC) $(SANITIZE) $< $(BUILD)/libportal.a $(LIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) $< $(BUILD)/libportal.a \
+		$(LIBS) $(shell pkg-config --libs cmocka) -o $@
+
+# The same programs and tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+build-asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		build unit-bins
+
+unit-bins: $(UNIT_BIN)
+
+deps:
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh check
+
+unit: $(UNIT_BIN)
+	@scripts/unit.sh $(BUILD)
+
+run: deps build
+	@scripts/stack.sh run
+
+start: deps build
+	@scripts/stack.sh start
+
+stop:
+	@scripts/stack.sh stop
+
+check: deps-test
+	@scripts/check.sh
+
+clean:
+	rm -rf build build-asan tests/out
+.SECONDARY:

@@ -1,0 +1,72 @@
+#include "account.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+
+const struct field_spec account_fields[AF__MAX] = {
+	[AF_LOGIN]       = { "login", "Login", FIELD_LOGIN, 32, 0, 0, NULL, true },
+	[AF_ROLE]        = { "role", "Role", FIELD_CHOICE, 40, 0, 0, role_choices, true },
+	[AF_NAME]        = { "name", "Full name", FIELD_TEXT, 200, 0, 0, NULL, true },
+	[AF_EMAIL]       = { "email", "E-mail", FIELD_EMAIL, 254, 0, 0, NULL, false },
+	[AF_AGENCY]      = { "agency", "Agency", FIELD_TEXT, 200, 0, 0, NULL, false },
+	[AF_AGENCY_TYPE] = { "agency_type", "Agency type", FIELD_CHOICE, 20, 0, 0, agency_type_choices, false },
+	[AF_BUREAU]      = { "bureau", "Bureau", FIELD_TEXT, 100, 0, 0, NULL, false },
+	[AF_DISTRICT]    = { "district", "District or division", FIELD_TEXT, 100, 0, 0, NULL, false },
+	[AF_UNIT]        = { "unit", "Specialized unit", FIELD_CHOICE, 40, 0, 0, special_unit_choices, false },
+};
+
+const char *
+account_check(char *const v[AF__MAX], const char *errors[AF__MAX])
+{
+	const char *role = v[AF_ROLE];
+
+	if (role == NULL)
+		return NULL;
+	if (strcmp(role, "agency") == 0 && v[AF_AGENCY] == NULL) {
+		errors[AF_AGENCY] = "is required for an outside agency's account.";
+		return "agency: is required for an outside agency's account";
+	}
+	if (strcmp(role, "unit_commander") == 0 && v[AF_UNIT] == NULL) {
+		errors[AF_UNIT] = "is required for a unit commander.";
+		return "unit: is required for a unit commander";
+	}
+	return NULL;
+}
+
+const char *
+password_check(const char *password)
+{
+	size_t n = password ? utf8_length(password) : 0;
+
+	if (n < PASSWORD_MIN)
+		return "the password must have at least 10 characters";
+	if (strlen(password) > PASSWORD_MAX)
+		return "the password must have at most 256 bytes";
+	if (!utf8_valid(password, strlen(password)))
+		return "the password is not valid UTF-8 text";
+	return NULL;
+}
+
+const char *
+account_create(struct db *db, char *const v[AF__MAX], const char *password)
+{
+	static const char sql[] =
+	    "INSERT INTO account (login, role, full_name, email, agency, agency_type, bureau,"
+	    " district, unit, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+	char hash[256];
+	const char *params[10];
+	int i;
+
+	if (!auth_hash_password(password, hash, sizeof(hash)))
+		return "the password could not be hashed (out of memory?)";
+	for (i = 0; i < AF__MAX; i++)
+		params[i] = v[i];
+	params[9] = hash;
+	if (!db_exec(db, sql, 10, params))
+		return strcmp(db_sqlstate(db), "23505") == 0
+		    ? "login: an account with this login exists already"
+		    : "the database refused the account";
+	return NULL;
+}

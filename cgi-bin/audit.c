@@ -1,0 +1,119 @@
+#include "audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define SEP '\x1f'	/* the unit separator of concat_ws(E'\x1f', ...) */
+
+void
+audit_canonical(struct buf *b, const char *seq, const char *request_id,
+    const char *actor_id, const char *actor_login, const char *action,
+    const char *clause, const char *note, const char *at_utc)
+{
+	const char *parts[8] = { seq, request_id, actor_id, actor_login, action,
+	    clause, note, at_utc };
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		if (i > 0)
+			buf_putc(b, SEP);
+		buf_puts(b, parts[i] ? parts[i] : "");
+	}
+}
+
+bool
+audit_verify(struct db *db, FILE *out)
+{
+	static const char sql[] =
+	    "SELECT seq::text, request_id::text, actor_id::text, actor_login, action, clause, note,"
+	    " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at_utc,"
+	    " encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash"
+	    " FROM audit_event WHERE seq > $1::bigint ORDER BY seq LIMIT 5000";
+	char last_seq[24] = "0";
+	char expect_prev[65];
+	long long count = 0, want_seq = 1;
+	struct buf text;
+	bool ok = true;
+
+	/* The chain starts from 32 zero bytes (audit_chain_head's first row). */
+	memset(expect_prev, '0', 64);
+	expect_prev[64] = '\0';
+	buf_init(&text);
+	for (;;) {
+		const char *params[1] = { last_seq };
+		PGresult *res = db_query(db, sql, 1, params);
+		int i, n;
+
+		if (res == NULL) {
+			fprintf(out, "audit verify: the database failed: %s", db->error);
+			buf_free(&text);
+			return false;
+		}
+		n = PQntuples(res);
+		for (i = 0; i < n && ok; i++) {
+			unsigned char h[crypto_hash_sha256_BYTES];
+			unsigned char prev[32];
+			char hex[65];
+			const char *seq = db_value(res, i, "seq");
+			crypto_hash_sha256_state st;
+
+			if (strtoll(seq, NULL, 10) != want_seq) {
+				fprintf(out, "BROKEN at event %lld: the event is missing (next is %s)\n",
+				    want_seq, seq);
+				ok = false;
+				break;
+			}
+			if (strcmp(db_value(res, i, "prev_hash"), expect_prev) != 0) {
+				fprintf(out, "BROKEN at event %s: its previous-hash does not match event %lld\n",
+				    seq, want_seq - 1);
+				ok = false;
+				break;
+			}
+			buf_reset(&text);
+			audit_canonical(&text, seq, db_value(res, i, "request_id"),
+			    db_value(res, i, "actor_id"), db_value(res, i, "actor_login"),
+			    db_value(res, i, "action"), db_value(res, i, "clause"),
+			    db_value(res, i, "note"), db_value(res, i, "at_utc"));
+			if (sodium_hex2bin(prev, sizeof(prev), expect_prev, 64, NULL, NULL, NULL) != 0)
+				ok = false;
+			crypto_hash_sha256_init(&st);
+			crypto_hash_sha256_update(&st, prev, sizeof(prev));
+			crypto_hash_sha256_update(&st, (const unsigned char *)buf_cstr(&text), text.len);
+			crypto_hash_sha256_final(&st, h);
+			sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+			if (!ok || strcmp(hex, db_value(res, i, "hash")) != 0) {
+				fprintf(out, "BROKEN at event %s: its content does not match its hash "
+				    "(the row was altered)\n", seq);
+				ok = false;
+				break;
+			}
+			memcpy(expect_prev, hex, sizeof(expect_prev));
+			snprintf(last_seq, sizeof(last_seq), "%s", seq);
+			want_seq++;
+			count++;
+		}
+		PQclear(res);
+		if (!ok || n < 5000)
+			break;
+	}
+	if (ok) {
+		/* The head must be the last event: a removed tail shows here. */
+		PGresult *res = db_query(db, "SELECT seq, encode(hash, 'hex') AS hash FROM audit_chain_head", 0, NULL);
+
+		if (res == NULL || PQntuples(res) != 1) {
+			ok = false;
+			fprintf(out, "audit verify: the chain head cannot be read\n");
+		} else if (db_int(res, 0, "seq") != count || strcmp(db_value(res, 0, "hash"), expect_prev) != 0) {
+			ok = false;
+			fprintf(out, "BROKEN at event %lld: events after it were removed "
+			    "(the chain head is at %s)\n", count, db_value(res, 0, "seq"));
+		}
+		PQclear(res);
+	}
+	if (ok)
+		fprintf(out, "audit chain intact: %lld events verified\n", count);
+	buf_free(&text);
+	return ok;
+}

@@ -1,0 +1,24 @@
+/*
+ * Verifying the audit trail's hash chain (sql/002: audit_event_chain).
+ * Each event's hash is SHA-256(previous hash || canonical text); the
+ * canonical text is rebuilt here in C, independently of the database's
+ * own function, so a changed row, a removed row or a forged hash is found.
+ */
+#ifndef PORTAL_AUDIT_H
+#define PORTAL_AUDIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "db.h"
+
+/* The canonical text of one event, fields as the database returns them. */
+void audit_canonical(struct buf *, const char *seq, const char *request_id,
+         const char *actor_id, const char *actor_login, const char *action,
+         const char *clause, const char *note, const char *at_utc);
+
+/* Checks the whole chain; prints the result (and the first broken link). */
+bool audit_verify(struct db *, FILE *out);
+
+#endif

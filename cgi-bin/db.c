@@ -1,0 +1,160 @@
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+bool
+db_init(struct db *db, const char *dsn, const char *app_name)
+{
+	memset(db, 0, sizeof(*db));
+	if ((db->dsn = strdup(dsn)) == NULL)
+		return false;
+	db->app_name = app_name;
+	return true;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	free(db->dsn);
+	db->dsn = NULL;
+}
+
+static bool
+db_connect(struct db *db)
+{
+	const char *keys[] = { "dbname", "application_name", "connect_timeout", "options", NULL };
+	/* The department's time zone (America/Chicago) for every timestamp
+	 * shown or parsed; a statement never runs longer than 10 s. */
+	const char *vals[] = { db->dsn, db->app_name, "5",
+	    "-c timezone=America/Chicago -c statement_timeout=10000 -c idle_in_transaction_session_timeout=30000 -c client_min_messages=warning",
+	    NULL };
+
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	/* expand_dbname: the first value may be a whole connection string. */
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		snprintf(db->error, sizeof(db->error), "%s",
+		    db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		log_warn("database connection failed: %s", db->error);
+		if (db->conn != NULL)
+			PQfinish(db->conn);
+		db->conn = NULL;
+		return false;
+	}
+	return true;
+}
+
+bool
+db_ready(struct db *db)
+{
+	db->failed = false;
+	db->error[0] = '\0';
+	db->sqlstate[0] = '\0';
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return true;
+	return db_connect(db);
+}
+
+PGresult *
+db_query(struct db *db, const char *sql, int nparams, const char *const *values)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	if (db->conn == NULL) {
+		db->failed = true;
+		return NULL;
+	}
+	res = PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+		snprintf(db->error, sizeof(db->error), "%s",
+		    res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		log_warn("statement failed: %s", db->error);
+		PQclear(res);
+		db->failed = true;
+		return NULL;
+	}
+	return res;
+}
+
+bool
+db_exec(struct db *db, const char *sql, int nparams, const char *const *values)
+{
+	PGresult *res = db_query(db, sql, nparams, values);
+
+	PQclear(res);
+	return res != NULL;
+}
+
+bool
+db_begin(struct db *db)
+{
+	db->failed = false;
+	return db_exec(db, "BEGIN", 0, NULL);
+}
+
+bool
+db_commit(struct db *db)
+{
+	if (db->failed) {
+		db_rollback(db);
+		return false;
+	}
+	return db_exec(db, "COMMIT", 0, NULL);
+}
+
+void
+db_rollback(struct db *db)
+{
+	PGresult *res;
+
+	if (db->conn == NULL)
+		return;
+	res = PQexec(db->conn, "ROLLBACK");
+	PQclear(res);
+}
+
+const char *
+db_sqlstate(const struct db *db)
+{
+	return db->sqlstate;
+}
+
+const char *
+db_value(const PGresult *res, int row, const char *column)
+{
+	int col = PQfnumber(res, column);
+
+	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
+		return NULL;
+	return PQgetvalue(res, row, col);
+}
+
+long long
+db_int(const PGresult *res, int row, const char *column)
+{
+	const char *v = db_value(res, row, column);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+bool
+db_bool(const PGresult *res, int row, const char *column)
+{
+	const char *v = db_value(res, row, column);
+
+	return v != NULL && v[0] == 't';
+}

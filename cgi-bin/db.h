@@ -1,0 +1,46 @@
+/*
+ * The PostgreSQL connection of one process. Every statement goes through
+ * PQexecParams with its values as parameters: no SQL is ever built from
+ * input. A broken connection (the database restarted) is reopened at the
+ * next db_ready(), so a worker recovers without being restarted.
+ */
+#ifndef PORTAL_DB_H
+#define PORTAL_DB_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+struct db {
+	PGconn     *conn;
+	char       *dsn;        /* owned */
+	const char *app_name;
+	char        error[256]; /* the last error, for logs */
+	char        sqlstate[6];/* SQLSTATE of the last failure, "" if none */
+	bool        failed;     /* a statement failed in the current transaction */
+};
+
+bool      db_init(struct db *, const char *dsn, const char *app_name);
+void      db_close(struct db *);
+/* Connects or reconnects when needed; false when the database is away. */
+bool      db_ready(struct db *);
+
+/* Runs one statement; NULL on failure (logged, db->error set). The caller
+ * PQclear()s the result. Values may be NULL (SQL NULL). */
+PGresult *db_query(struct db *, const char *sql, int nparams, const char *const *values);
+/* For statements without rows: true on success. */
+bool      db_exec(struct db *, const char *sql, int nparams, const char *const *values);
+
+bool      db_begin(struct db *);
+bool      db_commit(struct db *);
+void      db_rollback(struct db *);
+
+/* The SQLSTATE of the last failure ("" when none). */
+const char *db_sqlstate(const struct db *);
+
+/* A value of a row, or NULL for SQL NULL. */
+const char *db_value(const PGresult *, int row, const char *column);
+long long   db_int(const PGresult *, int row, const char *column);
+bool        db_bool(const PGresult *, int row, const char *column);
+
+#endif

@@ -1,0 +1,304 @@
+#include "field.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+size_t
+utf8_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+bool
+secret_equal(const char *a, const char *b)
+{
+	size_t la, lb, i;
+	unsigned char diff;
+
+	if (a == NULL || b == NULL)
+		return false;
+	la = strlen(a);
+	lb = strlen(b);
+	/* The length of a token is not secret; its bytes are. */
+	diff = (unsigned char)(la != lb);
+	for (i = 0; i < la && i < lb; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0 && la > 0;
+}
+
+static char *
+trimmed_copy(const char *s)
+{
+	const char *end;
+	char *out;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	if ((out = malloc((size_t)(end - s) + 1)) == NULL)
+		return NULL;
+	memcpy(out, s, (size_t)(end - s));
+	out[end - s] = '\0';
+	return out;
+}
+
+/* CR LF and lone CR become LF: browsers send CR LF from a textarea. */
+static void
+fold_newlines(char *s)
+{
+	char *w = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\r') {
+			*w++ = '\n';
+			if (s[1] == '\n')
+				s++;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+}
+
+static bool
+valid_email(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
+		return false;
+	if (strlen(s) > 254 || (size_t)(at - s) > 64)
+		return false;
+	for (p = s; p < at; p++)
+		if (!isalnum((unsigned char)*p) && strchr("!#$%&'*+/=?^_`{|}~.-", *p) == NULL)
+			return false;
+	if (strchr(at + 1, '.') == NULL || at[1] == '.' || s[strlen(s) - 1] == '.')
+		return false;
+	for (p = at + 1; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return false;
+	return true;
+}
+
+static bool
+valid_phone(const char *s)
+{
+	size_t digits = 0;
+
+	for (; *s != '\0'; s++) {
+		if (isdigit((unsigned char)*s))
+			digits++;
+		else if (strchr("+()-. ", *s) == NULL)
+			return false;
+	}
+	return digits >= 7 && digits <= 20;
+}
+
+static bool
+valid_login(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 2 || n > 32 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+		    strchr("._-", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* YYYY-MM-DDTHH:MM with a plausible calendar date; PostgreSQL does the rest. */
+static bool
+valid_datetime(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd";
+	int mon, day, hour, min;
+	size_t i;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	mon = (s[5] - '0') * 10 + (s[6] - '0');
+	day = (s[8] - '0') * 10 + (s[9] - '0');
+	hour = (s[11] - '0') * 10 + (s[12] - '0');
+	min = (s[14] - '0') * 10 + (s[15] - '0');
+	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && hour <= 23 && min <= 59;
+}
+
+static const char *
+check_multi(const struct field_spec *spec, const struct form *form, char **out)
+{
+	size_t n = form_count(form, spec->name), i, j, kept = 0;
+	const char *seen[32];
+	struct buf b;
+
+	*out = NULL;
+	if (n > 32)
+		return "has too many choices.";
+	for (i = 0; i < n; i++) {
+		const char *v = form_get_nth(form, spec->name, i);
+
+		if (*v == '\0')
+			continue;
+		if (choice_find(spec->choices, v) < 0)
+			return "has a choice that is not on the list.";
+		for (j = 0; j < kept; j++)
+			if (strcmp(seen[j], v) == 0)
+				break;
+		if (j == kept)
+			seen[kept++] = v;
+	}
+	if (kept == 0)
+		return spec->required ? "is required." : NULL;
+	/* Ids are plain [a-z_] words, so "{a,b}" is a valid PostgreSQL array. */
+	buf_init(&b);
+	buf_putc(&b, '{');
+	for (i = 0; i < kept; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		buf_puts(&b, seen[i]);
+	}
+	buf_putc(&b, '}');
+	if (buf_failed(&b)) {
+		buf_free(&b);
+		return "could not be read (out of memory).";
+	}
+	*out = buf_take(&b);
+	return NULL;
+}
+
+const char *
+field_check(const struct field_spec *spec, const struct form *form, char **out)
+{
+	const char *raw;
+	char *v;
+
+	*out = NULL;
+	if (spec->type == FIELD_MULTI)
+		return check_multi(spec, form, out);
+	if (form_count(form, spec->name) > 1)
+		return "was sent more than once.";
+	raw = form_get(form, spec->name);
+	if (raw == NULL)
+		raw = "";
+	if (spec->type == FIELD_SECRET) {
+		if (*raw == '\0')
+			return spec->required ? "is required." : NULL;
+		if (spec->max_len && utf8_length(raw) > spec->max_len)
+			return "is too long.";
+		return (*out = strdup(raw)) == NULL ? "could not be read." : NULL;
+	}
+	if ((v = trimmed_copy(raw)) == NULL)
+		return "could not be read (out of memory).";
+	if (*v == '\0') {
+		free(v);
+		return spec->required ? "is required." : NULL;
+	}
+	if (spec->type == FIELD_TEXTAREA)
+		fold_newlines(v);
+	else if (strpbrk(v, "\r\n") != NULL) {
+		free(v);
+		return "must be a single line.";
+	}
+	if (spec->max_len && utf8_length(v) > spec->max_len) {
+		free(v);
+		return "is too long.";
+	}
+	switch (spec->type) {
+	case FIELD_INT: {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || !(isdigit((unsigned char)*v) || *v == '-')) {
+			free(v);
+			return "must be a whole number.";
+		}
+		if (n < spec->min || n > spec->max) {
+			free(v);
+			return "is out of range.";
+		}
+		break;
+	}
+	case FIELD_CHOICE:
+		if (choice_find(spec->choices, v) < 0) {
+			free(v);
+			return "must be one of the choices offered.";
+		}
+		break;
+	case FIELD_EMAIL:
+		if (!valid_email(v)) {
+			free(v);
+			return "must be an e-mail address like name@agency.gov.";
+		}
+		break;
+	case FIELD_PHONE:
+		if (!valid_phone(v)) {
+			free(v);
+			return "must be a telephone number (digits, spaces, + ( ) - .).";
+		}
+		break;
+	case FIELD_DATETIME:
+		if (!valid_datetime(v)) {
+			free(v);
+			return "must be a date and time like 2026-11-22T09:00.";
+		}
+		break;
+	case FIELD_LOGIN:
+		if (!valid_login(v)) {
+			free(v);
+			return "must be 2 to 32 lower-case letters, digits, '.', '_' or '-'.";
+		}
+		break;
+	case FIELD_TEXT:
+	case FIELD_TEXTAREA:
+	case FIELD_MULTI:
+	case FIELD_SECRET:
+		break;
+	}
+	*out = v;
+	return NULL;
+}
+
+size_t
+fields_check(const struct field_spec *specs, size_t n, const struct form *form,
+    char **values, const char **errors)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		values[i] = NULL;
+		errors[i] = NULL;
+		if (specs[i].name == NULL)
+			continue;
+		if ((errors[i] = field_check(&specs[i], form, &values[i])) != NULL)
+			bad++;
+	}
+	return bad;
+}
+
+void
+fields_free(char **values, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(values[i]);
+		values[i] = NULL;
+	}
+}

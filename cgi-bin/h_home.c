@@ -1,0 +1,117 @@
+/* GET /healthz, GET / (home) and GET /policy. */
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "page.h"
+
+void
+h_healthz(struct ctx *c)
+{
+	PGresult *res;
+
+	/* db_ready() reconnects when the database came back. */
+	if (!db_ready(&c->app->db) || (res = db_query(&c->app->db, "SELECT 1", 0, NULL)) == NULL) {
+		http_send(c->http, 503, "text/plain; charset=utf-8", "database unavailable\n", 21);
+		return;
+	}
+	PQclear(res);
+	http_send(c->http, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
+void
+h_home(struct ctx *c)
+{
+	static const char sql[] =
+	    "SELECT r.id, r.kind, r.status, r.requesting_agency, r.nature, r.emergency,"
+	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created"
+	    " FROM request r"
+	    " WHERE ($1::text IS NULL OR r.filed_by_agency = $1)"
+	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 15";
+	const struct policy *pol = app_policy(c);
+	struct view_dict *d = page_dict(c);
+	const char *params[1];
+	PGresult *res;
+	int i, k;
+
+	for (k = 0; k < KIND__MAX; k++) {
+		const struct rule *why;
+		struct view_dict *kd;
+
+		if (!policy_may_file(pol, c->me.role, (enum request_kind)k, &why))
+			continue;
+		kd = view_add(d, "KIND");
+		view_set_str(kd, "ID", kind_choices[k].id);
+		view_set_str(kd, "LABEL", kind_choices[k].label);
+	}
+	params[0] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
+	if ((res = db_query(&c->app->db, sql, 1, params)) == NULL) {
+		view_dict_free(d);
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *r = view_add(d, "REQUEST");
+		int kind = kind_from_id(db_value(res, i, "kind"));
+		int status = status_from_id(db_value(res, i, "status"));
+
+		view_set_str(r, "ID", db_value(res, i, "id"));
+		view_set_str(r, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
+		view_set_str(r, "STATUS", db_value(res, i, "status"));
+		view_set_str(r, "STATUS_LABEL", status >= 0 ? status_choices[status].label : "");
+		view_set_str(r, "AGENCY", db_value(res, i, "requesting_agency"));
+		view_set_str(r, "NATURE", db_value(res, i, "nature"));
+		view_set_str(r, "CREATED", db_value(res, i, "created"));
+		if (db_bool(res, i, "emergency"))
+			view_show(r, "EMERGENCY");
+	}
+	if (PQntuples(res) == 0)
+		view_show(d, "NO_REQUESTS");
+	view_show(d, role_is_staff(c->me.role) ? "STAFF_VIEW" : "AGENCY_VIEW");
+	PQclear(res);
+	page_send(c, 200, "Home", "home.tpl", d);
+}
+
+void
+h_policy(struct ctx *c)
+{
+	const struct policy *pol = app_policy(c);
+	struct view_dict *d;
+	size_t i;
+	int e;
+
+	if (!role_is_staff(c->me.role)) {
+		page_error(c, 404, "There is no such page.", NULL);
+		return;
+	}
+	d = page_dict(c);
+	view_set_str(d, "PRESET", pol->preset);
+	view_set_str(d, "DEPARTMENT_NAME", pol->department);
+	/* Grouped by what the rules do, in the policy's own order. */
+	for (e = 0; e < EFFECT__MAX; e++) {
+		struct view_dict *group = NULL;
+
+		for (i = 0; i < pol->n; i++) {
+			const struct rule *r = &pol->rules[i];
+			struct view_dict *rd;
+			int k;
+
+			if (r->effect != (enum rule_effect)e)
+				continue;
+			if (group == NULL) {
+				group = view_add(d, "GROUP");
+				view_set_str(group, "GROUP_TITLE", effect_choices[e].label);
+			}
+			rd = view_add(group, "RULE");
+			view_set_str(rd, "ID", r->id);
+			view_set_str(rd, "CLAUSE", r->clause);
+			view_set_str(rd, "SUMMARY", r->summary);
+			for (k = 0; k < KIND__MAX; k++)
+				if (r->kinds & ((uint32_t)1 << k))
+					view_set_str(view_add(rd, "APPLIES"), "KIND_LABEL", kind_choices[k].label);
+			if (r->kinds == 0)
+				view_show(rd, "ALL_KINDS");
+		}
+	}
+	page_send(c, 200, "Policy", "policy.tpl", d);
+}

@@ -1,0 +1,148 @@
+/*
+ * The inbox: a person's notifications and their role's (those kept for a
+ * role nobody held when they were written), newest first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "page.h"
+#include "request_store.h"
+
+static const char inbox_sql[] =
+    "SELECT n.id, n.request_id, r.kind, n.recipient_role, n.clause, n.reason,"
+    " n.recipient_id IS NULL AS for_role, n.email_status,"
+    " to_json(n.created_at)#>>'{}' AS created_at,"
+    " to_json(n.acknowledged_at)#>>'{}' AS acknowledged_at,"
+    " to_char(n.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
+    " to_char(n.acknowledged_at, 'YYYY-MM-DD HH24:MI') AS acknowledged"
+    " FROM notification n LEFT JOIN request r ON r.id = n.request_id"
+    " WHERE n.recipient_id = $1 OR (n.recipient_id IS NULL AND n.recipient_role = $2)"
+    " ORDER BY n.created_at DESC, n.id DESC LIMIT 200";
+
+static PGresult *
+inbox_rows(struct ctx *c)
+{
+	char me[24];
+	const char *params[2];
+
+	snprintf(me, sizeof(me), "%lld", c->me.id);
+	params[0] = me;
+	params[1] = role_choices[c->me.role].id;
+	return db_query(&c->app->db, inbox_sql, 2, params);
+}
+
+void
+h_inbox(struct ctx *c)
+{
+	PGresult *res = inbox_rows(c);
+	struct view_dict *d;
+	int i;
+
+	if (res == NULL) {
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	d = page_dict(c);
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *n = view_add(d, "NOTIFICATION");
+		int kind = kind_from_id(db_value(res, i, "kind"));
+
+		view_set_str(n, "ID", db_value(res, i, "id"));
+		view_set_str(n, "REQUEST_ID", db_value(res, i, "request_id"));
+		view_set_str(n, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
+		view_set_str(n, "CLAUSE", db_value(res, i, "clause"));
+		view_set_str(n, "REASON", db_value(res, i, "reason"));
+		view_set_str(n, "CREATED", db_value(res, i, "created"));
+		if (db_bool(res, i, "for_role"))
+			view_show(n, "FOR_ROLE");
+		if (db_value(res, i, "acknowledged") != NULL)
+			view_set_str(view_add(n, "ACKED"), "ACKNOWLEDGED", db_value(res, i, "acknowledged"));
+		else
+			view_show(n, "UNACKED");
+	}
+	if (PQntuples(res) == 0)
+		view_show(d, "EMPTY");
+	PQclear(res);
+	page_send(c, 200, "Inbox", "inbox.tpl", d);
+}
+
+void
+h_inbox_json(struct ctx *c)
+{
+	PGresult *res = inbox_rows(c);
+	struct buf b;
+	int i;
+
+	if (res == NULL) {
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "{\"unacknowledged\": %lld, \"notifications\": [", c->unread);
+	for (i = 0; i < PQntuples(res); i++) {
+		buf_puts(&b, i ? ", {" : "{");
+		buf_printf(&b, "\"id\": %s, \"request_id\": %s", db_value(res, i, "id"),
+		    db_value(res, i, "request_id") ? db_value(res, i, "request_id") : "null");
+		buf_puts(&b, ", \"role\": ");
+		buf_json_str(&b, db_value(res, i, "recipient_role"));
+		buf_puts(&b, ", \"for_role\": ");
+		buf_puts(&b, db_bool(res, i, "for_role") ? "true" : "false");
+		buf_puts(&b, ", \"clause\": ");
+		buf_json_str(&b, db_value(res, i, "clause"));
+		buf_puts(&b, ", \"reason\": ");
+		buf_json_str(&b, db_value(res, i, "reason"));
+		buf_puts(&b, ", \"created_at\": ");
+		buf_json_str(&b, db_value(res, i, "created_at"));
+		buf_puts(&b, ", \"acknowledged_at\": ");
+		buf_json_str(&b, db_value(res, i, "acknowledged_at"));
+		buf_puts(&b, ", \"email\": ");
+		buf_json_str(&b, db_value(res, i, "email_status"));
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, "]}");
+	json_send(c, 200, &b);
+	buf_free(&b);
+	PQclear(res);
+}
+
+void
+h_notification_ack(struct ctx *c)
+{
+	/* Only one's own notifications, or one's role's, can be acknowledged. */
+	static const char sql[] =
+	    "UPDATE notification SET acknowledged_at = now(), acknowledged_by = $2"
+	    " WHERE id = $1 AND acknowledged_at IS NULL"
+	    " AND (recipient_id = $2 OR (recipient_id IS NULL AND recipient_role = $3))"
+	    " RETURNING id";
+	static const char exists_sql[] =
+	    "SELECT acknowledged_at IS NOT NULL AS done FROM notification"
+	    " WHERE id = $1 AND (recipient_id = $2 OR (recipient_id IS NULL AND recipient_role = $3))";
+	char id[24], me[24];
+	const char *params[3];
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", c->params.id);
+	snprintf(me, sizeof(me), "%lld", c->me.id);
+	params[0] = id;
+	params[1] = me;
+	params[2] = role_choices[c->me.role].id;
+	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL) {
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		if ((res = db_query(&c->app->db, exists_sql, 3, params)) == NULL) {
+			page_error(c, 503, "The database is not answering.", NULL);
+			return;
+		}
+		if (PQntuples(res) == 0) {
+			PQclear(res);
+			page_error(c, 404, "There is no such notification in your inbox.", NULL);
+			return;
+		}
+	}
+	PQclear(res);
+	http_redirect(c->http, 303, "/inbox");
+}

@@ -1,0 +1,462 @@
+/*
+ * Filing a request (GET /requests/new, POST /requests) and reading one
+ * (GET /requests/ID, /requests/ID.json).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "log.h"
+#include "page.h"
+#include "request_store.h"
+
+static const char *
+input_type(enum field_type t)
+{
+	switch (t) {
+	case FIELD_EMAIL:    return "email";
+	case FIELD_PHONE:    return "tel";
+	case FIELD_INT:      return "number";
+	case FIELD_DATETIME: return "datetime-local";
+	default:             return "text";
+	}
+}
+
+/* Whether the preset or the field table requires the field for the kind. */
+static bool
+field_required(const struct policy *pol, enum request_kind kind, enum request_field f)
+{
+	size_t i;
+
+	if (request_fields[f].required)
+		return true;
+	for (i = 0; i < pol->n; i++)
+		if (pol->rules[i].effect == EFFECT_REQUIRE && rule_applies_to(&pol->rules[i], kind) &&
+		    (pol->rules[i].fields & ((uint64_t)1 << f)))
+			return true;
+	return false;
+}
+
+static void
+field_choices(struct view_dict *fd, const struct field_spec *spec, const char *value,
+    bool multi)
+{
+	int i;
+
+	for (i = 0; spec->choices[i].id != NULL; i++) {
+		struct view_dict *o = view_add(fd, "OPTION");
+		bool chosen;
+
+		view_set_str(o, "VALUE", spec->choices[i].id);
+		view_set_str(o, "LABEL", spec->choices[i].label);
+		if (multi) {
+			uint32_t mask = special_units_mask(value);
+
+			chosen = (mask & ((uint32_t)1 << i)) != 0;
+		} else
+			chosen = value != NULL && strcmp(value, spec->choices[i].id) == 0;
+		if (chosen)
+			view_show(o, "CHOSEN");
+	}
+}
+
+/*
+ * The form of one kind. `values` are what to show in the inputs (typed
+ * values after an error, defaults otherwise); `errors` may be NULL.
+ */
+static void
+form_page(struct ctx *c, int status, enum request_kind kind, char *const values[RF__MAX],
+    const char *const errors[RF__MAX], const struct rule *const rules[RF__MAX])
+{
+	const struct policy *pol = app_policy(c);
+	struct view_dict *d = page_dict(c), *sections[RS__MAX] = { NULL };
+	size_t i, nerrors = 0;
+	int f, s;
+
+	view_set_str(d, "KIND", kind_choices[kind].id);
+	view_set_str(d, "KIND_LABEL", kind_choices[kind].label);
+	view_set_str(d, "KIND_DESCRIPTION", kind_descriptions[kind]);
+	if (kind_is_federal(kind))
+		view_show(d, "FEDERAL_NOTE");
+	/* Show the rules that shape this form, with their clauses. */
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+
+		if ((r->effect == EFFECT_REQUIRE || r->effect == EFFECT_NOTIFY || r->effect == EFFECT_FILE) &&
+		    r->kinds != 0 && rule_applies_to(r, kind) &&
+		    (r->effect != EFFECT_NOTIFY || r->on_event == EVENT_FILED)) {
+			struct view_dict *rd = view_add(d, "RULE");
+
+			view_set_str(rd, "CLAUSE", r->clause);
+			view_set_str(rd, "SUMMARY", r->summary);
+		}
+	}
+	for (s = 0; s < RS__MAX; s++) {
+		for (f = 0; f < RF__MAX; f++) {
+			const struct field_spec *spec = &request_fields[f];
+			struct view_dict *fd, *sub;
+
+			if ((int)request_field_section(f) != s || !request_field_applies(f, kind))
+				continue;
+			if (sections[s] == NULL) {
+				sections[s] = view_add(d, "SECTION");
+				view_set_str(sections[s], "TITLE", request_section_titles[s]);
+			}
+			fd = view_add(sections[s], "FIELD");
+			view_set_str(fd, "NAME", spec->name);
+			view_set_str(fd, "LABEL", spec->label);
+			if (field_required(pol, kind, f))
+				view_show(fd, "REQUIRED");
+			if (errors != NULL && errors[f] != NULL) {
+				struct view_dict *e = view_add(fd, "INVALID"), *top;
+
+				view_set_str(e, "MESSAGE", errors[f]);
+				if (rules != NULL && rules[f] != NULL)
+					view_set_str(e, "ERROR_CLAUSE", rules[f]->clause);
+				top = view_add(d, "ERROR");
+				view_set_str(top, "NAME", spec->name);
+				view_set_str(top, "LABEL", spec->label);
+				view_set_str(top, "MESSAGE", errors[f]);
+				nerrors++;
+			}
+			if (spec->type != FIELD_MULTI)
+				view_show(fd, "LABELLED");
+			switch (spec->type) {
+			case FIELD_TEXTAREA:
+				sub = view_add(fd, "TEXTAREA");
+				view_set_str(sub, "VALUE", values[f]);
+				view_set_int(sub, "MAXLEN", (long long)spec->max_len);
+				break;
+			case FIELD_CHOICE:
+				sub = view_add(fd, "SELECT");
+				field_choices(sub, spec, values[f], false);
+				break;
+			case FIELD_MULTI:
+				sub = view_add(fd, "CHECKBOXES");
+				field_choices(sub, spec, values[f], true);
+				break;
+			default:
+				sub = view_add(fd, "INPUT");
+				view_set_str(sub, "TYPE", input_type(spec->type));
+				view_set_str(sub, "VALUE", values[f]);
+				if (spec->type == FIELD_INT) {
+					view_set_int(sub, "MIN", spec->min);
+					view_set_int(sub, "MAX", spec->max);
+					view_show(sub, "NUMBER");
+				} else {
+					view_set_int(sub, "MAXLEN", (long long)spec->max_len);
+					view_show(sub, "TEXTLEN");
+				}
+				break;
+			}
+		}
+	}
+	if (nerrors > 0) {
+		struct view_dict *sum = view_add(d, "ERRORS");
+
+		view_set_int(sum, "ERROR_COUNT", (long long)nerrors);
+		if (nerrors > 1)
+			view_show(sum, "PLURAL");
+	}
+	page_send(c, status, kind_choices[kind].label, "request_new.tpl", d);
+}
+
+/* The menu of kinds this person may file. */
+static void
+menu_page(struct ctx *c)
+{
+	const struct policy *pol = app_policy(c);
+	struct view_dict *d = page_dict(c);
+	int k;
+
+	for (k = 0; k < KIND__MAX; k++) {
+		const struct rule *why;
+		struct view_dict *kd;
+
+		if (!policy_may_file(pol, c->me.role, (enum request_kind)k, &why))
+			continue;
+		kd = view_add(d, "KIND");
+		view_set_str(kd, "ID", kind_choices[k].id);
+		view_set_str(kd, "LABEL", kind_choices[k].label);
+		view_set_str(kd, "DESCRIPTION", kind_descriptions[k]);
+		if (why != NULL)
+			view_set_str(kd, "CLAUSE", why->clause);
+	}
+	page_send(c, 200, "New request", "request_menu.tpl", d);
+}
+
+/* 403 naming the rule that refuses this role the kind. */
+static bool
+refuse_filing(struct ctx *c, enum request_kind kind)
+{
+	const struct policy *pol = app_policy(c);
+	const struct rule *why;
+	char msg[512];
+
+	if (policy_may_file(pol, c->me.role, kind, &why)) {
+		/* §III.B.4: a federal agency's request comes from a federal agency. */
+		if (kind == KIND_FEDERAL_INCOMING && c->me.role == ROLE_AGENCY &&
+		    (c->me.agency_type == NULL || strcmp(c->me.agency_type, "federal") != 0)) {
+			page_error(c, 403, "Only a federal agency's account may file a request "
+			    "from a federal agency.", why ? why->clause : NULL);
+			return true;
+		}
+		return false;
+	}
+	snprintf(msg, sizeof(msg), "A %s may not file a \"%s\". %s",
+	    role_choices[c->me.role].label, kind_choices[kind].label,
+	    why ? why->summary : "The policy in force names no one who may file it.");
+	page_error(c, 403, msg, why ? why->clause : NULL);
+	return true;
+}
+
+void
+h_request_new(struct ctx *c)
+{
+	const char *kindid = form_get(&c->http->query_form, "kind");
+	char *values[RF__MAX] = { NULL };
+	int kind;
+
+	if (kindid == NULL || *kindid == '\0') {
+		menu_page(c);
+		return;
+	}
+	if ((kind = kind_from_id(kindid)) < 0) {
+		page_error(c, 404, "There is no such kind of request.", NULL);
+		return;
+	}
+	if (refuse_filing(c, (enum request_kind)kind))
+		return;
+	/* Defaults: an agency files for itself, through this portal. */
+	if (c->me.role == ROLE_AGENCY) {
+		values[RF_REQUESTING_AGENCY] = (char *)c->me.agency;
+		values[RF_CHANNEL] = (char *)"portal";
+	} else if (kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING)
+		values[RF_CHANNEL] = (char *)"phone";
+	else
+		values[RF_CHANNEL] = (char *)"portal";
+	values[RF_PRIORITY] = (char *)"routine";
+	values[RF_EMERGENCY] = (char *)(kind == KIND_FEDERAL_EMERGENCY || kind == KIND_AID_OUTGOING
+	    ? "yes" : "no");
+	form_page(c, 200, (enum request_kind)kind, values, NULL, NULL);
+}
+
+void
+h_request_create(struct ctx *c)
+{
+	const struct form *form = &c->http->body_form;
+	const char *kindid = form_get(form, "kind");
+	char *values[RF__MAX];
+	const char *errors[RF__MAX];
+	const struct rule *rules[RF__MAX] = { NULL };
+	char location[48];
+	size_t bad;
+	long long id;
+	int kind, f;
+
+	if (form_count(form, "kind") != 1 || (kind = kind_from_id(kindid)) < 0) {
+		page_error(c, 422, "The kind of request is missing or unknown: choose one of the "
+		    "kinds on the \"New request\" page.", NULL);
+		return;
+	}
+	if (refuse_filing(c, (enum request_kind)kind))
+		return;
+	bad = fields_check(request_fields, RF__MAX, form, values, errors);
+	/* Fields the kind's form does not show are neither read nor stored. */
+	for (f = 0; f < RF__MAX; f++) {
+		if (request_field_applies(f, (enum request_kind)kind))
+			continue;
+		if (errors[f] != NULL)
+			bad--;
+		errors[f] = NULL;
+		free(values[f]);
+		values[f] = NULL;
+	}
+	bad += policy_check_required(app_policy(c), (enum request_kind)kind, values, errors, rules);
+	if (c->me.role == ROLE_AGENCY && values[RF_CHANNEL] != NULL &&
+	    strcmp(values[RF_CHANNEL], "portal") != 0 && errors[RF_CHANNEL] == NULL) {
+		errors[RF_CHANNEL] = "must be \"This portal\" for a request filed by an agency.";
+		bad++;
+	}
+	if (bad > 0) {
+		form_page(c, 422, (enum request_kind)kind, values, errors, rules);
+		fields_free(values, RF__MAX);
+		return;
+	}
+	id = request_insert(c, (enum request_kind)kind, values);
+	fields_free(values, RF__MAX);
+	if (id <= 0) {
+		page_error(c, 503, "The request could not be stored: the database did not accept it. "
+		    "Nothing was saved; please try again.", NULL);
+		return;
+	}
+	snprintf(location, sizeof(location), "/requests/%lld", id);
+	http_redirect(c->http, 303, location);
+}
+
+static PGresult *
+fetch_or_fail(struct ctx *c)
+{
+	bool failed;
+	PGresult *res = request_fetch(c, c->params.id, &failed);
+
+	if (res == NULL)
+		page_error(c, failed ? 503 : 404, failed
+		    ? "The database is not answering. Please try again in a moment."
+		    : "There is no such request, or it is not yours to see.", NULL);
+	return res;
+}
+
+void
+h_request_json(struct ctx *c)
+{
+	PGresult *res = fetch_or_fail(c);
+	struct buf b;
+
+	if (res == NULL)
+		return;
+	buf_init(&b);
+	if (!request_json(c, res, &b))
+		page_error(c, 503, "The database is not answering.", NULL);
+	else
+		json_send(c, 200, &b);
+	buf_free(&b);
+	PQclear(res);
+}
+
+static void
+show_details(struct view_dict *d, const PGresult *res)
+{
+	int f;
+
+	for (f = 0; f < RF__MAX; f++) {
+		const struct field_spec *spec = &request_fields[f];
+		const char *v = db_value(res, 0, spec->name);
+		struct view_dict *row;
+		uint32_t mask;
+		int u;
+
+		if (f == RF_NEEDED_BY)
+			v = db_value(res, 0, "needed_by_local");
+		if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0 ||
+		    ((f == RF_SQUADS || f == RF_SUPERVISORS || f == RF_PERSONNEL) && strcmp(v, "0") == 0))
+			continue;
+		row = view_add(d, f == RF_NATURE || spec->type == FIELD_TEXTAREA ? "LONG" : "DETAIL");
+		view_set_str(row, "LABEL", spec->label);
+		if (f == RF_EMERGENCY)
+			v = v[0] == 't' ? "Yes" : "No";
+		if (spec->type == FIELD_CHOICE)
+			view_set_str(row, "VALUE", choice_label(spec->choices, v));
+		else if (spec->type == FIELD_MULTI) {
+			mask = special_units_mask(v);
+			for (u = 0; special_unit_choices[u].id != NULL; u++)
+				if (mask & ((uint32_t)1 << u)) {
+					struct view_dict *item = view_add(row, "ITEM");
+
+					view_set_str(item, "ITEM_LABEL", special_unit_choices[u].label);
+				}
+		} else
+			view_set_str(row, "VALUE", v);
+	}
+}
+
+static bool
+show_notifications(struct ctx *c, struct view_dict *d, const char *id)
+{
+	static const char sql[] =
+	    "SELECT n.id, coalesce(a.full_name, '(anyone who holds the role)') AS recipient,"
+	    " n.recipient_role, n.clause, n.reason, n.email_status,"
+	    " to_char(n.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
+	    " to_char(n.acknowledged_at, 'YYYY-MM-DD HH24:MI') AS acknowledged"
+	    " FROM notification n LEFT JOIN account a ON a.id = n.recipient_id"
+	    " WHERE n.request_id = $1 ORDER BY n.id";
+	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	int i;
+
+	if (res == NULL)
+		return false;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *n = view_add(d, "NOTIFICATION");
+		int role = role_from_id(db_value(res, i, "recipient_role"));
+
+		view_set_str(n, "RECIPIENT", db_value(res, i, "recipient"));
+		view_set_str(n, "ROLE", role >= 0 ? role_choices[role].label : "");
+		view_set_str(n, "CLAUSE", db_value(res, i, "clause"));
+		view_set_str(n, "REASON", db_value(res, i, "reason"));
+		view_set_str(n, "CREATED", db_value(res, i, "created"));
+		view_set_str(n, "EMAIL", db_value(res, i, "email_status"));
+		if (db_value(res, i, "acknowledged") != NULL)
+			view_set_str(view_add(n, "ACKED"), "ACKNOWLEDGED", db_value(res, i, "acknowledged"));
+	}
+	if (PQntuples(res) > 0)
+		view_show(d, "HAS_NOTIFICATIONS");
+	PQclear(res);
+	return true;
+}
+
+static bool
+show_timeline(struct ctx *c, struct view_dict *d, const char *id)
+{
+	static const char sql[] =
+	    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS at, e.actor_login,"
+	    " coalesce(a.full_name, e.actor_login, 'the portal') AS actor, e.action, e.clause, e.note"
+	    " FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id"
+	    " WHERE e.request_id = $1 ORDER BY e.seq";
+	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	int i;
+
+	if (res == NULL)
+		return false;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *e = view_add(d, "EVENT");
+
+		view_set_str(e, "AT", db_value(res, i, "at"));
+		view_set_str(e, "ACTOR", db_value(res, i, "actor"));
+		view_set_str(e, "ACTION", db_value(res, i, "action"));
+		if (db_value(res, i, "clause") != NULL)
+			view_set_str(view_add(e, "EVENT_CLAUSE"), "CLAUSE", db_value(res, i, "clause"));
+		if (db_value(res, i, "note") != NULL && *db_value(res, i, "note") != '\0')
+			view_set_str(view_add(e, "EVENT_NOTE"), "NOTE", db_value(res, i, "note"));
+	}
+	PQclear(res);
+	return true;
+}
+
+void
+h_request_show(struct ctx *c)
+{
+	PGresult *res = fetch_or_fail(c);
+	struct view_dict *d;
+	const char *id;
+	int kind, status;
+	char title[64];
+
+	if (res == NULL)
+		return;
+	id = db_value(res, 0, "id");
+	kind = kind_from_id(db_value(res, 0, "kind"));
+	status = status_from_id(db_value(res, 0, "status"));
+	d = page_dict(c);
+	view_set_str(d, "ID", id);
+	view_set_str(d, "KIND", db_value(res, 0, "kind"));
+	view_set_str(d, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
+	view_set_str(d, "STATUS", db_value(res, 0, "status"));
+	view_set_str(d, "STATUS_LABEL", status >= 0 ? status_choices[status].label : "");
+	view_set_str(d, "FILED_BY", db_value(res, 0, "filed_by_name"));
+	view_set_str(d, "CREATED", db_value(res, 0, "created_at_shown"));
+	if (db_bool(res, 0, "emergency"))
+		view_show(d, "EMERGENCY");
+	if (db_value(res, 0, "denial_reason") != NULL)
+		view_set_str(view_add(d, "DENIED"), "DENIAL_REASON", db_value(res, 0, "denial_reason"));
+	show_details(d, res);
+	if (!show_notifications(c, d, id) || !show_timeline(c, d, id)) {
+		view_dict_free(d);
+		PQclear(res);
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	snprintf(title, sizeof(title), "Request %s", id);
+	PQclear(res);
+	page_send(c, 200, title, "request.tpl", d);
+}

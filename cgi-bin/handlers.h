@@ -1,0 +1,18 @@
+/* The route handlers (one file per concern: h_*.c). */
+#ifndef PORTAL_HANDLERS_H
+#define PORTAL_HANDLERS_H
+
+#include "app.h"
+
+void h_healthz(struct ctx *);
+void h_home(struct ctx *);
+void h_request_new(struct ctx *);
+void h_request_create(struct ctx *);
+void h_request_show(struct ctx *);
+void h_request_json(struct ctx *);
+void h_inbox(struct ctx *);
+void h_inbox_json(struct ctx *);
+void h_notification_ack(struct ctx *);
+void h_policy(struct ctx *);
+
+#endif

@@ -1,0 +1,195 @@
+#include "http.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *
+param(FCGX_Request *r, const char *name)
+{
+	return FCGX_GetParam(name, r->envp);
+}
+
+void
+http_request_init(struct http_request *h, FCGX_Request *r)
+{
+	const char *m, *https;
+
+	memset(h, 0, sizeof(*h));
+	h->fcgi = r;
+	m = param(r, "REQUEST_METHOD");
+	h->method_name = m ? m : "";
+	if (m == NULL)
+		h->method = METHOD_OTHER;
+	else if (strcmp(m, "GET") == 0)
+		h->method = METHOD_GET;
+	else if (strcmp(m, "HEAD") == 0)
+		h->method = METHOD_HEAD;
+	else if (strcmp(m, "POST") == 0)
+		h->method = METHOD_POST;
+	else
+		h->method = METHOD_OTHER;
+	h->path = param(r, "DOCUMENT_URI");
+	if (h->path == NULL)
+		h->path = "/";
+	h->query = param(r, "QUERY_STRING");
+	if (h->query == NULL)
+		h->query = "";
+	h->remote_addr = param(r, "REMOTE_ADDR");
+	h->cookie = param(r, "HTTP_COOKIE");
+	h->sec_fetch_site = param(r, "HTTP_SEC_FETCH_SITE");
+	https = param(r, "HTTPS");
+	h->https = https != NULL && strcasecmp(https, "on") == 0;
+	form_init(&h->query_form);
+	form_init(&h->body_form);
+	buf_init(&h->headers);
+}
+
+void
+http_request_free(struct http_request *h)
+{
+	form_free(&h->query_form);
+	form_free(&h->body_form);
+	buf_free(&h->headers);
+}
+
+enum form_error
+http_parse_query(struct http_request *h)
+{
+	return form_parse(&h->query_form, h->query, strlen(h->query), NULL);
+}
+
+enum body_status
+http_read_body(struct http_request *h, enum form_error *ferr)
+{
+	const char *type = param(h->fcgi, "CONTENT_TYPE");
+	const char *lenstr = param(h->fcgi, "CONTENT_LENGTH");
+	unsigned long long len = 0;
+	char *body, *end;
+	int got;
+
+	*ferr = FORM_OK;
+	if (lenstr != NULL && *lenstr != '\0') {
+		errno = 0;
+		len = strtoull(lenstr, &end, 10);
+		if (errno != 0 || *end != '\0')
+			return BODY_IO;
+	}
+	/* Never trust CONTENT_LENGTH beyond the limit: refuse before reading. */
+	if (len > HTTP_BODY_MAX)
+		return BODY_TOO_LARGE;
+	if (len == 0)
+		return BODY_OK;
+	if (type == NULL || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (type[33] != '\0' && type[33] != ';'))
+		return BODY_BAD_TYPE;
+	if ((body = malloc((size_t)len)) == NULL)
+		return BODY_IO;
+	got = FCGX_GetStr(body, (int)len, h->fcgi->in);
+	if (got < 0 || (unsigned long long)got != len) {
+		free(body);
+		return BODY_IO;
+	}
+	*ferr = form_parse(&h->body_form, body, (size_t)len, NULL);
+	free(body);
+	return *ferr == FORM_OK ? BODY_OK : BODY_BAD_FORM;
+}
+
+bool
+http_cookie(const struct http_request *h, const char *name, char *out, size_t outlen)
+{
+	const char *p = h->cookie;
+	size_t nlen = strlen(name);
+
+	if (p == NULL)
+		return false;
+	/* RFC 6265 §5.4: "name=value" pairs separated by "; ". */
+	while (*p != '\0') {
+		const char *end;
+		size_t vlen;
+
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			vlen = (size_t)(end - p) - nlen - 1;
+			if (vlen + 1 > outlen)
+				return false;
+			memcpy(out, p + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+void
+http_add_header(struct http_request *h, const char *name, const char *value)
+{
+	/* Header values come from our own code, never from request input;
+	 * refuse CR/LF anyway so a mistake cannot split the response. */
+	if (strpbrk(value, "\r\n") != NULL)
+		return;
+	buf_printf(&h->headers, "%s: %s\r\n", name, value);
+}
+
+const char *
+http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Unknown";
+}
+
+void
+http_send(struct http_request *h, int status, const char *content_type,
+    const char *body, size_t len)
+{
+	FCGX_Stream *out = h->fcgi->out;
+	struct buf head;
+
+	if (h->responded)
+		return;
+	h->responded = true;
+	/* libfcgi's own FCGX_FPrintF knows no %zu: format with the C library. */
+	buf_init(&head);
+	buf_printf(&head, "Status: %d %s\r\n", status, http_status_text(status));
+	if (content_type != NULL)
+		buf_printf(&head, "Content-Type: %s\r\n", content_type);
+	/* Pages carry personal data: never cached by browsers or proxies. */
+	buf_puts(&head, "Cache-Control: no-store\r\n");
+	buf_printf(&head, "Content-Length: %zu\r\n", len);
+	buf_append(&head, h->headers.data, h->headers.len);
+	buf_puts(&head, "\r\n");
+	if (!buf_failed(&head))
+		FCGX_PutStr(head.data, (int)head.len, out);
+	buf_free(&head);
+	if (h->method != METHOD_HEAD && len > 0)
+		FCGX_PutStr(body, (int)len, out);
+}
+
+void
+http_redirect(struct http_request *h, int status, const char *location)
+{
+	http_add_header(h, "Location", location);
+	http_send(h, status, "text/plain; charset=utf-8", "", 0);
+}

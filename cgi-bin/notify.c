@@ -1,0 +1,176 @@
+#include "notify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+
+/*
+ * Picks the recipients of one role, matched on an attribute, in one
+ * statement: on-duty holders first; else every holder (DESIGN.md: the duty
+ * flag decides "if not available", and a fallback role, when the rule has
+ * one, is tried by the caller before falling back to off-duty holders).
+ */
+static PGresult *
+holders(struct db *db, const char *role, enum match_attr match, const char *value,
+    bool on_duty_only)
+{
+	static const char sql[] =
+	    "SELECT id, email FROM account WHERE role = $1 AND NOT disabled"
+	    " AND ($2::text IS NULL OR CASE $3 WHEN 'bureau' THEN lower(bureau)"
+	    "   WHEN 'district' THEN lower(district) WHEN 'unit' THEN unit END = lower($2))"
+	    " AND (NOT $4::boolean OR on_duty) ORDER BY id";
+	static const char *const match_names[] = { "", "bureau", "district", "unit" };
+	const char *params[4] = { role, match == MATCH_NONE ? NULL : value,
+	    match_names[match], on_duty_only ? "true" : "false" };
+
+	return db_query(db, sql, 4, params);
+}
+
+static bool
+insert_one(struct db *db, const char *request_id, const char *recipient_id,
+    const char *email, const char *role, const struct rule *r, const char *reason,
+    const char *dedupe)
+{
+	static const char sql[] =
+	    "INSERT INTO notification (request_id, recipient_id, recipient_role, rule_id,"
+	    " clause, reason, email_status, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+	    " ON CONFLICT (dedupe_key) DO NOTHING";
+	char key[160];
+	const char *params[8];
+
+	if (dedupe != NULL)
+		snprintf(key, sizeof(key), "%s:%s:%s", dedupe, r->id, recipient_id ? recipient_id : role);
+	params[0] = request_id;
+	params[1] = recipient_id;
+	params[2] = role;
+	params[3] = r->id;
+	params[4] = r->clause;
+	params[5] = reason;
+	/* Nothing to send without an address; a role nobody holds has none yet. */
+	params[6] = (email != NULL && *email != '\0') ? "pending" : "none";
+	params[7] = dedupe ? key : NULL;
+	return db_exec(db, sql, 8, params);
+}
+
+/* Notifies the holders of one role for one rule; returns rows or -1. */
+static int
+notify_role(struct db *db, const struct rule *r, const char *request_id,
+    const char *match_value, const char *reason, const char *dedupe)
+{
+	const char *role = role_choices[r->recipient].id;
+	const char *used_role = role;
+	PGresult *res;
+	struct buf why;
+	int i, n, added = 0;
+
+	buf_init(&why);
+	buf_puts(&why, reason);
+	res = holders(db, role, r->match, match_value, true);
+	if (res != NULL && PQntuples(res) == 0 && r->fallback >= 0) {
+		/* "If not available": nobody of the role is on duty. */
+		PQclear(res);
+		used_role = role_choices[r->fallback].id;
+		res = holders(db, used_role, MATCH_NONE, NULL, true);
+		buf_printf(&why, " (%s not available: sent to the %s)",
+		    role_choices[r->recipient].label, role_choices[r->fallback].label);
+		if (res != NULL && PQntuples(res) == 0) {
+			PQclear(res);
+			used_role = role;
+			buf_reset(&why);
+			buf_puts(&why, reason);
+			res = holders(db, role, r->match, match_value, false);
+		}
+	} else if (res != NULL && PQntuples(res) == 0) {
+		PQclear(res);
+		res = holders(db, role, r->match, match_value, false);
+	}
+	if (res == NULL || buf_failed(&why)) {
+		PQclear(res);
+		buf_free(&why);
+		return -1;
+	}
+	n = PQntuples(res);
+	if (n == 0) {
+		/* Nobody holds the role: keep it for whoever holds it later. */
+		buf_puts(&why, " (nobody holds this role now: kept for the role)");
+		added = insert_one(db, request_id, NULL, NULL, role, r, buf_cstr(&why), dedupe) ? 1 : -1;
+	}
+	for (i = 0; i < n && added >= 0; i++) {
+		if (!insert_one(db, request_id, db_value(res, i, "id"), db_value(res, i, "email"),
+		    used_role, r, buf_cstr(&why), dedupe))
+			added = -1;
+		else
+			added++;
+	}
+	PQclear(res);
+	buf_free(&why);
+	return added;
+}
+
+int
+notify_event(struct db *db, const struct policy *pol, const char *request_id,
+    enum policy_event event, const struct request_facts *facts, const char *extra,
+    const char *dedupe)
+{
+	size_t i;
+	int total = 0;
+
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+		struct buf reason;
+		int u, added = 0;
+
+		if (r->effect != EFFECT_NOTIFY || r->on_event != event || r->recipient < 0 ||
+		    !rule_applies_to(r, facts->kind) || !rule_condition_holds(r, facts))
+			continue;
+		buf_init(&reason);
+		buf_puts(&reason, r->summary);
+		if (extra != NULL && *extra != '\0')
+			buf_printf(&reason, " %s", extra);
+		if (r->match == MATCH_UNIT) {
+			/* One notification per specialized unit involved (§IV.B.1). */
+			for (u = 0; special_unit_choices[u].id != NULL; u++) {
+				if (!(facts->special_units & ((uint32_t)1 << u)))
+					continue;
+				added = notify_role(db, r, request_id, special_unit_choices[u].id,
+				    buf_cstr(&reason), dedupe);
+				if (added < 0)
+					break;
+				total += added;
+			}
+		} else {
+			added = notify_role(db, r, request_id,
+			    r->match == MATCH_BUREAU ? facts->bureau :
+			    r->match == MATCH_DISTRICT ? facts->district : NULL,
+			    buf_cstr(&reason), dedupe);
+			if (added >= 0)
+				total += added;
+		}
+		buf_free(&reason);
+		if (added < 0)
+			return -1;
+	}
+	return total;
+}
+
+bool
+audit_record(struct db *db, const char *request_id, long long actor_id,
+    const char *actor_login, const char *action, const char *clause, const char *note)
+{
+	static const char sql[] =
+	    "INSERT INTO audit_event (request_id, actor_id, actor_login, action, clause, note)"
+	    " VALUES ($1, $2, $3, $4, $5, $6)";
+	char actor[24];
+	const char *params[6];
+
+	snprintf(actor, sizeof(actor), "%lld", actor_id);
+	params[0] = request_id;
+	params[1] = actor_id > 0 ? actor : NULL;
+	params[2] = actor_login;
+	params[3] = action;
+	params[4] = clause;
+	params[5] = note ? note : "";
+	return db_exec(db, sql, 6, params);
+}

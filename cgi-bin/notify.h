@@ -1,0 +1,33 @@
+/*
+ * Notifications: for an event on a request, every notify rule of the
+ * policy whose event, kind and condition match adds notification rows, in
+ * the caller's transaction (the outbox of DESIGN.md).
+ *
+ * Recipients: the enabled holders of the rule's role (matched on bureau,
+ * district or unit when the rule says so) who are on duty; when none is,
+ * the on-duty holders of the fallback role ("if not available", 98-023 and
+ * SOP 230.10 C.3.a, D); when nobody is on duty, every holder of the role;
+ * when nobody holds it at all, one notification kept for the role, shown
+ * to whoever holds it later. Never dropped.
+ */
+#ifndef PORTAL_NOTIFY_H
+#define PORTAL_NOTIFY_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "policy.h"
+
+/* Adds the notifications of `event` for request `request_id`. `extra` is
+ * appended to each reason (may be NULL); `dedupe` makes the rows unique per
+ * period (timers; may be NULL). Returns the number added, or -1 on error. */
+int notify_event(struct db *, const struct policy *, const char *request_id,
+        enum policy_event, const struct request_facts *, const char *extra,
+        const char *dedupe);
+
+/* One audit event (append-only, hash-chained by the database). */
+bool audit_record(struct db *, const char *request_id, long long actor_id,
+         const char *actor_login, const char *action, const char *clause,
+         const char *note);
+
+#endif

@@ -1,0 +1,193 @@
+#include "page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+/* Navigation by role: which links each role sees (CONTRACT.md routes). */
+struct nav_item {
+	const char *href;
+	const char *label;
+	uint32_t    roles;   /* bit per enum role; 0 = every signed-in person */
+};
+
+#define R(x) ((uint32_t)1 << (x))
+#define STAFF (~R(ROLE_AGENCY) & ((R(ROLE__MAX)) - 1))
+#define REVIEWERS (R(ROLE_ADMIN) | R(ROLE_CHIEF) | R(ROLE_SUPERVISOR) | \
+    R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_BUREAU_CHIEF) | R(ROLE_WATCH_COMMANDER))
+
+static const struct nav_item nav_items[] = {
+	{ "/", "Home", 0 },
+	{ "/requests/new", "New request", 0 },
+	{ "/inbox", "Inbox", 0 },
+	{ "/deployments", "Deployments", R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR) },
+	{ "/history", "History", REVIEWERS },
+	{ "/dashboard", "Dashboard", REVIEWERS | R(ROLE_COMMANDER) },
+	{ "/policy", "Policy", STAFF },
+	{ "/admin/accounts", "Accounts", R(ROLE_ADMIN) },
+};
+
+struct view_dict *
+page_dict(struct ctx *c)
+{
+	struct view_dict *d = view_dict_new();
+
+	if (d == NULL)
+		return NULL;
+	if (c->csrf != NULL)
+		view_set_str(d, "CSRF", c->csrf);
+	if (!c->signed_in)
+		view_show(d, "SIGNED_OUT");
+	else {
+		view_show(d, "SIGNED_IN");
+		view_set_str(d, "ME_LOGIN", c->me.login);
+		view_set_str(d, "ME_NAME", c->me.full_name);
+		view_set_str(d, "ME_ROLE", role_choices[c->me.role].label);
+		if (c->me.agency != NULL)
+			view_set_str(d, "ME_AGENCY", c->me.agency);
+	}
+	return d;
+}
+
+static void
+layout_nav(struct ctx *c, struct view_dict *layout)
+{
+	size_t i;
+	const char *path = c->http->path;
+
+	if (!c->signed_in)
+		return;
+	for (i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {
+		struct view_dict *item;
+
+		if (nav_items[i].roles != 0 && !(nav_items[i].roles & R(c->me.role)))
+			continue;
+		if ((item = view_add(layout, "NAV")) == NULL)
+			continue;
+		view_set_str(item, "HREF", nav_items[i].href);
+		view_set_str(item, "LABEL", nav_items[i].label);
+		if (strcmp(path, nav_items[i].href) == 0)
+			view_show(item, "CURRENT");
+		if (strcmp(nav_items[i].href, "/inbox") == 0 && c->unread > 0) {
+			struct view_dict *count = view_add(item, "COUNT");
+
+			view_set_int(count, "UNREAD", c->unread);
+		}
+	}
+}
+
+void
+page_send(struct ctx *c, int status, const char *title, const char *tpl, struct view_dict *d)
+{
+	struct view_dict *layout = NULL;
+	struct buf body, page;
+	const struct policy *pol;
+
+	buf_init(&body);
+	buf_init(&page);
+	if (d == NULL || !view_expand(c->app->views, tpl, d, &body) ||
+	    (layout = page_dict(c)) == NULL) {
+		log_warn("template %s did not expand", tpl);
+		view_dict_free(d);
+		buf_free(&body);
+		http_send(c->http, 500, "text/plain; charset=utf-8",
+		    "The page could not be shown.\n", 29);
+		return;
+	}
+	view_dict_free(d);
+	pol = c->app->policy_loaded ? &c->app->policy : NULL;
+	view_set_str(layout, "DEPARTMENT", pol ? pol->department : "Mutual Aid Portal");
+	view_set_str(layout, "TITLE", title);
+	view_set_str(layout, "BODY", buf_cstr(&body));
+	layout_nav(c, layout);
+	if (!view_expand(c->app->views, "layout.tpl", layout, &page) || buf_failed(&page)) {
+		view_dict_free(layout);
+		buf_free(&body);
+		buf_free(&page);
+		http_send(c->http, 500, "text/plain; charset=utf-8",
+		    "The page could not be shown.\n", 29);
+		return;
+	}
+	view_dict_free(layout);
+	http_send(c->http, status, "text/html; charset=utf-8", page.data, page.len);
+	buf_free(&body);
+	buf_free(&page);
+}
+
+static const char *
+error_title(int status)
+{
+	switch (status) {
+	case 400: return "The request could not be read";
+	case 401: return "Please sign in";
+	case 403: return "Not allowed";
+	case 404: return "Not found";
+	case 405: return "Method not allowed";
+	case 409: return "Not possible now";
+	case 413: return "Too large";
+	case 415: return "Unsupported form encoding";
+	case 422: return "Please correct the form";
+	case 503: return "Temporarily unavailable";
+	default:  return "Something went wrong";
+	}
+}
+
+void
+json_send(struct ctx *c, int status, struct buf *b)
+{
+	if (buf_failed(b)) {
+		static const char oom[] = "{\"error\": \"out of memory\"}\n";
+
+		http_send(c->http, 500, "application/json", oom, sizeof(oom) - 1);
+		return;
+	}
+	buf_putc(b, '\n');
+	http_send(c->http, status, "application/json", b->data, b->len);
+}
+
+void
+page_error(struct ctx *c, int status, const char *message, const char *clause)
+{
+	struct view_dict *d;
+
+	if (c->json) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_puts(&b, "{\"error\": ");
+		buf_json_str(&b, message);
+		buf_puts(&b, ", \"status\": ");
+		buf_printf(&b, "%d", status);
+		if (clause != NULL) {
+			buf_puts(&b, ", \"clause\": ");
+			buf_json_str(&b, clause);
+		}
+		buf_putc(&b, '}');
+		json_send(c, status, &b);
+		buf_free(&b);
+		return;
+	}
+	d = page_dict(c);
+	view_set_int(d, "STATUS", status);
+	view_set_str(d, "HEADING", error_title(status));
+	view_set_str(d, "MESSAGE", message);
+	if (clause != NULL) {
+		struct view_dict *cl = view_add(d, "CLAUSE");
+
+		view_set_str(cl, "CLAUSE_TEXT", clause);
+	}
+	page_send(c, status, error_title(status), "error.tpl", d);
+}
+
+void
+view_set_time(struct view_dict *d, const char *key, const char *t)
+{
+	char shown[17];
+
+	if (t == NULL)
+		return;
+	/* PostgreSQL's ISO output "2026-11-22 09:00:00.123-06": keep the minute. */
+	snprintf(shown, sizeof(shown), "%s", t);
+	view_set_str(d, key, shown);
+}

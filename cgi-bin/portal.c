@@ -1,0 +1,244 @@
+/*
+ * The FastCGI portal: a master process that owns the listening unix
+ * socket and keeps --workers worker processes, each with its own
+ * PostgreSQL connection, answering requests one at a time (prefork, as
+ * slowcgi and many FastCGI servers do: a crash takes down one request, and
+ * at most --workers Argon2id hashes of 64 MiB run at once).
+ *
+ * The socket is created here rather than with FCGX_OpenSocket, which
+ * exit()s when bind fails and leaves the mode to the umask: nginx must be
+ * able to connect, so the socket is made 0666 inside a private directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "auth.h"
+#include "log.h"
+
+#define MAX_WORKERS 64
+
+struct config {
+	const char *socket_path;
+	const char *templates;
+	const char *dsn;
+	int         workers;
+};
+
+/* Set by signal handlers only. */
+static volatile sig_atomic_t stopping;
+/* In a worker: whether a request is being answered. */
+static volatile sig_atomic_t busy;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* A worker waiting in accept() (which libfcgi restarts on EINTR) exits at
+ * once; one answering a request finishes it first. */
+static void
+on_worker_stop(int sig)
+{
+	(void)sig;
+	if (!busy)
+		_exit(0);
+	stopping = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: portal --socket PATH --templates DIR [--workers N]\n"
+	    "  the database comes from PORTAL_DB_DSN (or PORTAL_DSN)\n");
+	exit(2);
+}
+
+static int
+open_socket(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warn("socket path too long (%zu bytes, at most %zu): %s", strlen(path),
+		    sizeof(sun.sun_path) - 1, path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		log_warn("socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A stale socket of a previous run is replaced. */
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("unlink %s: %s", path, strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		log_warn("bind %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, 0666) < 0 || listen(fd, 128) < 0) {
+		log_warn("chmod/listen %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+/* One worker: accept, answer, repeat, until told to stop. */
+static int
+worker(int listen_fd, const struct config *cfg, struct view_set *views)
+{
+	struct app app;
+	FCGX_Request request;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_worker_stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+		return 1;
+	memset(&app, 0, sizeof(app));
+	app.views = views;
+	if (!db_init(&app.db, cfg->dsn, "portal"))
+		return 1;
+	/* Connect now if possible; if not, each request retries (db_ready). */
+	(void)db_ready(&app.db);
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&request, listen_fd, 0) != 0) {
+		log_warn("FastCGI initialization failed");
+		return 1;
+	}
+	while (!stopping) {
+		if (FCGX_Accept_r(&request) < 0)
+			break;
+		busy = 1;
+		app_handle(&app, &request);
+		FCGX_Finish_r(&request);
+		busy = 0;
+	}
+	FCGX_Free(&request, 1);
+	if (app.policy_loaded)
+		policy_free(&app.policy);
+	db_close(&app.db);
+	return 0;
+}
+
+static pid_t
+spawn(int listen_fd, const struct config *cfg, struct view_set *views)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int rc = worker(listen_fd, cfg, views);
+
+		view_set_free(views);
+		_exit(rc);
+	}
+	if (pid < 0)
+		log_warn("fork: %s", strerror(errno));
+	return pid;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config cfg = { NULL, NULL, NULL, 4 };
+	struct view_set *views;
+	pid_t pids[MAX_WORKERS] = { 0 };
+	struct sigaction sa;
+	char err[256];
+	int i, fd;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			cfg.socket_path = argv[++i];
+		else if (strcmp(argv[i], "--templates") == 0 && i + 1 < argc)
+			cfg.templates = argv[++i];
+		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+			cfg.workers = atoi(argv[++i]);
+			if (cfg.workers < 1 || cfg.workers > MAX_WORKERS)
+				usage();
+		} else
+			usage();
+	}
+	cfg.dsn = getenv("PORTAL_DB_DSN");
+	if (cfg.dsn == NULL)
+		cfg.dsn = getenv("PORTAL_DSN");
+	if (cfg.socket_path == NULL || cfg.templates == NULL || cfg.dsn == NULL)
+		usage();
+	if (!auth_init()) {
+		log_warn("libsodium did not initialize");
+		return 1;
+	}
+	/* Templates are loaded and frozen once, before the workers fork. */
+	if ((views = view_set_load(cfg.templates, err, sizeof(err))) == NULL) {
+		log_warn("%s", err);
+		return 1;
+	}
+	if ((fd = open_socket(cfg.socket_path)) < 0) {
+		view_set_free(views);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		log_warn("sigaction: %s", strerror(errno));
+		return 1;
+	}
+	log_info("portal listening on %s with %d workers", cfg.socket_path, cfg.workers);
+	for (i = 0; i < cfg.workers; i++)
+		pids[i] = spawn(fd, &cfg, views);
+	while (!stopping) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < cfg.workers; i++) {
+			if (pids[i] != pid)
+				continue;
+			log_warn("worker %ld ended (status %d); starting another", (long)pid, status);
+			if (!stopping) {
+				/* Do not spin if workers die at once. */
+				struct timespec pause = { 0, 200 * 1000 * 1000 };
+
+				nanosleep(&pause, NULL);
+				pids[i] = spawn(fd, &cfg, views);
+			}
+		}
+	}
+	for (i = 0; i < cfg.workers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (i = 0; i < cfg.workers; i++)
+		if (pids[i] > 0)
+			(void)waitpid(pids[i], NULL, 0);
+	close(fd);
+	unlink(cfg.socket_path);
+	view_set_free(views);
+	log_info("portal stopped");
+	return 0;
+}

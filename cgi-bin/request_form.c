@@ -1,0 +1,111 @@
+#include "request_form.h"
+
+#include <string.h>
+
+#define TEXT(n, l, len)      { n, l, FIELD_TEXT, len, 0, 0, NULL, false }
+#define AREA(n, l, len)      { n, l, FIELD_TEXTAREA, len, 0, 0, NULL, false }
+#define INT(n, l, lo, hi)    { n, l, FIELD_INT, 4, lo, hi, NULL, false }
+#define CHOICE(n, l, c)      { n, l, FIELD_CHOICE, 40, 0, 0, c, false }
+
+const struct field_spec request_fields[RF__MAX] = {
+	[RF_REQUESTING_AGENCY]   = TEXT("requesting_agency", "Requesting agency", 200),
+	[RF_REQUESTER_NAME]      = TEXT("requester_name", "Name of the person asking", 200),
+	[RF_REQUESTER_POSITION]  = TEXT("requester_position", "Their rank or position", 200),
+	[RF_AUTHORIZED_BY]       = TEXT("authorized_by", "Authorized by (at the requesting agency)", 200),
+	[RF_CONTACT_PHONE]       = { "contact_phone", "Call-back telephone", FIELD_PHONE, 40, 0, 0, NULL, false },
+	[RF_CONTACT_EMAIL]       = { "contact_email", "Call-back e-mail", FIELD_EMAIL, 254, 0, 0, NULL, false },
+	[RF_CHANNEL]             = CHOICE("channel", "How the request arrived", channel_choices),
+	[RF_INCIDENT_TYPE]       = CHOICE("incident_type", "Type of incident", incident_type_choices),
+	/* The nature of the emergency is asked of every request (98-023 §IV.A.1.a). */
+	[RF_NATURE]              = { "nature", "Nature of the emergency or request", FIELD_TEXTAREA, 4000, 0, 0, NULL, true },
+	[RF_EMERGENCY]           = CHOICE("emergency", "Is this an emergency?", yesno_choices),
+	[RF_PRIORITY]            = CHOICE("priority", "Priority", priority_choices),
+	[RF_LOCATION]            = TEXT("location", "Incident address or location", 200),
+	[RF_MUNICIPALITY]        = TEXT("municipality", "Municipality", 200),
+	[RF_COUNTY]              = TEXT("county", "County", 200),
+	[RF_DISTRICT]            = TEXT("district", "District or division affected", 100),
+	[RF_STAGING_AREA]        = TEXT("staging_area", "Staging / reporting area and routing", 200),
+	[RF_RADIO_CHANNEL]       = TEXT("radio_channel", "Radio channel", 100),
+	[RF_COMMANDER_NAME]      = TEXT("commander_name", "Commanding officer at the scene", 200),
+	[RF_AGENCIES_ON_SCENE]   = TEXT("agencies_on_scene", "Agencies already on scene", 500),
+	[RF_SQUADS]              = INT("squads", "Squads", 0, 99),
+	[RF_SUPERVISORS]         = INT("supervisors", "Supervisors", 0, 99),
+	[RF_PERSONNEL]           = INT("personnel", "Other personnel", 0, 999),
+	[RF_SPECIAL_UNITS]       = { "special_units", "Specialized units", FIELD_MULTI, 0, 0, 0, special_unit_choices, false },
+	[RF_EQUIPMENT]           = AREA("equipment", "Equipment needed", 1000),
+	[RF_NEEDED_BY]           = { "needed_by", "Needed by", FIELD_DATETIME, 16, 0, 0, NULL, false },
+	[RF_DURATION]            = TEXT("duration", "Expected duration", 100),
+	[RF_INSTRUCTIONS]        = AREA("instructions", "Special instructions", 2000),
+	[RF_FEDERAL_AGENCY]      = CHOICE("federal_agency", "Federal agency", federal_agency_choices),
+	[RF_CASE_NUMBER]         = TEXT("case_number", "Case number", 60),
+	[RF_INVESTIGATION_CATEGORY] = CHOICE("investigation_category", "Investigation category",
+	                               investigation_category_choices),
+	[RF_BUREAU]              = TEXT("bureau", "Bureau requested", 100),
+};
+
+const char *const request_section_titles[RS__MAX] = {
+	[RS_WHO]       = "Who is asking",
+	[RS_INCIDENT]  = "The incident",
+	[RS_PLACE]     = "Where and to whom responders report",
+	[RS_RESOURCES] = "Resources needed",
+	[RS_FEDERAL]   = "Federal agency",
+};
+
+enum request_section
+request_field_section(enum request_field f)
+{
+	switch (f) {
+	case RF_REQUESTING_AGENCY: case RF_REQUESTER_NAME: case RF_REQUESTER_POSITION:
+	case RF_AUTHORIZED_BY: case RF_CONTACT_PHONE: case RF_CONTACT_EMAIL:
+	case RF_CHANNEL:
+		return RS_WHO;
+	case RF_INCIDENT_TYPE: case RF_NATURE: case RF_EMERGENCY: case RF_PRIORITY:
+	case RF_NEEDED_BY: case RF_DURATION:
+		return RS_INCIDENT;
+	case RF_LOCATION: case RF_MUNICIPALITY: case RF_COUNTY: case RF_DISTRICT:
+	case RF_STAGING_AREA: case RF_RADIO_CHANNEL: case RF_COMMANDER_NAME:
+	case RF_AGENCIES_ON_SCENE: case RF_BUREAU:
+		return RS_PLACE;
+	case RF_SQUADS: case RF_SUPERVISORS: case RF_PERSONNEL: case RF_SPECIAL_UNITS:
+	case RF_EQUIPMENT: case RF_INSTRUCTIONS:
+		return RS_RESOURCES;
+	case RF_FEDERAL_AGENCY: case RF_CASE_NUMBER: case RF_INVESTIGATION_CATEGORY:
+	case RF__MAX:
+		break;
+	}
+	return RS_FEDERAL;
+}
+
+bool
+request_field_applies(enum request_field f, enum request_kind k)
+{
+	bool federal = kind_is_federal(k);
+
+	switch (f) {
+	case RF_FEDERAL_AGENCY:
+	case RF_CASE_NUMBER:
+	case RF_INVESTIGATION_CATEGORY:
+		return federal;
+	case RF_DISTRICT:
+		return k == KIND_AID_INTERNAL;
+	case RF_BUREAU:
+		/* SOP 230.10 C.3.a: approval by the bureau requested. */
+		return k == KIND_AID_INCOMING;
+	case RF_REQUESTING_AGENCY:
+	case RF_AUTHORIZED_BY:
+		return k != KIND_AID_INTERNAL;
+	default:
+		return true;
+	}
+}
+
+int
+request_field_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < RF__MAX; i++)
+		if (strcmp(request_fields[i].name, name) == 0)
+			return i;
+	return -1;
+}

@@ -1,0 +1,317 @@
+#include "request_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "notify.h"
+
+/* Times in JSON are ISO 8601 with the department's offset (to_json). */
+#define JSON_TIME(col) "to_json(" col ")#>>'{}'"
+
+PGresult *
+request_fetch(struct ctx *c, long long id, bool *db_failed)
+{
+	static const char sql[] =
+	    "SELECT r.*, a.login AS filed_by_login, a.full_name AS filed_by_name,"
+	    " " JSON_TIME("r.created_at") " AS created_at_json,"
+	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI TZ') AS created_at_shown,"
+	    " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local"
+	    " FROM request r JOIN account a ON a.id = r.filed_by"
+	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)";
+	char idtext[24];
+	const char *params[2];
+	PGresult *res;
+
+	*db_failed = false;
+	snprintf(idtext, sizeof(idtext), "%lld", id);
+	params[0] = idtext;
+	/* Staff see every request; an agency only its own agency's. */
+	params[1] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
+	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL) {
+		*db_failed = true;
+		return NULL;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+void
+request_facts_from_row(const PGresult *res, struct request_facts *f)
+{
+	const char *channel = db_value(res, 0, "channel");
+	int kind = kind_from_id(db_value(res, 0, "kind"));
+
+	memset(f, 0, sizeof(*f));
+	f->kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
+	f->emergency = db_bool(res, 0, "emergency");
+	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
+	f->squads = (int)db_int(res, 0, "squads");
+	f->supervisors = (int)db_int(res, 0, "supervisors");
+	f->special_units = special_units_mask(db_value(res, 0, "special_units"));
+	f->bureau = db_value(res, 0, "bureau");
+	f->district = db_value(res, 0, "district");
+}
+
+long long
+request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
+{
+	static const char sql[] =
+	    "INSERT INTO request (kind, filed_by, filed_by_agency, requesting_agency,"
+	    " requester_name, requester_position, authorized_by, contact_phone, contact_email,"
+	    " channel, incident_type, nature, emergency, priority, location, municipality,"
+	    " county, district, staging_area, radio_channel, commander_name, agencies_on_scene,"
+	    " squads, supervisors, personnel, special_units, equipment, needed_by, duration,"
+	    " instructions, federal_agency, case_number, investigation_category, bureau)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, 'portal'), $11, $12,"
+	    " coalesce($13::text = 'yes', false), coalesce($14, 'routine'), $15, $16, $17, $18, $19, $20,"
+	    " $21, $22, coalesce($23::int, 0), coalesce($24::int, 0), coalesce($25::int, 0),"
+	    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34)"
+	    " RETURNING id";
+	static const enum request_field order[] = {
+		RF_REQUESTING_AGENCY, RF_REQUESTER_NAME, RF_REQUESTER_POSITION,
+		RF_AUTHORIZED_BY, RF_CONTACT_PHONE, RF_CONTACT_EMAIL, RF_CHANNEL,
+		RF_INCIDENT_TYPE, RF_NATURE, RF_EMERGENCY, RF_PRIORITY, RF_LOCATION,
+		RF_MUNICIPALITY, RF_COUNTY, RF_DISTRICT, RF_STAGING_AREA,
+		RF_RADIO_CHANNEL, RF_COMMANDER_NAME, RF_AGENCIES_ON_SCENE, RF_SQUADS,
+		RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT,
+		RF_NEEDED_BY, RF_DURATION, RF_INSTRUCTIONS, RF_FEDERAL_AGENCY,
+		RF_CASE_NUMBER, RF_INVESTIGATION_CATEGORY, RF_BUREAU,
+	};
+	const char *params[3 + RF__MAX];
+	char filed_by[24];
+	struct db *db = &c->app->db;
+	struct request_facts facts;
+	const char *id;
+	PGresult *res;
+	long long new_id = 0;
+	size_t i;
+
+	_Static_assert(sizeof(order) / sizeof(order[0]) == RF__MAX, "every field is stored");
+	snprintf(filed_by, sizeof(filed_by), "%lld", c->me.id);
+	params[0] = kind_choices[kind].id;
+	params[1] = filed_by;
+	params[2] = role_is_staff(c->me.role) ? NULL : c->me.agency;
+	for (i = 0; i < RF__MAX; i++)
+		params[3 + i] = v[order[i]];
+	if (!db_begin(db))
+		return 0;
+	if ((res = db_query(db, sql, 3 + RF__MAX, params)) == NULL) {
+		db_rollback(db);
+		return 0;
+	}
+	id = db_value(res, 0, "id");
+	memset(&facts, 0, sizeof(facts));
+	facts.kind = kind;
+	facts.emergency = v[RF_EMERGENCY] != NULL && strcmp(v[RF_EMERGENCY], "yes") == 0;
+	facts.by_phone = v[RF_CHANNEL] != NULL && strcmp(v[RF_CHANNEL], "phone") == 0;
+	facts.squads = v[RF_SQUADS] ? atoi(v[RF_SQUADS]) : 0;
+	facts.supervisors = v[RF_SUPERVISORS] ? atoi(v[RF_SUPERVISORS]) : 0;
+	facts.special_units = special_units_mask(v[RF_SPECIAL_UNITS]);
+	facts.bureau = v[RF_BUREAU];
+	facts.district = v[RF_DISTRICT];
+	/* The request, its audit event and its notifications commit together
+	 * or not at all; the database refuses a federal request without a
+	 * chief notification at COMMIT (request_federal_chief). */
+	if (audit_record(db, id, c->me.id, c->me.login, "submitted", NULL, "") &&
+	    notify_event(db, app_policy(c), id, EVENT_FILED, &facts, NULL, NULL) >= 0 &&
+	    db_commit(db))
+		new_id = strtoll(id, NULL, 10);
+	else
+		db_rollback(db);
+	PQclear(res);
+	return new_id;
+}
+
+void
+json_id_array(struct buf *b, const char *arr)
+{
+	const char *p;
+	bool first = true;
+
+	buf_putc(b, '[');
+	if (arr != NULL && arr[0] == '{') {
+		for (p = arr + 1; *p != '\0' && *p != '}';) {
+			size_t len = strcspn(p, ",}");
+			char id[64];
+
+			if (len > 0 && len < sizeof(id)) {
+				memcpy(id, p, len);
+				id[len] = '\0';
+				if (!first)
+					buf_puts(b, ", ");
+				buf_json_str(b, id);
+				first = false;
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+	buf_putc(b, ']');
+}
+
+static void
+json_field(struct buf *b, const char *name, const char *value)
+{
+	buf_puts(b, ", ");
+	buf_json_str(b, name);
+	buf_puts(b, ": ");
+	buf_json_str(b, value);
+}
+
+static void
+json_raw(struct buf *b, const char *name, const char *raw)
+{
+	buf_puts(b, ", ");
+	buf_json_str(b, name);
+	buf_printf(b, ": %s", raw ? raw : "null");
+}
+
+static bool
+json_notifications(struct ctx *c, const char *id, struct buf *b)
+{
+	static const char sql[] =
+	    "SELECT n.id, a.login AS recipient, n.recipient_role AS role, n.rule_id, n.clause,"
+	    " n.reason, " JSON_TIME("n.created_at") " AS created_at,"
+	    " " JSON_TIME("n.acknowledged_at") " AS acknowledged_at,"
+	    " " JSON_TIME("n.email_sent_at") " AS email_sent_at, n.email_status"
+	    " FROM notification n LEFT JOIN account a ON a.id = n.recipient_id"
+	    " WHERE n.request_id = $1 ORDER BY n.id";
+	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	int i;
+
+	if (res == NULL)
+		return false;
+	buf_puts(b, ", \"notifications\": [");
+	for (i = 0; i < PQntuples(res); i++) {
+		buf_puts(b, i ? ", {" : "{");
+		buf_printf(b, "\"id\": %s", db_value(res, i, "id"));
+		json_field(b, "recipient", db_value(res, i, "recipient"));
+		json_field(b, "role", db_value(res, i, "role"));
+		json_field(b, "rule", db_value(res, i, "rule_id"));
+		json_field(b, "clause", db_value(res, i, "clause"));
+		json_field(b, "reason", db_value(res, i, "reason"));
+		json_field(b, "created_at", db_value(res, i, "created_at"));
+		json_field(b, "acknowledged_at", db_value(res, i, "acknowledged_at"));
+		json_field(b, "email", db_value(res, i, "email_status"));
+		json_field(b, "email_sent_at", db_value(res, i, "email_sent_at"));
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	PQclear(res);
+	return true;
+}
+
+static bool
+json_deployments(struct ctx *c, const char *id, int checkin_minutes, struct buf *b)
+{
+	static const char sql[] =
+	    "SELECT d.id, d.assignee, d.special_unit, au.login AS authorized_by, d.status,"
+	    " " JSON_TIME("d.last_checkin_at") " AS last_checkin_at,"
+	    " (d.status <> 'returned' AND $2::int > 0"
+	    "   AND d.last_checkin_at < now() - make_interval(mins => $2::int)) AS overdue"
+	    " FROM deployment d JOIN account au ON au.id = d.authorized_by"
+	    " WHERE d.request_id = $1 ORDER BY d.id";
+	char minutes[16];
+	const char *params[2];
+	PGresult *res;
+	int i;
+
+	snprintf(minutes, sizeof(minutes), "%d", checkin_minutes);
+	params[0] = id;
+	params[1] = minutes;
+	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL)
+		return false;
+	buf_puts(b, ", \"deployments\": [");
+	for (i = 0; i < PQntuples(res); i++) {
+		buf_puts(b, i ? ", {" : "{");
+		buf_printf(b, "\"id\": %s", db_value(res, i, "id"));
+		json_field(b, "assignee", db_value(res, i, "assignee"));
+		json_field(b, "special_unit", db_value(res, i, "special_unit"));
+		json_field(b, "authorized_by", db_value(res, i, "authorized_by"));
+		json_field(b, "status", db_value(res, i, "status"));
+		json_field(b, "last_checkin_at", db_value(res, i, "last_checkin_at"));
+		json_raw(b, "overdue", db_bool(res, i, "overdue") ? "true" : "false");
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	PQclear(res);
+	return true;
+}
+
+static bool
+json_events(struct ctx *c, const char *id, struct buf *b)
+{
+	static const char sql[] =
+	    "SELECT " JSON_TIME("at") " AS at, actor_login, action, clause, note"
+	    " FROM audit_event WHERE request_id = $1 ORDER BY seq";
+	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	int i;
+
+	if (res == NULL)
+		return false;
+	buf_puts(b, ", \"events\": [");
+	for (i = 0; i < PQntuples(res); i++) {
+		buf_puts(b, i ? ", {" : "{");
+		buf_puts(b, "\"at\": ");
+		buf_json_str(b, db_value(res, i, "at"));
+		json_field(b, "actor", db_value(res, i, "actor_login"));
+		json_field(b, "action", db_value(res, i, "action"));
+		json_field(b, "clause", db_value(res, i, "clause"));
+		json_field(b, "note", db_value(res, i, "note"));
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+	PQclear(res);
+	return true;
+}
+
+bool
+request_json(struct ctx *c, const PGresult *res, struct buf *b)
+{
+	const char *id = db_value(res, 0, "id");
+	const struct policy *pol = app_policy(c);
+	struct request_facts facts;
+	const struct rule *checkin;
+	int f;
+
+	request_facts_from_row(res, &facts);
+	checkin = pol ? policy_rule_for(pol, EFFECT_CHECKIN, &facts) : NULL;
+	buf_printf(b, "{\"id\": %s", id);
+	json_field(b, "kind", db_value(res, 0, "kind"));
+	json_field(b, "status", db_value(res, 0, "status"));
+	json_raw(b, "emergency", db_bool(res, 0, "emergency") ? "true" : "false");
+	for (f = 0; f < RF__MAX; f++) {
+		const char *name = request_fields[f].name;
+
+		if (f == RF_EMERGENCY)
+			continue;
+		if (f == RF_SQUADS || f == RF_SUPERVISORS || f == RF_PERSONNEL)
+			json_raw(b, name, db_value(res, 0, name));
+		else if (f == RF_SPECIAL_UNITS) {
+			buf_puts(b, ", \"special_units\": ");
+			json_id_array(b, db_value(res, 0, name));
+		} else if (f == RF_NEEDED_BY)
+			json_field(b, name, db_value(res, 0, "needed_by_local"));
+		else
+			json_field(b, name, db_value(res, 0, name));
+	}
+	json_raw(b, "authorized_squads", db_value(res, 0, "authorized_squads"));
+	json_raw(b, "authorized_supervisors", db_value(res, 0, "authorized_supervisors"));
+	buf_puts(b, ", \"authorized_special_units\": ");
+	json_id_array(b, db_value(res, 0, "authorized_special_units"));
+	json_field(b, "denial_reason", db_value(res, 0, "denial_reason"));
+	json_field(b, "filed_by", db_value(res, 0, "filed_by_login"));
+	json_field(b, "created_at", db_value(res, 0, "created_at_json"));
+	if (!json_notifications(c, id, b) ||
+	    !json_deployments(c, id, checkin ? checkin->interval_minutes : 0, b) ||
+	    !json_events(c, id, b))
+		return false;
+	buf_putc(b, '}');
+	return !buf_failed(b);
+}

@@ -1,0 +1,33 @@
+/*
+ * Reading and writing requests. Every query is parameterized; an outside
+ * agency reads only requests its own agency filed (others are "not found",
+ * never "forbidden": their existence is not revealed).
+ */
+#ifndef PORTAL_REQUEST_STORE_H
+#define PORTAL_REQUEST_STORE_H
+
+#include <stdbool.h>
+
+#include "app.h"
+#include "buf.h"
+#include "request_form.h"
+
+/* The request `id` as `c->me` may see it, or NULL (not found / not theirs /
+ * database error: *db_failed tells which). The caller PQclear()s it. */
+PGresult *request_fetch(struct ctx *, long long id, bool *db_failed);
+
+/* The facts the rules look at, read from a fetched request row. */
+void      request_facts_from_row(const PGresult *, struct request_facts *);
+
+/* Inserts a validated request with its audit event and the notifications
+ * its policy requires, in one transaction. Returns the new id (> 0), 0 when
+ * the database refused (see c->app->db). */
+long long request_insert(struct ctx *, enum request_kind, char *const values[RF__MAX]);
+
+/* JSON of a request with its notifications, deployments and events. */
+bool      request_json(struct ctx *, const PGresult *, struct buf *);
+
+/* Appends a PostgreSQL text[] of plain ids as a JSON array. */
+void      json_id_array(struct buf *, const char *pg_array);
+
+#endif

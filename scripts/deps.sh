@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Install the Debian packages the portal needs, and only those that are missing.
+#
+#   scripts/deps.sh run     what `make run` / `make start` need (build + run)
+#   scripts/deps.sh check   the above plus what `make check` needs (tests, browser)
+#
+# When nothing is missing this does nothing: no network, no output.
+# As root it runs `apt-get update` once and `apt-get install -y` the missing
+# packages; as any other user it prints the one command to run and exits 1.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+mode=${1:-run}
+
+RUN_PKGS=(build-essential pkg-config libfcgi-dev libfcgi-bin libctemplate-dev
+          libpq-dev libsodium-dev libcurl4-openssl-dev postgresql nginx-light
+          curl ca-certificates)
+CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium)
+
+case $mode in
+  run)   want=("${RUN_PKGS[@]}") ;;
+  check) want=("${RUN_PKGS[@]}" "${CHECK_PKGS[@]}")
+         # Any Node.js will do (e.g. NodeSource's, which bundles npm); only
+         # install Debian's when there is none.
+         if ! command -v node >/dev/null 2>&1; then
+           want+=(nodejs npm)
+         elif [[ -f $ROOT/tests/browser/package-lock.json ]] && ! command -v npm >/dev/null 2>&1; then
+           want+=(npm)
+         fi ;;
+  *) echo "usage: $0 run|check" >&2; exit 2 ;;
+esac
+
+installed() {
+  local status
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) || return 1
+  [[ $status == ii* ]]
+}
+
+missing=()
+for p in "${want[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if ((EUID != 0)); then
+    echo "deps: missing Debian packages: ${missing[*]}" >&2
+    echo "deps: install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "deps: installing missing Debian packages: ${missing[*]}"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+# Browser-test dependencies (playwright-core; it drives Debian's chromium,
+# so no browser download happens here).
+if [[ $mode == check && -f $ROOT/tests/browser/package-lock.json && ! -d $ROOT/tests/browser/node_modules ]]; then
+  echo "deps: npm ci in tests/browser"
+  (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund)
+fi
