@@ -35,8 +35,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 
-.PHONY: all build build-asan unit-bins deps deps-test run start stop check unit unit-asan \
-	integration browser clean seed-history bench-history
+.PHONY: all build build-asan unit-bins deps deps-test run start stop check unit \
+	integration browser clean
 
 all: build
 
@@ -44,21 +44,25 @@ build: $(PROGS)
 
 $(BUILD)/obj/%.o: cgi-bin/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/obj/view.o: cgi-bin/view.cc cgi-bin/view.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
+	@echo "  CXX     $<"
+	@$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libportal.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libportal.a
-	$(CC) $(SANITIZE) $< $(BUILD)/libportal.a $(LIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $(SANITIZE) $< $(BUILD)/libportal.a $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) $< $(BUILD)/libportal.a \
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) $< $(BUILD)/libportal.a \
 		$(LIBS) $(shell pkg-config --libs cmocka) -o $@
 
 # The same programs and tests under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -86,6 +90,12 @@ start: deps build
 
 stop:
 	@scripts/stack.sh stop
+
+browser: build
+	@node tests/browser/run.mjs
+
+integration: build
+	@/usr/bin/python3 tests/integration/run.py
 
 check: deps-test
 	@scripts/check.sh

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action.h"
 #include "auth.h"
 #include "handlers.h"
 #include "log.h"
@@ -23,6 +24,9 @@ static const struct route routes[] = {
 	{ METHOD_POST, "/requests",                  h_request_create,   0 },
 	{ METHOD_GET,  "/requests/{id}",             h_request_show,     0 },
 	{ METHOD_GET,  "/requests/{id}.json",        h_request_json,     ROUTE_JSON },
+	{ METHOD_GET,  "/requests/{id}/print",       h_request_print,    0 },
+	{ METHOD_POST, "/requests/{id}/{word}",      h_request_action,   0 },
+	{ METHOD_GET,  "/deployments",               h_deployments,      0 },
 	{ METHOD_GET,  "/inbox",                     h_inbox,            0 },
 	{ METHOD_GET,  "/inbox.json",                h_inbox_json,       ROUTE_JSON },
 	{ METHOD_POST, "/notifications/{id}/ack",    h_notification_ack, 0 },

@@ -53,6 +53,7 @@ buf_reserve(struct buf *b, size_t more)
 	}
 	b->data = p;
 	b->cap = ncap;
+	b->data[b->len] = '\0';
 	return true;
 }
 

@@ -28,7 +28,6 @@ h_home(struct ctx *c)
 	    " FROM request r"
 	    " WHERE ($1::text IS NULL OR r.filed_by_agency = $1)"
 	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 15";
-	const struct policy *pol = app_policy(c);
 	struct view_dict *d = page_dict(c);
 	const char *params[1];
 	PGresult *res;
@@ -38,7 +37,7 @@ h_home(struct ctx *c)
 		const struct rule *why;
 		struct view_dict *kd;
 
-		if (!policy_may_file(pol, c->me.role, (enum request_kind)k, &why))
+		if (!may_file(c, (enum request_kind)k, &why))
 			continue;
 		kd = view_add(d, "KIND");
 		view_set_str(kd, "ID", kind_choices[k].id);
@@ -65,8 +64,7 @@ h_home(struct ctx *c)
 		if (db_bool(res, i, "emergency"))
 			view_show(r, "EMERGENCY");
 	}
-	if (PQntuples(res) == 0)
-		view_show(d, "NO_REQUESTS");
+	view_show(d, PQntuples(res) == 0 ? "NO_REQUESTS" : "HAS_REQUESTS");
 	view_show(d, role_is_staff(c->me.role) ? "STAFF_VIEW" : "AGENCY_VIEW");
 	PQclear(res);
 	page_send(c, 200, "Home", "home.tpl", d);

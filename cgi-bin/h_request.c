@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "page.h"
+#include "action.h"
 #include "request_store.h"
 
 static const char *
@@ -21,6 +22,43 @@ input_type(enum field_type t)
 	case FIELD_DATETIME: return "datetime-local";
 	default:             return "text";
 	}
+}
+
+/* Whether a rule of the preset applying to `kind` reads the field: the
+ * bureau and district fields exist only where the policy routes by them
+ * (SOP 230.10 C.3.a, D). */
+static bool
+policy_uses_field(const struct policy *pol, enum request_kind kind, enum request_field f)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+
+		if (!rule_applies_to(r, kind))
+			continue;
+		if ((r->fields | r->any_of) & ((uint64_t)1 << f))
+			return true;
+		if ((f == RF_BUREAU && r->match == MATCH_BUREAU) ||
+		    (f == RF_DISTRICT && r->match == MATCH_DISTRICT))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the form shows (and the portal reads) the field for this person.
+ * An outside agency files for itself, through the portal: its agency and
+ * the channel are not theirs to choose. */
+static bool
+field_shown(struct ctx *c, enum request_kind kind, enum request_field f)
+{
+	if (!request_field_applies(f, kind))
+		return false;
+	if (c->me.role == ROLE_AGENCY && (f == RF_CHANNEL || f == RF_REQUESTING_AGENCY))
+		return false;
+	if (f == RF_BUREAU || f == RF_DISTRICT)
+		return policy_uses_field(app_policy(c), kind, f);
+	return true;
 }
 
 /* Whether the preset or the field table requires the field for the kind. */
@@ -77,6 +115,8 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 	view_set_str(d, "KIND", kind_choices[kind].id);
 	view_set_str(d, "KIND_LABEL", kind_choices[kind].label);
 	view_set_str(d, "KIND_DESCRIPTION", kind_descriptions[kind]);
+	if (c->me.role == ROLE_AGENCY)
+		view_set_str(view_add(d, "FILING_FOR"), "AGENCY", c->me.agency);
 	if (kind_is_federal(kind))
 		view_show(d, "FEDERAL_NOTE");
 	/* Show the rules that shape this form, with their clauses. */
@@ -97,7 +137,7 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 			const struct field_spec *spec = &request_fields[f];
 			struct view_dict *fd, *sub;
 
-			if ((int)request_field_section(f) != s || !request_field_applies(f, kind))
+			if ((int)request_field_section(f) != s || !field_shown(c, kind, f))
 				continue;
 			if (sections[s] == NULL) {
 				sections[s] = view_add(d, "SECTION");
@@ -162,11 +202,24 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 	page_send(c, status, kind_choices[kind].label, "request_new.tpl", d);
 }
 
+/*
+ * Whether this person may file `kind`: the preset's file rule, and
+ * (98-023 §III.B.4) a request "from a federal agency" comes from an
+ * account of a federal agency. *why is the rule consulted.
+ */
+bool
+may_file(struct ctx *c, enum request_kind kind, const struct rule **why)
+{
+	if (!policy_may_file(app_policy(c), c->me.role, kind, why))
+		return false;
+	return !(kind == KIND_FEDERAL_INCOMING && c->me.role == ROLE_AGENCY &&
+	    (c->me.agency_type == NULL || strcmp(c->me.agency_type, "federal") != 0));
+}
+
 /* The menu of kinds this person may file. */
 static void
 menu_page(struct ctx *c)
 {
-	const struct policy *pol = app_policy(c);
 	struct view_dict *d = page_dict(c);
 	int k;
 
@@ -174,7 +227,7 @@ menu_page(struct ctx *c)
 		const struct rule *why;
 		struct view_dict *kd;
 
-		if (!policy_may_file(pol, c->me.role, (enum request_kind)k, &why))
+		if (!may_file(c, (enum request_kind)k, &why))
 			continue;
 		kd = view_add(d, "KIND");
 		view_set_str(kd, "ID", kind_choices[k].id);
@@ -190,19 +243,16 @@ menu_page(struct ctx *c)
 static bool
 refuse_filing(struct ctx *c, enum request_kind kind)
 {
-	const struct policy *pol = app_policy(c);
 	const struct rule *why;
 	char msg[512];
 
-	if (policy_may_file(pol, c->me.role, kind, &why)) {
-		/* §III.B.4: a federal agency's request comes from a federal agency. */
-		if (kind == KIND_FEDERAL_INCOMING && c->me.role == ROLE_AGENCY &&
-		    (c->me.agency_type == NULL || strcmp(c->me.agency_type, "federal") != 0)) {
-			page_error(c, 403, "Only a federal agency's account may file a request "
-			    "from a federal agency.", why ? why->clause : NULL);
-			return true;
-		}
+	if (may_file(c, kind, &why))
 		return false;
+	if (kind == KIND_FEDERAL_INCOMING && c->me.role == ROLE_AGENCY && why != NULL &&
+	    (why->actors & ((uint32_t)1 << ROLE_AGENCY))) {
+		page_error(c, 403, "Only a federal agency's account may file a request "
+		    "from a federal agency.", why->clause);
+		return true;
 	}
 	snprintf(msg, sizeof(msg), "A %s may not file a \"%s\". %s",
 	    role_choices[c->me.role].label, kind_choices[kind].label,
@@ -229,10 +279,9 @@ h_request_new(struct ctx *c)
 	if (refuse_filing(c, (enum request_kind)kind))
 		return;
 	/* Defaults: an agency files for itself, through this portal. */
-	if (c->me.role == ROLE_AGENCY) {
-		values[RF_REQUESTING_AGENCY] = (char *)c->me.agency;
-		values[RF_CHANNEL] = (char *)"portal";
-	} else if (kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING)
+	if (c->me.role == ROLE_AGENCY)
+		values[RF_REQUESTER_NAME] = (char *)c->me.full_name;
+	else if (kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING)
 		values[RF_CHANNEL] = (char *)"phone";
 	else
 		values[RF_CHANNEL] = (char *)"portal";
@@ -263,9 +312,9 @@ h_request_create(struct ctx *c)
 	if (refuse_filing(c, (enum request_kind)kind))
 		return;
 	bad = fields_check(request_fields, RF__MAX, form, values, errors);
-	/* Fields the kind's form does not show are neither read nor stored. */
+	/* Fields the form does not show are neither read nor stored. */
 	for (f = 0; f < RF__MAX; f++) {
-		if (request_field_applies(f, (enum request_kind)kind))
+		if (field_shown(c, (enum request_kind)kind, f))
 			continue;
 		if (errors[f] != NULL)
 			bad--;
@@ -273,12 +322,16 @@ h_request_create(struct ctx *c)
 		free(values[f]);
 		values[f] = NULL;
 	}
-	bad += policy_check_required(app_policy(c), (enum request_kind)kind, values, errors, rules);
-	if (c->me.role == ROLE_AGENCY && values[RF_CHANNEL] != NULL &&
-	    strcmp(values[RF_CHANNEL], "portal") != 0 && errors[RF_CHANNEL] == NULL) {
-		errors[RF_CHANNEL] = "must be \"This portal\" for a request filed by an agency.";
-		bad++;
+	if (c->me.role == ROLE_AGENCY) {
+		values[RF_CHANNEL] = strdup("portal");
+		values[RF_REQUESTING_AGENCY] = strdup(c->me.agency ? c->me.agency : "");
+		if (values[RF_CHANNEL] == NULL || values[RF_REQUESTING_AGENCY] == NULL) {
+			fields_free(values, RF__MAX);
+			page_error(c, 500, "Out of memory.", NULL);
+			return;
+		}
 	}
+	bad += policy_check_required(app_policy(c), (enum request_kind)kind, values, errors, rules);
 	if (bad > 0) {
 		form_page(c, 422, (enum request_kind)kind, values, errors, rules);
 		fields_free(values, RF__MAX);
@@ -380,7 +433,11 @@ show_notifications(struct ctx *c, struct view_dict *d, const char *id)
 		struct view_dict *n = view_add(d, "NOTIFICATION");
 		int role = role_from_id(db_value(res, i, "recipient_role"));
 
-		view_set_str(n, "RECIPIENT", db_value(res, i, "recipient"));
+		/* An outside agency sees who was told by role, not staff names. */
+		view_set_str(n, "RECIPIENT", role_is_staff(c->me.role) ? db_value(res, i, "recipient")
+		    : "the department");
+		if (role_is_staff(c->me.role))
+			view_show(n, "STAFF");
 		view_set_str(n, "ROLE", role >= 0 ? role_choices[role].label : "");
 		view_set_str(n, "CLAUSE", db_value(res, i, "clause"));
 		view_set_str(n, "REASON", db_value(res, i, "reason"));
@@ -388,9 +445,13 @@ show_notifications(struct ctx *c, struct view_dict *d, const char *id)
 		view_set_str(n, "EMAIL", db_value(res, i, "email_status"));
 		if (db_value(res, i, "acknowledged") != NULL)
 			view_set_str(view_add(n, "ACKED"), "ACKNOWLEDGED", db_value(res, i, "acknowledged"));
+		else
+			view_show(n, "NOT_ACKED");
 	}
 	if (PQntuples(res) > 0)
 		view_show(d, "HAS_NOTIFICATIONS");
+	if (role_is_staff(c->me.role))
+		view_show(d, "STAFF_VIEW");
 	PQclear(res);
 	return true;
 }
@@ -450,7 +511,7 @@ h_request_show(struct ctx *c)
 	if (db_value(res, 0, "denial_reason") != NULL)
 		view_set_str(view_add(d, "DENIED"), "DENIAL_REASON", db_value(res, 0, "denial_reason"));
 	show_details(d, res);
-	if (!show_notifications(c, d, id) || !show_timeline(c, d, id)) {
+	if (!action_offer(c, d, res) || !show_notifications(c, d, id) || !show_timeline(c, d, id)) {
 		view_dict_free(d);
 		PQclear(res);
 		page_error(c, 503, "The database is not answering.", NULL);

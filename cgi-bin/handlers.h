@@ -7,9 +7,13 @@
 void h_healthz(struct ctx *);
 void h_home(struct ctx *);
 void h_request_new(struct ctx *);
+/* Whether c->me may file the kind (h_request.c). */
+bool may_file(struct ctx *, enum request_kind, const struct rule **why);
 void h_request_create(struct ctx *);
 void h_request_show(struct ctx *);
 void h_request_json(struct ctx *);
+void h_request_print(struct ctx *);
+void h_deployments(struct ctx *);
 void h_inbox(struct ctx *);
 void h_inbox_json(struct ctx *);
 void h_notification_ack(struct ctx *);

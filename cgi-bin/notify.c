@@ -28,7 +28,8 @@ holders(struct db *db, const char *role, enum match_attr match, const char *valu
 	return db_query(db, sql, 4, params);
 }
 
-static bool
+/* Returns 1 when added, 0 when the dedupe key had it already, -1 on error. */
+static int
 insert_one(struct db *db, const char *request_id, const char *recipient_id,
     const char *email, const char *role, const struct rule *r, const char *reason,
     const char *dedupe)
@@ -36,9 +37,11 @@ insert_one(struct db *db, const char *request_id, const char *recipient_id,
 	static const char sql[] =
 	    "INSERT INTO notification (request_id, recipient_id, recipient_role, rule_id,"
 	    " clause, reason, email_status, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-	    " ON CONFLICT (dedupe_key) DO NOTHING";
+	    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
 	char key[160];
 	const char *params[8];
+	PGresult *res;
+	int added;
 
 	if (dedupe != NULL)
 		snprintf(key, sizeof(key), "%s:%s:%s", dedupe, r->id, recipient_id ? recipient_id : role);
@@ -51,7 +54,11 @@ insert_one(struct db *db, const char *request_id, const char *recipient_id,
 	/* Nothing to send without an address; a role nobody holds has none yet. */
 	params[6] = (email != NULL && *email != '\0') ? "pending" : "none";
 	params[7] = dedupe ? key : NULL;
-	return db_exec(db, sql, 8, params);
+	if ((res = db_query(db, sql, 8, params)) == NULL)
+		return -1;
+	added = PQntuples(res);
+	PQclear(res);
+	return added;
 }
 
 /* Notifies the holders of one role for one rule; returns rows or -1. */
@@ -95,14 +102,13 @@ notify_role(struct db *db, const struct rule *r, const char *request_id,
 	if (n == 0) {
 		/* Nobody holds the role: keep it for whoever holds it later. */
 		buf_puts(&why, " (nobody holds this role now: kept for the role)");
-		added = insert_one(db, request_id, NULL, NULL, role, r, buf_cstr(&why), dedupe) ? 1 : -1;
+		added = insert_one(db, request_id, NULL, NULL, role, r, buf_cstr(&why), dedupe);
 	}
 	for (i = 0; i < n && added >= 0; i++) {
-		if (!insert_one(db, request_id, db_value(res, i, "id"), db_value(res, i, "email"),
-		    used_role, r, buf_cstr(&why), dedupe))
-			added = -1;
-		else
-			added++;
+		int one = insert_one(db, request_id, db_value(res, i, "id"), db_value(res, i, "email"),
+		    used_role, r, buf_cstr(&why), dedupe);
+
+		added = one < 0 ? -1 : added + one;
 	}
 	PQclear(res);
 	buf_free(&why);

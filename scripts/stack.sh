@@ -476,8 +476,10 @@ start_all() {
     if [[ -n $pid ]] && alive "$pid" notifier; then
       say "notifier already running (pid $pid)"
     else
+      # Links in e-mails point at this instance unless PORTAL_BASE_URL says otherwise.
       start_daemon notifier "$LOG/notifier.log" "$RUN/notifier.pid" \
-        env -u PORTAL_OWNER_DSN "$BUILD/notifier"
+        env -u PORTAL_OWNER_DSN PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}" \
+        "$BUILD/notifier"
     fi
   else
     warn "$BUILD/notifier does not exist; e-mail notifications will not be sent"

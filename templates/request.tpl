@@ -1,9 +1,30 @@
 {{%AUTOESCAPE context="HTML"}}<div class="request-head">
-<h1>Request #{{ID}} <span class="kind">{{KIND_LABEL}}</span></h1>
+<h1>Request #{{ID}} <span class="kind">· {{KIND_LABEL}}</span></h1>
 <p><span class="status s-{{STATUS}}" id="status">{{STATUS_LABEL}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}}
- · filed by {{FILED_BY}} on {{CREATED}}</p>
+ · filed by {{FILED_BY}} on <span class="time">{{CREATED}}</span></p>
 {{#DENIED}}<p class="notice denied">Denied: {{DENIAL_REASON}}</p>{{/DENIED}}
 </div>
+{{#HAS_ACTIONS}}<section class="actions" aria-labelledby="h-actions">
+<h2 id="h-actions" class="visually-hidden">What you can do now</h2>
+{{#ACTION}}<form method="post" action="/requests/{{ID}}/{{ACTION_ID}}" class="action form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<h3>{{ACTION_LABEL}}{{#ACTION_CLAUSE}} <span class="clause">{{ACTION_CLAUSE}}</span>{{/ACTION_CLAUSE}}</h3>
+{{#RESOURCES}}{{#CAPS}}<p class="hint">At most {{CAP_SQUADS}} squads, {{CAP_SUPERVISORS}} supervisor and {{CAP_UNITS}} specialized unit.</p>{{/CAPS}}
+<div class="field"><label for="{{ACTION_ID}}-squads">Squads</label><input id="{{ACTION_ID}}-squads" name="squads" type="number" min="0" max="99" inputmode="numeric"></div>
+<div class="field"><label for="{{ACTION_ID}}-supervisors">Supervisors</label><input id="{{ACTION_ID}}-supervisors" name="supervisors" type="number" min="0" max="99" inputmode="numeric"></div>
+<fieldset class="choices"><legend>Specialized units</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>{{/RESOURCES}}
+{{#DISPATCH}}<div class="field"><label for="dispatch-assignee-1">Officer login or squad</label><input id="dispatch-assignee-1" name="assignee" type="text" maxlength="100"></div>
+<div class="field"><label for="dispatch-assignee-2">Another officer or squad (optional)</label><input id="dispatch-assignee-2" name="assignee" type="text" maxlength="100"></div>
+<fieldset class="choices"><legend>Specialized units sent</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>{{/DISPATCH}}
+{{#FOLLOWUP}}<div class="field"><label for="followup-type">Document received</label><select id="followup-type" name="type"><option value="teletype">Teletype</option><option value="letter">Official letter</option></select></div>
+<div class="field"><label for="followup-note">Note</label><input id="followup-note" name="note" type="text" maxlength="2000"></div>{{/FOLLOWUP}}
+{{#EXCEPT}}<div class="field"><label for="except-rule">Rule to except</label><select id="except-rule" name="rule">{{#RULE_OPTION}}<option value="{{VALUE}}">{{RULE_ID}} — {{LABEL}}</option>{{/RULE_OPTION}}</select></div>{{/EXCEPT}}
+{{#REASON}}<div class="field"><label for="{{ACTION_ID}}-reason">Reason (required)</label><textarea id="{{ACTION_ID}}-reason" name="reason" rows="2" maxlength="2000" required></textarea></div>{{/REASON}}
+{{#NOTE}}<div class="field"><label for="{{ACTION_ID}}-note">Note</label><input id="{{ACTION_ID}}-note" name="note" type="text" maxlength="2000"></div>{{/NOTE}}
+<button type="submit" class="{{#DANGER}}danger{{/DANGER}}{{#PLAIN}}primary{{/PLAIN}}">{{ACTION_LABEL}}</button>
+</form>{{/ACTION}}
+</section>{{/HAS_ACTIONS}}
+<p class="print-link"><a href="/requests/{{ID}}/print">Printable request sheet</a></p>
 <section class="details" aria-labelledby="h-details">
 <h2 id="h-details">Details</h2>
 {{#LONG}}<div class="long"><h3>{{LABEL}}</h3><p class="pre">{{VALUE}}</p></div>{{/LONG}}
@@ -11,12 +32,27 @@
 {{#DETAIL}}<div><dt>{{LABEL}}</dt><dd>{{VALUE}}{{#ITEM}}<span class="tag">{{ITEM_LABEL}}</span> {{/ITEM}}</dd></div>{{/DETAIL}}
 </dl>
 </section>
+{{#HAS_DEPLOYMENTS}}<section aria-labelledby="h-deployments">
+<h2 id="h-deployments">Deployments</h2>
+<p class="hint">A deployment with no check-in for {{CHECKIN_MINUTES}} minutes is overdue <span class="clause">{{CHECKIN_CLAUSE}}</span>.</p>
+<table class="list">
+<thead><tr><th scope="col">Unit or officer</th><th scope="col">Authorized by</th><th scope="col">Sent</th><th scope="col">Status</th><th scope="col">Last check-in</th><th scope="col">Check in</th></tr></thead>
+<tbody>
+{{#DEPLOYMENT}}<tr{{#OVERDUE}} class="overdue"{{/OVERDUE}}><td data-label="Unit or officer">{{ASSIGNEE}}</td><td data-label="Authorized by">{{AUTHORIZED_BY}}</td><td data-label="Sent" class="time">{{SENT}}</td><td data-label="Status">{{DEP_STATUS}}{{#OVERDUE}} <span class="tag urgent">Overdue</span>{{/OVERDUE}}</td><td data-label="Last check-in" class="time">{{LAST_CHECKIN}}</td>
+<td data-label="Check in">{{#CHECKIN_FORM}}<form method="post" action="/requests/{{ID}}/checkin" class="inline checkin">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="deployment" value="{{DEPLOYMENT_ID}}">
+<label for="ci-{{DEPLOYMENT_ID}}" class="visually-hidden">Status of {{ASSIGNEE}}</label>
+<select id="ci-{{DEPLOYMENT_ID}}" name="status">{{#STATUS_OPTION}}<option value="{{VALUE}}">{{LABEL}}</option>{{/STATUS_OPTION}}</select>
+<label for="cn-{{DEPLOYMENT_ID}}" class="visually-hidden">Note</label><input id="cn-{{DEPLOYMENT_ID}}" name="note" type="text" maxlength="2000" placeholder="note">
+<button type="submit">Check in</button></form>{{/CHECKIN_FORM}}</td></tr>{{/DEPLOYMENT}}
+</tbody></table>
+</section>{{/HAS_DEPLOYMENTS}}
 <section aria-labelledby="h-notified">
 <h2 id="h-notified">Who was notified</h2>
 {{#HAS_NOTIFICATIONS}}<table class="list">
-<thead><tr><th scope="col">Recipient</th><th scope="col">Role</th><th scope="col">Why</th><th scope="col">Clause</th><th scope="col">When</th><th scope="col">Acknowledged</th><th scope="col">E-mail</th></tr></thead>
+<thead><tr><th scope="col">Recipient</th><th scope="col">Role</th><th scope="col">Why</th><th scope="col">Clause</th><th scope="col">When</th><th scope="col">Acknowledged</th>{{#STAFF_VIEW}}<th scope="col">E&#8209;mail</th>{{/STAFF_VIEW}}</tr></thead>
 <tbody>
-{{#NOTIFICATION}}<tr><td>{{RECIPIENT}}</td><td>{{ROLE}}</td><td>{{REASON}}</td><td class="clause">{{CLAUSE}}</td><td>{{CREATED}}</td><td>{{#ACKED}}{{ACKNOWLEDGED}}{{/ACKED}}</td><td>{{EMAIL}}</td></tr>{{/NOTIFICATION}}
+{{#NOTIFICATION}}<tr><td data-label="Recipient">{{RECIPIENT}}</td><td data-label="Role">{{ROLE}}</td><td data-label="Why">{{REASON}}</td><td data-label="Clause"><span class="clause">{{CLAUSE}}</span></td><td data-label="When" class="time">{{CREATED}}</td><td data-label="Acknowledged" class="time">{{#ACKED}}{{ACKNOWLEDGED}}{{/ACKED}}{{#NOT_ACKED}}not yet{{/NOT_ACKED}}</td>{{#STAFF}}<td data-label="E-mail">{{EMAIL}}</td>{{/STAFF}}</tr>{{/NOTIFICATION}}
 </tbody></table>{{/HAS_NOTIFICATIONS}}
 </section>
 <section aria-labelledby="h-timeline">

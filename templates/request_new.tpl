@@ -4,6 +4,7 @@
 <h2>Please correct {{ERROR_COUNT}} field{{#PLURAL}}s{{/PLURAL}}</h2>
 <ul>{{#ERROR}}<li><a href="#f-{{NAME}}">{{LABEL}} {{MESSAGE}}</a></li>{{/ERROR}}</ul>
 </div>{{/ERRORS}}
+{{#FILING_FOR}}<p class="notice">Filing for <strong>{{AGENCY}}</strong>, through this portal.</p>{{/FILING_FOR}}
 {{#FEDERAL_NOTE}}<p class="notice">The Chief of Police is notified of every federal request.</p>{{/FEDERAL_NOTE}}
 <form method="post" action="/requests" class="form request-form" novalidate>
 <input type="hidden" name="csrf" value="{{CSRF}}">

@@ -138,10 +138,24 @@ class Stack:
         with open(self.stack_log, 'ab') as logf:
             logf.write(('\n=== scripts/stack.sh %s (%s)\n' % (action, time.ctime())).encode())
             logf.flush()
-            p = subprocess.run(['bash', os.path.join(ROOT, 'scripts', 'stack.sh'), action],
-                               cwd=ROOT, env=self.env(), stdin=subprocess.DEVNULL,
-                               stdout=logf, stderr=subprocess.STDOUT, timeout=timeout)
-        return p.returncode
+            p = subprocess.Popen(['bash', os.path.join(ROOT, 'scripts', 'stack.sh'), action],
+                                 cwd=ROOT, env=self.env(), stdin=subprocess.DEVNULL,
+                                 stdout=logf, stderr=subprocess.STDOUT)
+            try:
+                return p.wait(timeout=timeout)
+            except BaseException:
+                # Interrupted (signal, Ctrl-C) or too slow: never kill the
+                # script half-way (its children would outlive it); ask it to
+                # stop, let it finish, and let the caller run `stop`.
+                try:
+                    if p.poll() is None:
+                        p.send_signal(signal.SIGTERM)
+                    p.wait(timeout=60)
+                except BaseException:
+                    if p.poll() is None:
+                        p.kill()
+                        p.wait()
+                raise
 
     def _tail_log(self, n=40):
         try:
@@ -190,8 +204,15 @@ class Stack:
             rc = self._stack_sh('stop', 60)
             if rc != 0:
                 log('scripts/stack.sh stop exited %d (log %s)' % (rc, self.stack_log))
-        except Exception as e:            # never let cleanup raise
+        except BaseException as e:        # never let cleanup raise
             log('scripts/stack.sh stop failed: %r' % (e,))
+        # Belt and braces: no PostgreSQL of ours may outlive the run.
+        if os.path.exists(os.path.join(self.var, 'pgdata', 'postmaster.pid')):
+            log('PostgreSQL of %s still running after stop; pg_ctl stop -m immediate' % self.name)
+            try:
+                self._pg_ctl('stop', '-m', 'immediate', '-w')
+            except BaseException as e:
+                log('pg_ctl stop failed: %r' % (e,))
 
     def remove(self):
         shutil.rmtree(self.var, ignore_errors=True)
@@ -544,6 +565,23 @@ class Client:
 
     def logout(self):
         return self.post('/logout', [('csrf', self.csrf)])
+
+
+# ---------------------------------------------------------------- test case
+
+import unittest  # noqa: E402
+
+
+class TestCase(unittest.TestCase):
+    """unittest.TestCase whose failure messages do not dump whole pages."""
+
+    maxDiff = 2000
+    MAX_STANDARD_MSG = 400
+
+    def _formatMessage(self, msg, standardMsg):
+        if len(standardMsg) > self.MAX_STANDARD_MSG:
+            standardMsg = standardMsg[:self.MAX_STANDARD_MSG] + '... [%d chars]' % len(standardMsg)
+        return super()._formatMessage(msg, standardMsg)
 
 
 # ---------------------------------------------------------------- request forms

@@ -92,16 +92,19 @@ def main(argv):
     runner = Runner(stream=sys.stdout, verbosity=2, buffer=False)
     result = None
     ok = False
+    interrupted = None
     try:
         result = runner.run(suite)
         ok = result.wasSuccessful() and not load_errors
-    except KeyboardInterrupt:
-        print('\ninterrupted', flush=True)
+    except (KeyboardInterrupt, SystemExit) as e:
+        print('\ninterrupted (%s)' % type(e).__name__, flush=True)
+        interrupted = e
     finally:
         harness.stop_all(remove=ok)
     if result is None:
         print('0 passed, 1 failed', flush=True)
-        return 130
+        code = getattr(interrupted, 'code', None)
+        return code if isinstance(code, int) and code else 130
     if not selected:
         print('no test matches %s' % ' '.join(patterns))
     passed, failed = tally(result, selected)

@@ -45,7 +45,7 @@ def request_count():
     return S.count('request')
 
 
-class PortalTestCase(unittest.TestCase):
+class PortalTestCase(harness.TestCase):
     maxDiff = 2000
 
     def assertErrorPage(self, r, status):
@@ -411,14 +411,14 @@ class Validation(PortalTestCase):
 
     def test_bad_email_is_marked_and_kept(self):
         r = self.submit_invalid(['contact_email'], contact_email='not-an-email')
-        self.assertIn('value="not-an-email"', r.body)
+        self.assertIn('value="not-an-email"', r.body, 'typed (bad) e-mail lost')
 
     def test_bad_phone_is_marked(self):
         self.submit_invalid(['contact_phone'], contact_phone='call me maybe')
 
     def test_non_integer_squads_is_marked_and_kept(self):
         r = self.submit_invalid(['squads'], squads='two')
-        self.assertIn('value="two"', r.body)
+        self.assertIn('value="two"', r.body, 'typed (bad) squads lost')
 
     def test_fractional_supervisors_is_marked(self):
         self.submit_invalid(['supervisors'], supervisors='1.5')

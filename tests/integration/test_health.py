@@ -33,7 +33,7 @@ def wait_for_status(client, path, status, seconds):
         time.sleep(0.25)
 
 
-class Health(unittest.TestCase):
+class Health(harness.TestCase):
 
     def test_healthz_503_while_postgres_stopped_and_200_after_restart(self):
         login = S.add_user(uniq('hz'), 'agency', 'Outage Tester', PW,

@@ -20,7 +20,7 @@ def setUpModule():
     S = harness.get_stack('oconomowoc')
 
 
-class Concurrency(unittest.TestCase):
+class Concurrency(harness.TestCase):
 
     def test_64_clients_file_1000_requests_all_303_exactly_1000_rows(self):
         logins = [S.add_user(uniq('cc'), 'agency', 'Load Agency %d' % i, PW,

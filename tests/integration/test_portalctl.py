@@ -15,7 +15,7 @@ def setUpModule():
     S = harness.get_stack('oconomowoc')
 
 
-class Portalctl(unittest.TestCase):
+class Portalctl(harness.TestCase):
 
     def assertRefused(self, rc, out, err, what):
         self.assertEqual(rc, 2, '%s: exit %d, stderr %r' % (what, rc, err))

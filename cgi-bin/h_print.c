@@ -1,0 +1,133 @@
+/*
+ * GET /requests/ID/print: the request as the official request sheet or
+ * letter (98-023 §III.A.3; the teletype and letter follow-up of SOP 230.10
+ * C.3), and GET /deployments: the communications center's list of active
+ * deployments with the overdue ones marked (98-023 §IV.B.3).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "page.h"
+#include "request_store.h"
+
+void
+h_request_print(struct ctx *c)
+{
+	const struct policy *pol = app_policy(c);
+	struct request_facts facts;
+	struct view_dict *d;
+	bool failed;
+	PGresult *res = request_fetch(c, c->params.id, &failed);
+	size_t i;
+	int f, kind;
+	char title[64];
+
+	if (res == NULL) {
+		page_error(c, failed ? 503 : 404, failed ? "The database is not answering."
+		    : "There is no such request, or it is not yours to see.", NULL);
+		return;
+	}
+	request_facts_from_row(res, &facts);
+	kind = kind_from_id(db_value(res, 0, "kind"));
+	d = page_dict(c);
+	view_set_str(d, "ID", db_value(res, 0, "id"));
+	view_set_str(d, "DEPARTMENT_NAME", pol->department);
+	view_set_str(d, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
+	view_set_str(d, "CREATED", db_value(res, 0, "created_at_shown"));
+	view_set_str(d, "FILED_BY", db_value(res, 0, "filed_by_name"));
+	view_set_str(d, "STATUS_LABEL", choice_label(status_choices, db_value(res, 0, "status")));
+	for (f = 0; f < RF__MAX; f++) {
+		const struct field_spec *spec = &request_fields[f];
+		const char *v = db_value(res, 0, spec->name);
+		struct view_dict *row;
+
+		if (f == RF_NEEDED_BY)
+			v = db_value(res, 0, "needed_by_local");
+		if (!request_field_applies(f, facts.kind))
+			continue;
+		row = view_add(d, "LINE");
+		view_set_str(row, "LABEL", spec->label);
+		if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0)
+			v = "—";
+		else if (f == RF_EMERGENCY)
+			v = v[0] == 't' ? "Yes" : "No";
+		else if (spec->type == FIELD_CHOICE)
+			v = choice_label(spec->choices, v);
+		view_set_str(row, "VALUE", v);
+	}
+	/* The clauses that applied to this request. */
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+
+		if (r->kinds != 0 && rule_applies_to(r, facts.kind) && rule_condition_holds(r, &facts)) {
+			struct view_dict *rd = view_add(d, "RULE");
+
+			view_set_str(rd, "CLAUSE", r->clause);
+			view_set_str(rd, "SUMMARY", r->summary);
+		}
+	}
+	if (db_value(res, 0, "teletype_received_at") != NULL)
+		view_show(d, "TELETYPE_RECEIVED");
+	if (db_value(res, 0, "letter_received_at") != NULL)
+		view_show(d, "LETTER_RECEIVED");
+	snprintf(title, sizeof(title), "Request %s, printable", db_value(res, 0, "id"));
+	PQclear(res);
+	page_send(c, 200, title, "print.tpl", d);
+}
+
+void
+h_deployments(struct ctx *c)
+{
+	static const char sql[] =
+	    "SELECT dp.id, dp.request_id, dp.assignee, dp.status, r.kind, r.location,"
+	    " to_char(dp.last_checkin_at, 'YYYY-MM-DD HH24:MI') AS last_checkin,"
+	    " floor(extract(epoch FROM now() - dp.last_checkin_at) / 60)::bigint AS idle_minutes,"
+	    " r.emergency, r.channel, r.squads, r.supervisors, r.special_units, r.bureau, r.district"
+	    " FROM deployment dp JOIN request r ON r.id = dp.request_id"
+	    " WHERE dp.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	    " ORDER BY dp.last_checkin_at LIMIT 500";
+	const struct policy *pol = app_policy(c);
+	struct view_dict *d;
+	PGresult *res;
+	int i;
+
+	if (c->me.role != ROLE_DISPATCHER && c->me.role != ROLE_DISPATCH_SUPERVISOR &&
+	    c->me.role != ROLE_SUPERVISOR && c->me.role != ROLE_WATCH_COMMANDER &&
+	    c->me.role != ROLE_CHIEF && c->me.role != ROLE_ADMIN) {
+		page_error(c, 403, "The list of active deployments is for the communications center "
+		    "and supervisors.", "98-023 §IV.B.3");
+		return;
+	}
+	if ((res = db_query(&c->app->db, sql, 0, NULL)) == NULL) {
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	d = page_dict(c);
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *row = view_add(d, "DEPLOYMENT");
+		struct request_facts facts;
+		const struct rule *timer;
+		int kind = kind_from_id(db_value(res, i, "kind"));
+
+		memset(&facts, 0, sizeof(facts));
+		facts.kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
+		facts.emergency = db_bool(res, i, "emergency");
+		timer = policy_rule_for(pol, EFFECT_CHECKIN, &facts);
+		view_set_str(row, "REQUEST_ID", db_value(res, i, "request_id"));
+		view_set_str(row, "ASSIGNEE", db_value(res, i, "assignee"));
+		view_set_str(row, "DEP_STATUS", choice_label(checkin_status_choices, db_value(res, i, "status")));
+		view_set_str(row, "LOCATION", db_value(res, i, "location"));
+		view_set_str(row, "LAST_CHECKIN", db_value(res, i, "last_checkin"));
+		view_set_str(row, "IDLE", db_value(res, i, "idle_minutes"));
+		if (timer != NULL && db_int(res, i, "idle_minutes") >= timer->interval_minutes) {
+			struct view_dict *o = view_add(row, "OVERDUE");
+
+			view_set_str(o, "CLAUSE", timer->clause);
+		}
+	}
+	if (PQntuples(res) == 0)
+		view_show(d, "NONE");
+	PQclear(res);
+	page_send(c, 200, "Active deployments", "deployments.tpl", d);
+}

@@ -1,0 +1,181 @@
+#include "lifecycle.h"
+
+#include <string.h>
+
+#define S(x) ((uint32_t)1 << (x))
+#define R(x) ((uint32_t)1 << (x))
+/* States in which a request is still open for work. */
+#define OPEN (S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) | \
+    S(STATUS_PENDING_APPROVAL) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED))
+#define BEFORE_DECISION (S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) | \
+    S(STATUS_PENDING_APPROVAL))
+
+const struct choice action_choices[ACT__MAX + 1] = {
+	[ACT_AUTHORIZE] = { "authorize", "Provisionally authorize" },
+	[ACT_APPROVE]   = { "approve", "Approve" },
+	[ACT_DENY]      = { "deny", "Deny" },
+	[ACT_ASSESS]    = { "assess", "Record the on-scene assessment" },
+	[ACT_DISPATCH]  = { "dispatch", "Dispatch" },
+	[ACT_CHECKIN]   = { "checkin", "Record a status check-in" },
+	[ACT_FOLLOWUP]  = { "followup", "Record the teletype or letter" },
+	[ACT_CLOSE]     = { "close", "Close" },
+	[ACT_CANCEL]    = { "cancel", "Cancel" },
+	[ACT_EXCEPT]    = { "except", "Grant an exception" },
+};
+
+/*
+ * The transition table. Dispatch from `submitted` is allowed only when no
+ * approval is needed, and from `provisionally_authorized` only within the
+ * authorization: lifecycle_decide() and the dispatch handler check those.
+ */
+const struct transition transitions[ACT__MAX] = {
+	[ACT_AUTHORIZE] = { ACT_AUTHORIZE, S(STATUS_SUBMITTED), STATUS_PROVISIONALLY_AUTHORIZED,
+	    WHO_CAP, 0, NULL, "a DEC supervisor, within the caps" },
+	[ACT_APPROVE] = { ACT_APPROVE, BEFORE_DECISION, STATUS_APPROVED,
+	    WHO_APPROVER, 0, NULL, "the approver the policy names" },
+	[ACT_DENY] = { ACT_DENY, BEFORE_DECISION, STATUS_DENIED,
+	    WHO_APPROVER, 0, NULL, "the approver the policy names, with a reason" },
+	/* SOP 230.10 C.3.c: the on-scene supervisor's assessment, relayed by DEC. */
+	/* It sends a request not yet decided to its approver (pending_approval);
+	 * after approval it is recorded and relayed without a change of state. */
+	[ACT_ASSESS] = { ACT_ASSESS, OPEN, -1,
+	    WHO_ROLES, R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR), "SOP 230.10 C.3.c",
+	    "the on-scene supervisor or a DEC supervisor" },
+	[ACT_DISPATCH] = { ACT_DISPATCH, S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) |
+	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_DISPATCHED,
+	    WHO_DISPATCH, 0, NULL, "a dispatcher or dispatch supervisor" },
+	/* 98-023 §IV.B.3: deployed officers report their status to the communications center. */
+	[ACT_CHECKIN] = { ACT_CHECKIN, S(STATUS_PROVISIONALLY_AUTHORIZED) | S(STATUS_PENDING_APPROVAL) |
+	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED), -1,
+	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
+	    "98-023 §IV.B.3", "a deployed officer, or the communications center for them" },
+	/* SOP 230.10 C.3: the teletype and letter that follow a telephone request. */
+	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED), -1,
+	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
+	    "SOP 230.10 C.3", "the communications center" },
+	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
+	    STATUS_CLOSED, WHO_ROLES,
+	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
+	    "98-023 §IV.B.3", "a supervisor or dispatcher, once every deployment has returned" },
+	[ACT_CANCEL] = { ACT_CANCEL, BEFORE_DECISION | S(STATUS_APPROVED), STATUS_CANCELLED,
+	    WHO_ORIGINATOR, 0, "98-023 §V.B", "whoever filed it, before anyone is dispatched" },
+	[ACT_EXCEPT] = { ACT_EXCEPT, OPEN, -1, WHO_EXCEPTION, 0, NULL, "the Chief of Police" },
+};
+
+int
+action_from_id(const char *id)
+{
+	return choice_find_n(action_choices, ACT__MAX, id);
+}
+
+const struct rule *
+lifecycle_approval_rule(const struct policy *pol, const struct request_facts *facts)
+{
+	return policy_rule_for(pol, EFFECT_APPROVE, facts);
+}
+
+static struct verdict
+verdict(enum decision d, const struct rule *r, const char *clause, const char *message)
+{
+	struct verdict v = { d, r, r ? r->clause : clause, message };
+
+	return v;
+}
+
+static bool
+has_role(uint32_t mask, enum role role)
+{
+	return (mask & R(role)) != 0;
+}
+
+struct verdict
+lifecycle_decide(const struct policy *pol, enum action action, enum request_status state,
+    enum role role, const struct request_facts *facts, const struct action_facts *af)
+{
+	const struct transition *t = &transitions[action];
+	const struct rule *r = NULL, *approval = lifecycle_approval_rule(pol, facts);
+
+	/* Who first: someone who may never take the action is told so (403)
+	 * whatever the state; then the state (409). */
+	switch (t->who) {
+	case WHO_ROLES:
+		if (!has_role(t->roles, role))
+			return verdict(DECIDE_FORBIDDEN, NULL, t->clause,
+			    "Your role may not take this action on a request.");
+		break;
+	case WHO_ORIGINATOR:
+		if (!af->is_originator)
+			return verdict(DECIDE_FORBIDDEN, NULL, t->clause,
+			    "Only whoever filed the request may cancel it.");
+		break;
+	case WHO_CAP:
+		if (!policy_actor_may(pol, EFFECT_CAP, role, facts->kind, &r))
+			return verdict(DECIDE_FORBIDDEN, r, "SOP 230.10 C.3.a", r
+			    ? "Your role may not provisionally authorize aid."
+			    : "The policy in force has no provisional authorization for this kind of request.");
+		if (!rule_condition_holds(r, facts))
+			return verdict(DECIDE_CONFLICT, r, NULL,
+			    "Provisional authorization is only for an emergency.");
+		break;
+	case WHO_DISPATCH:
+		if (!policy_actor_may(pol, EFFECT_DISPATCH, role, facts->kind, &r))
+			return verdict(DECIDE_FORBIDDEN, r, NULL,
+			    "Your role may not send responders: members respond only when a dispatcher "
+			    "or dispatch supervisor authorized it.");
+		break;
+	case WHO_EXCEPTION:
+		if (!policy_actor_may(pol, EFFECT_EXCEPTION, role, facts->kind, &r))
+			return verdict(DECIDE_FORBIDDEN, r, NULL,
+			    "Only the Chief of Police may grant an exception to the policy.");
+		break;
+	case WHO_APPROVER:
+		r = approval;
+		if (r == NULL)
+			return verdict(DECIDE_CONFLICT, NULL, NULL,
+			    "This request needs no approval under the policy in force.");
+		if (role == (enum role)r->recipient)
+			break;
+		/* "If not available": the fallback approves only while no
+		 * primary approver is on duty. */
+		if (r->fallback >= 0 && role == (enum role)r->fallback) {
+			if (af->primary_approver_on_duty)
+				return verdict(DECIDE_FORBIDDEN, r, NULL,
+				    "The approver the policy names is on duty: the fallback approver may "
+				    "act only when they are not available.");
+			break;
+		}
+		return verdict(DECIDE_FORBIDDEN, r, NULL, "Your role may not approve or deny this request.");
+	}
+	if (!(t->from & S(state)))
+		return verdict(DECIDE_CONFLICT, r, t->clause,
+		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
+		    ? "The request is closed, denied or cancelled: it can no longer change."
+		    : "This action is not possible in the request's present state.");
+	switch (action) {
+	case ACT_DISPATCH:
+		if (state == STATUS_SUBMITTED && approval != NULL && !af->approval_excepted)
+			return verdict(DECIDE_CONFLICT, approval, NULL,
+			    "The request must be approved (or provisionally authorized) before anyone is sent.");
+		break;
+	case ACT_CLOSE:
+		if (af->open_deployments > 0)
+			return verdict(DECIDE_CONFLICT, r, t->clause,
+			    "Every deployment must have returned before the request is closed.");
+		if (state == STATUS_SUBMITTED && approval != NULL && !af->approval_excepted)
+			return verdict(DECIDE_CONFLICT, approval, NULL,
+			    "The request waits for its approval or denial; it cannot be closed before.");
+		break;
+	case ACT_CANCEL:
+		if (af->deployments > 0)
+			return verdict(DECIDE_CONFLICT, r, t->clause,
+			    "Responders were dispatched already: the request can no longer be cancelled.");
+		break;
+	case ACT_CHECKIN:
+		if (af->open_deployments == 0)
+			return verdict(DECIDE_CONFLICT, r, t->clause, "Nobody is deployed on this request.");
+		break;
+	default:
+		break;
+	}
+	return verdict(DECIDE_ALLOW, r, t->clause, NULL);
+}

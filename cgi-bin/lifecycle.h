@@ -1,0 +1,77 @@
+/*
+ * The lifecycle of a request (DESIGN.md "Lifecycle") as one explicit
+ * transition table: for each action, the states it may be taken in, the
+ * state it leads to, and who may take it. "Who" is either a fixed set of
+ * roles (with the clause that says so) or the actors a rule of the active
+ * preset names (cap, approve, dispatch, exception), so the table holds for
+ * both presets without knowing either.
+ *
+ * lifecycle_decide() answers one (action, state, role) question; what needs
+ * the database (who is on duty, open deployments, the originator) is
+ * gathered by the caller into struct action_facts.
+ */
+#ifndef PORTAL_LIFECYCLE_H
+#define PORTAL_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "policy.h"
+
+enum action {
+	ACT_AUTHORIZE, ACT_APPROVE, ACT_DENY, ACT_ASSESS, ACT_DISPATCH,
+	ACT_CHECKIN, ACT_FOLLOWUP, ACT_CLOSE, ACT_CANCEL, ACT_EXCEPT, ACT__MAX
+};
+
+enum who {
+	WHO_ROLES,       /* the fixed roles of the transition */
+	WHO_CAP,         /* actors of the preset's cap rule (SOP 230.10 C.3.a) */
+	WHO_APPROVER,    /* recipient of the approve rule, or its fallback when
+	                    no primary is on duty */
+	WHO_DISPATCH,    /* actors of the dispatch rule (SOP 230.10 C.3.d, 98-023 §V.C) */
+	WHO_EXCEPTION,   /* actors of the exception rule (98-023 §VI) */
+	WHO_ORIGINATOR   /* whoever filed it (or their agency) */
+};
+
+struct transition {
+	enum action  action;
+	uint32_t     from;    /* bit per enum request_status */
+	int          to;      /* enum request_status, or -1: unchanged */
+	enum who     who;
+	uint32_t     roles;   /* WHO_ROLES */
+	const char  *clause;  /* why, when the table itself decides */
+	const char  *summary; /* plain words of who may do it */
+};
+
+extern const struct choice action_choices[ACT__MAX + 1];
+extern const struct transition transitions[ACT__MAX];
+
+/* What the caller knows from the database. */
+struct action_facts {
+	bool is_originator;          /* the actor filed it (or is of its agency) */
+	bool primary_approver_on_duty; /* a holder of the approve rule's role (matched) is on duty */
+	bool approval_excepted;      /* the chief excepted the approve rule for it */
+	int  open_deployments;       /* deployments not yet returned */
+	int  deployments;            /* all deployments */
+};
+
+enum decision { DECIDE_ALLOW, DECIDE_FORBIDDEN /* 403 */, DECIDE_CONFLICT /* 409 */ };
+
+struct verdict {
+	enum decision      decision;
+	const struct rule *rule;     /* the rule consulted, if any */
+	const char        *clause;   /* the clause to name */
+	const char        *message;  /* plain words */
+};
+
+/* Whether the request needs an approval before units are sent: an approve
+ * rule applies and its condition holds (and no exception lifts it). */
+const struct rule *lifecycle_approval_rule(const struct policy *, const struct request_facts *);
+
+struct verdict lifecycle_decide(const struct policy *, enum action, enum request_status,
+                   enum role, const struct request_facts *, const struct action_facts *);
+
+int  action_from_id(const char *);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * E-mail messages of notifications (RFC 5322), and their delivery: over
+ * SMTP with libcurl, or as files under $PORTAL_VAR/mail/ when no SMTP
+ * server is configured.
+ *
+ * Every message has a Message-ID made from the notification id, so a
+ * message that a crash made the notifier send again (between the server's
+ * acceptance and the commit that marks it sent) is recognizable as the same.
+ */
+#ifndef PORTAL_MAIL_H
+#define PORTAL_MAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct mail_config {
+	const char *smtp_url;    /* NULL: write files to spool_dir */
+	const char *smtp_user;   /* optional */
+	const char *smtp_password;
+	const char *from;        /* envelope and header sender */
+	const char *spool_dir;
+	const char *base_url;    /* links to requests */
+};
+
+struct mail_message {
+	const char *notification_id;
+	const char *to_address;
+	const char *to_name;
+	const char *subject;
+	const char *body;        /* UTF-8 text, LF line ends */
+};
+
+/* RFC 2047 encoded-word for a header holding non-ASCII text. */
+void mail_encode_header(struct buf *, const char *text);
+/* The whole message with CRLF line ends; false on a bad address. */
+bool mail_format(struct buf *, const struct mail_config *, const struct mail_message *,
+         const char *date_rfc5322);
+/* Delivers one message; false with a reason in err when it was not accepted. */
+bool mail_deliver(const struct mail_config *, const struct mail_message *,
+         char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * The notifier: delivers each notification by e-mail and runs the policy's
+ * timers (timers.c).
+ *
+ *  - It wakes on PostgreSQL LISTEN/NOTIFY (channel portal_notification,
+ *    raised by a trigger when a notification commits) and also polls, so
+ *    nothing waits for the next event and nothing is missed while it was
+ *    away.
+ *  - One notification at a time, its row locked (FOR UPDATE SKIP LOCKED:
+ *    two notifiers never send the same one) while the SMTP server is asked
+ *    to take it; marked sent only after the server accepted it. A failure
+ *    is retried with exponential backoff.
+ *  - Killed between the server's acceptance and the commit, it sends that
+ *    one again on restart (SMTP offers nothing better); the copy has the
+ *    same Message-ID. Otherwise each notification is sent exactly once.
+ *
+ * Environment: PORTAL_DB_DSN (or PORTAL_DSN), PORTAL_SMTP_URL (unset: files
+ * in $PORTAL_VAR/mail/), PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD,
+ * PORTAL_MAIL_FROM, PORTAL_BASE_URL, PORTAL_NOTIFIER_POLL (seconds, 5),
+ * PORTAL_NOTIFIER_MAX_BACKOFF (seconds, 60).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "db.h"
+#include "log.h"
+#include "mail.h"
+#include "policy.h"
+#include "timers.h"
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+struct notifier {
+	struct db          db;
+	struct policy      policy;
+	bool               policy_loaded;
+	bool               listening;
+	struct mail_config mail;
+	int                poll_seconds;
+	int                max_backoff;
+};
+
+static const char *
+env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : fallback;
+}
+
+static void
+message_text(struct notifier *n, const PGresult *res, struct buf *subject, struct buf *body)
+{
+	const char *rid = db_value(res, 0, "request_id");
+	int kind = kind_from_id(db_value(res, 0, "kind"));
+	int status = status_from_id(db_value(res, 0, "status"));
+	const char *nature = db_value(res, 0, "nature");
+
+	buf_printf(subject, "[Mutual aid] Request #%s: %s (%s)", rid ? rid : "-",
+	    kind >= 0 ? kind_choices[kind].label : "notification", db_value(res, 0, "clause"));
+	buf_printf(body, "Dear %s,\n\n%s\n\n", db_value(res, 0, "full_name"), db_value(res, 0, "reason"));
+	if (rid != NULL) {
+		buf_printf(body, "Request #%s: %s, now %s.\n", rid,
+		    kind >= 0 ? kind_choices[kind].label : "", status >= 0 ? status_choices[status].label : "");
+		if (nature != NULL)
+			buf_printf(body, "Nature: %.400s\n", nature);
+	}
+	buf_printf(body, "Policy: %s\n\n", db_value(res, 0, "clause"));
+	if (rid != NULL)
+		buf_printf(body, "Open the request: %s/requests/%s\n", n->mail.base_url, rid);
+	buf_printf(body, "Acknowledge it in your inbox: %s/inbox\n\n"
+	    "-- \nMutual Aid Portal of the %s. This message was sent automatically.\n",
+	    n->mail.base_url, n->policy_loaded ? n->policy.department : "Police Department");
+}
+
+/* Delivers the next due notification. 1: one handled, 0: none due, -1: error. */
+static int
+deliver_next(struct notifier *n)
+{
+	static const char pick[] =
+	    "SELECT n.id, n.request_id, n.reason, n.clause, n.email_attempts, a.email, a.full_name,"
+	    " r.kind, r.status, r.nature"
+	    " FROM notification n JOIN account a ON a.id = n.recipient_id"
+	    " LEFT JOIN request r ON r.id = n.request_id"
+	    " WHERE n.email_status = 'pending' AND n.email_next_at <= now()"
+	    " ORDER BY n.email_next_at, n.id LIMIT 1 FOR UPDATE OF n SKIP LOCKED";
+	static const char sent[] =
+	    "UPDATE notification SET email_status = 'sent', email_sent_at = now(),"
+	    " email_attempts = email_attempts + 1, email_error = NULL WHERE id = $1";
+	static const char retry[] =
+	    "UPDATE notification SET email_attempts = email_attempts + 1, email_error = $2,"
+	    " email_next_at = now() + make_interval(secs => least($3::int, power(2, email_attempts)::int))"
+	    " WHERE id = $1";
+	struct mail_message m;
+	struct buf subject, body;
+	char err[256], backoff[16];
+	const char *params[3];
+	PGresult *res;
+	bool ok;
+
+	if (!db_begin(&n->db))
+		return -1;
+	if ((res = db_query(&n->db, pick, 0, NULL)) == NULL) {
+		db_rollback(&n->db);
+		return -1;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		db_rollback(&n->db);
+		return 0;
+	}
+	buf_init(&subject);
+	buf_init(&body);
+	message_text(n, res, &subject, &body);
+	m.notification_id = db_value(res, 0, "id");
+	m.to_address = db_value(res, 0, "email");
+	m.to_name = db_value(res, 0, "full_name");
+	m.subject = buf_cstr(&subject);
+	m.body = buf_cstr(&body);
+	ok = m.to_address != NULL && mail_deliver(&n->mail, &m, err, sizeof(err));
+	if (m.to_address == NULL)
+		snprintf(err, sizeof(err), "the recipient has no e-mail address");
+	params[0] = m.notification_id;
+	params[1] = err;
+	snprintf(backoff, sizeof(backoff), "%d", n->max_backoff);
+	params[2] = backoff;
+	if (ok)
+		log_info("notification %s sent to %s", m.notification_id, m.to_address);
+	else
+		log_warn("notification %s not sent (attempt %lld): %s", m.notification_id,
+		    db_int(res, 0, "email_attempts") + 1, err);
+	if (!db_exec(&n->db, ok ? sent : retry, ok ? 1 : 3, params) || !db_commit(&n->db)) {
+		db_rollback(&n->db);
+		PQclear(res);
+		buf_free(&subject);
+		buf_free(&body);
+		return -1;
+	}
+	PQclear(res);
+	buf_free(&subject);
+	buf_free(&body);
+	return ok ? 1 : 0;	/* after a failure, wait for the backoff */
+}
+
+static bool
+ensure_connected(struct notifier *n)
+{
+	if (n->db.conn != NULL && PQstatus(n->db.conn) == CONNECTION_OK)
+		return true;
+	n->listening = false;
+	if (!db_ready(&n->db))
+		return false;
+	if (!db_exec(&n->db, "LISTEN portal_notification", 0, NULL))
+		return false;
+	n->listening = true;
+	if (!n->policy_loaded && policy_load(&n->policy, &n->db))
+		n->policy_loaded = true;
+	log_info("notifier connected and listening");
+	return true;
+}
+
+/* Waits for a NOTIFY or the poll interval, whichever comes first. */
+static void
+wait_for_work(struct notifier *n)
+{
+	struct pollfd pfd;
+	PGnotify *note;
+
+	if (!n->listening || PQsocket(n->db.conn) < 0) {
+		struct timespec ts = { n->poll_seconds, 0 };
+
+		nanosleep(&ts, NULL);
+		return;
+	}
+	pfd.fd = PQsocket(n->db.conn);
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, n->poll_seconds * 1000) > 0) {
+		if (!PQconsumeInput(n->db.conn))
+			log_warn("database connection lost: %s", PQerrorMessage(n->db.conn));
+		while ((note = PQnotifies(n->db.conn)) != NULL)
+			PQfreemem(note);
+	}
+}
+
+int
+main(void)
+{
+	struct notifier n;
+	struct sigaction sa;
+	char spool[4096];
+	time_t last_timers = 0;
+	const char *dsn = env_or("PORTAL_DB_DSN", getenv("PORTAL_DSN"));
+
+	if (dsn == NULL) {
+		fprintf(stderr, "notifier: set PORTAL_DB_DSN (or PORTAL_DSN)\n");
+		return 2;
+	}
+	memset(&n, 0, sizeof(n));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+		return 1;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !db_init(&n.db, dsn, "notifier"))
+		return 1;
+	snprintf(spool, sizeof(spool), "%s/mail", env_or("PORTAL_VAR", "var"));
+	n.mail.smtp_url = env_or("PORTAL_SMTP_URL", NULL);
+	n.mail.smtp_user = env_or("PORTAL_SMTP_USER", NULL);
+	n.mail.smtp_password = env_or("PORTAL_SMTP_PASSWORD", NULL);
+	n.mail.from = env_or("PORTAL_MAIL_FROM", "mutual-aid-portal@localhost");
+	n.mail.spool_dir = spool;
+	n.mail.base_url = env_or("PORTAL_BASE_URL", "http://127.0.0.1:8080");
+	n.poll_seconds = atoi(env_or("PORTAL_NOTIFIER_POLL", "5"));
+	n.max_backoff = atoi(env_or("PORTAL_NOTIFIER_MAX_BACKOFF", "60"));
+	if (n.poll_seconds < 1)
+		n.poll_seconds = 5;
+	if (n.max_backoff < 1)
+		n.max_backoff = 60;
+	if (n.mail.smtp_url == NULL && mkdir(spool, 0750) < 0 && errno != EEXIST) {
+		log_warn("cannot create %s: %s", spool, strerror(errno));
+		return 1;
+	}
+	log_info("notifier started: mail %s %s", n.mail.smtp_url ? "over SMTP to" : "as files in",
+	    n.mail.smtp_url ? n.mail.smtp_url : spool);
+	while (!stopping) {
+		int r;
+
+		if (!ensure_connected(&n)) {
+			struct timespec ts = { 2, 0 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (n.policy_loaded && time(NULL) - last_timers >= n.poll_seconds) {
+			if (timers_run(&n.db, &n.policy) < 0)
+				log_warn("timers failed: %s", n.db.error);
+			last_timers = time(NULL);
+		}
+		while (!stopping && (r = deliver_next(&n)) > 0)
+			;
+		if (!stopping)
+			wait_for_work(&n);
+	}
+	if (n.policy_loaded)
+		policy_free(&n.policy);
+	db_close(&n.db);
+	curl_global_cleanup();
+	log_info("notifier stopped");
+	return 0;
+}

@@ -1,0 +1,17 @@
+/*
+ * The policy's timers, run by the notifier: deployments with no check-in
+ * within the preset's interval (98-023 §IV.B.3) and telephone requests
+ * whose teletype or letter has not arrived in time (SOP 230.10 C.3). Each
+ * overdue period notifies once: the notification's dedupe key names the
+ * period, so a restart or a second notifier never notifies twice.
+ */
+#ifndef PORTAL_TIMERS_H
+#define PORTAL_TIMERS_H
+
+#include "db.h"
+#include "policy.h"
+
+/* Returns the number of notifications added, or -1 on a database error. */
+int timers_run(struct db *, const struct policy *);
+
+#endif

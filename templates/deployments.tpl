@@ -1,0 +1,9 @@
+{{%AUTOESCAPE context="HTML"}}<h1>Active deployments</h1>
+<p>Officers and units deployed and not yet returned, longest without a check-in first. Deployed officers report their status regularly <span class="clause">98-023 §IV.B.3</span>.</p>
+{{#NONE}}<p>Nobody is deployed now.</p>{{/NONE}}
+<table class="list">
+<thead><tr><th scope="col">Request</th><th scope="col">Unit or officer</th><th scope="col">Status</th><th scope="col">Location</th><th scope="col">Last check-in</th><th scope="col">Minutes since</th></tr></thead>
+<tbody>
+{{#DEPLOYMENT}}<tr{{#OVERDUE}} class="overdue"{{/OVERDUE}}><td><a href="/requests/{{REQUEST_ID}}">#{{REQUEST_ID}}</a></td><td>{{ASSIGNEE}}</td><td>{{DEP_STATUS}}{{#OVERDUE}} <span class="tag urgent">Overdue</span> <span class="clause">{{CLAUSE}}</span>{{/OVERDUE}}</td><td>{{LOCATION}}</td><td>{{LAST_CHECKIN}}</td><td>{{IDLE}}</td></tr>{{/DEPLOYMENT}}
+</tbody>
+</table>

@@ -1,0 +1,22 @@
+{{%AUTOESCAPE context="HTML"}}<article class="print-sheet">
+<header class="letterhead">
+<p class="dept">{{DEPARTMENT_NAME}}</p>
+<h1>Request for Law Enforcement Mutual Assistance</h1>
+<p>Request No. {{ID}} · {{KIND_LABEL}} · filed {{CREATED}} by {{FILED_BY}} · status: {{STATUS_LABEL}}</p>
+</header>
+<p class="authority">Authority: Wis. Stat. 66.0313 (formerly 66.305), Law enforcement; mutual assistance. Responding officers report to the area designated by the requesting officer and are under their command, with the police powers of the requesting municipality. Expenditures are paid as provided in Wis. Stat. 66.0513 (formerly 66.315).</p>
+<table class="sheet">
+<tbody>
+{{#LINE}}<tr><th scope="row">{{LABEL}}</th><td>{{VALUE}}</td></tr>{{/LINE}}
+</tbody>
+</table>
+<h2>Policy clauses that applied</h2>
+<ul class="rules">{{#RULE}}<li><span class="clause">{{CLAUSE}}</span> {{SUMMARY}}</li>{{/RULE}}</ul>
+<h2>Follow-up</h2>
+<p>Teletype received: {{#TELETYPE_RECEIVED}}yes{{/TELETYPE_RECEIVED}} ______ &nbsp; Official letter received: {{#LETTER_RECEIVED}}yes{{/LETTER_RECEIVED}} ______</p>
+<div class="signatures">
+<p>Requesting officer: ______________________________ &nbsp; Date/time: ______________</p>
+<p>Authorized by: ______________________________ &nbsp; Title: ______________</p>
+</div>
+<p class="no-print"><a href="/requests/{{ID}}">Back to the request</a> · use your browser's Print command (one or two pages).</p>
+</article>

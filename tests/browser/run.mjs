@@ -1,0 +1,595 @@
+// Browser tests of the Mutual Aid Portal: playwright-core driving Debian's
+// Chromium (/usr/bin/chromium; no browser is downloaded).
+//
+//   node tests/browser/run.mjs [pattern...]
+//
+// Starts its own stack (scripts/stack.sh start, a fresh PORTAL_VAR under
+// tests/out/browser/var-<random>, a free port), creates accounts with
+// portalctl, runs the tests (a pattern keeps the tests whose name contains
+// it), always stops the stack (finally, and on SIGINT/SIGTERM/SIGHUP), saves
+// screenshots under tests/out/browser/screenshots/, prints one line per test
+// and ends with `N passed, N failed`; exit status non-zero on any failure.
+//
+// Environment: PORTAL_BUILD (default build), PORTAL_POLICY (default
+// oconomowoc), PORTAL_TEST_KEEP=1 (keep PORTAL_VAR after a clean run; it is
+// always kept after a failure, with the stack script's output beside it),
+// PORTAL_TEST_START_TIMEOUT (s, default 120), CHROMIUM (default /usr/bin/chromium).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const OUT = path.join(ROOT, 'tests', 'out', 'browser');
+const SHOTS = path.join(OUT, 'screenshots');
+const START_TIMEOUT = Number(process.env.PORTAL_TEST_START_TIMEOUT || 120) * 1000;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const BUILD = path.resolve(ROOT, process.env.PORTAL_BUILD || 'build');
+const POLICY = process.env.PORTAL_POLICY || 'oconomowoc';
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+function log(...args) {
+  process.stderr.write('[browser] ' + args.join(' ') + '\n');
+}
+
+// ---------------------------------------------------------------- the stack
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+class Stack {
+  constructor(port) {
+    fs.mkdirSync(OUT, { recursive: true });
+    this.var = path.join(OUT, 'var-' + randomBytes(4).toString('hex'));
+    this.port = port;
+    this.base = `http://127.0.0.1:${port}`;
+    this.stackLog = this.var + '.stack.log';   // beside PORTAL_VAR, not in it
+    this.started = false;
+    this.stopped = false;
+  }
+
+  env() {
+    const e = { ...process.env };
+    delete e.PORTAL_DSN;               // always our own local cluster
+    delete e.PORTAL_SMTP_URL;          // mail goes to PORTAL_VAR/mail
+    e.PORTAL_VAR = this.var;
+    e.PORTAL_PORT = String(this.port);
+    e.PORTAL_POLICY = POLICY;
+    e.PORTAL_BUILD = BUILD;
+    return e;
+  }
+
+  tailLog(n = 40) {
+    try {
+      return fs.readFileSync(this.stackLog, 'utf8').split('\n').slice(-n).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  // Asynchronous, so that a signal during the start is handled.
+  async start() {
+    this.started = true;               // from here on, stop() must run
+    fs.appendFileSync(this.stackLog, `\n=== scripts/stack.sh start (${new Date().toISOString()})\n`);
+    const fd = fs.openSync(this.stackLog, 'a');
+    const child = spawn('bash', [path.join(ROOT, 'scripts', 'stack.sh'), 'start'], {
+      cwd: ROOT, env: this.env(), stdio: ['ignore', fd, fd],
+    });
+    fs.closeSync(fd);
+    const rc = await new Promise((resolve) => {
+      const timer = setTimeout(() => { child.kill('SIGTERM'); resolve('timeout'); }, START_TIMEOUT);
+      child.on('exit', (code, sig) => { clearTimeout(timer); resolve(code ?? sig); });
+    });
+    if (rc !== 0) {
+      throw new Error(`scripts/stack.sh start ${rc === 'timeout' ? 'did not return in time' : 'exited ' + rc}` +
+        `; log ${this.stackLog}:\n${this.tailLog()}`);
+    }
+    const r = await fetch(this.base + '/healthz');
+    if (r.status !== 200) throw new Error(`GET /healthz answered ${r.status} after start`);
+  }
+
+  // Synchronous: also used from signal handlers.
+  stop() {
+    if (!this.started || this.stopped) return;
+    this.stopped = true;
+    log(`stopping the stack (PORTAL_VAR=${this.var})`);
+    try {
+      fs.appendFileSync(this.stackLog, `\n=== scripts/stack.sh stop (${new Date().toISOString()})\n`);
+      const fd = fs.openSync(this.stackLog, 'a');
+      const p = spawnSync('bash', [path.join(ROOT, 'scripts', 'stack.sh'), 'stop'], {
+        cwd: ROOT, env: this.env(), stdio: ['ignore', fd, fd], timeout: 90_000,
+      });
+      fs.closeSync(fd);
+      if (p.status !== 0) log(`scripts/stack.sh stop exited ${p.status ?? p.signal} (log ${this.stackLog})`);
+    } catch (e) {
+      log(`scripts/stack.sh stop failed: ${e}`);
+    }
+  }
+
+  remove() {
+    fs.rmSync(this.var, { recursive: true, force: true });
+    fs.rmSync(this.stackLog, { force: true });
+  }
+
+  addUser(login, role, name, password, attrs = {}) {
+    const args = ['user', 'add', login, '--role', role, '--name', name];
+    for (const [k, v] of Object.entries(attrs)) args.push('--' + k.replace(/_/g, '-'), v);
+    const p = spawnSync(path.join(BUILD, 'portalctl'), args, {
+      cwd: ROOT, env: this.env(), input: password + '\n', encoding: 'utf8', timeout: 60_000,
+    });
+    if (p.status !== 0) {
+      throw new Error(`portalctl ${args.join(' ')} -> exit ${p.status ?? p.signal}\n${p.stdout}${p.stderr}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+class AssertionError extends Error {}
+
+function assert(cond, msg) {
+  if (!cond) throw new AssertionError(msg);
+}
+
+function eq(actual, expected, what) {
+  assert(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, name + '.png');
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+// Click (or press) and wait for the navigation it causes; returns the main
+// document's final response.
+async function navigating(page, action) {
+  const nav = page.waitForNavigation({ waitUntil: 'load' });
+  nav.catch(() => {});                 // if the action fails, nav must not go unhandled
+  await action();
+  return nav;
+}
+
+async function signIn(page, stack, login, password) {
+  await page.goto(stack.base + '/login');
+  await page.fill('#f-login', login);
+  await page.fill('#f-password', password);
+  const resp = await navigating(page, () => page.click('form[action="/login"] button[type=submit]'));
+  eq(new URL(page.url()).pathname, '/', `after signing in as ${login}, the page`);
+  return resp;
+}
+
+// Every form control that a person fills in, and how it is labelled.
+// A control is labelled if it has a <label for> / wrapping <label> (control.labels)
+// with text, or sits inside a <fieldset> whose <legend> has text (checkbox groups).
+async function unlabelledControls(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button' || el.type === 'reset') continue;
+      const labelled = [...(el.labels || [])].some((l) => l.textContent.trim() !== '');
+      let inLegend = false;
+      if (el.type === 'checkbox' || el.type === 'radio') {
+        const fs = el.closest('fieldset');
+        const lg = fs && fs.querySelector(':scope > legend');
+        inLegend = !!(lg && lg.textContent.trim() !== '');
+      }
+      if (!labelled && !inLegend) bad.push(`${el.tagName.toLowerCase()}[name=${el.name}]#${el.id}`);
+      if (el.type === 'checkbox' || el.type === 'radio') {
+        // A checkbox also needs its own label (its option), not just the group's legend.
+        if (!labelled) bad.push(`${el.type}[name=${el.name}][value=${el.value}] has no label of its own`);
+      }
+    }
+    return bad;
+  });
+}
+
+// Whether the page is wider than the viewport (horizontal scrolling on a phone).
+async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const sw = document.documentElement.scrollWidth;
+    if (sw <= vw) return null;
+    const wide = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > vw + 1 && r.width > 0) wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''} (right ${Math.round(r.right)})`);
+      if (wide.length >= 5) break;
+    }
+    return `page is ${sw}px wide in a ${vw}px viewport: ${wide.join(', ')}`;
+  });
+}
+
+// ---------------------------------------------------------------- fixtures
+
+const PW = 'correct horse battery staple';
+const USERS = {
+  agency: { login: 'bt-agency', role: 'agency', name: 'Dana Whitfield', attrs: { agency: 'Delafield Police Department', agency_type: 'local' } },
+  agency2: { login: 'bt-agency2', role: 'agency', name: 'Sam Ortega', attrs: { agency: 'Waukesha County Sheriff', agency_type: 'county' } },
+  agency3: { login: 'bt-agency3', role: 'agency', name: 'Lee Park', attrs: { agency: 'Hartland Police Department', agency_type: 'local' } },
+  supervisor: { login: 'bt-sup', role: 'supervisor', name: 'Pat Kowalski', attrs: {} },
+};
+
+// A complete, valid aid_incoming request, as a person would type it.
+const NATURE = 'Large crowd after the county fair concert is blocking Main St; fights reported, need crowd control.';
+async function fillAidForm(page, { nature = NATURE } = {}) {
+  await page.fill('#f-requesting_agency', 'Delafield Police Department');
+  await page.fill('#f-requester_name', 'Sgt. Dana Whitfield');
+  await page.fill('#f-contact_phone', '262-555-0142');
+  await page.selectOption('#f-incident_type', 'civil_disorder');
+  await page.fill('#f-nature', nature);
+  await page.selectOption('#f-priority', 'urgent');
+  await page.fill('#f-location', '500 Main St, Delafield');
+  await page.fill('#f-squads', '2');
+  await page.check('input[name=special_units][value=k9]');
+}
+
+function requestSubmit(page) {
+  return page.click('form.request-form button[type=submit]');
+}
+
+// ---------------------------------------------------------------- tests
+
+const tests = [];
+function test(name, fn) { tests.push({ name, fn }); }
+
+test('sign-in page renders, wrong password is refused, right one lands on home', async ({ browser, stack }) => {
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await ctx.newPage();
+    const r0 = await page.goto(stack.base + '/login');
+    eq(r0.status(), 200, 'GET /login status');
+    eq((await page.locator('h1').textContent()).trim(), 'Sign in', 'sign-in page heading');
+    assert(await page.locator('label[for=f-login]').isVisible(), 'the Login label is visible');
+    assert(await page.locator('label[for=f-password]').isVisible(), 'the Password label is visible');
+    eq(await page.getAttribute('#f-password', 'type'), 'password', 'password input type');
+    await shot(page, 'desktop-login');
+
+    const u = USERS.agency;
+    await page.fill('#f-login', u.login);
+    await page.fill('#f-password', 'not the right password');
+    const r1 = await navigating(page, () => page.click('form[action="/login"] button[type=submit]'));
+    eq(r1.status(), 401, 'wrong password status');
+    eq(new URL(page.url()).pathname, '/login', 'after a wrong password, the page');
+    const err = page.locator('.error-summary');
+    assert(await err.isVisible(), 'an error message is shown after a wrong password');
+    const errText = (await err.textContent()).trim();
+    assert(errText.length > 10, `the error message says something (got ${JSON.stringify(errText)})`);
+    eq(await page.inputValue('#f-password'), '', 'the password field after a failed sign-in');
+    await shot(page, 'desktop-login-wrong-password');
+
+    await page.fill('#f-login', u.login);
+    await page.fill('#f-password', PW);
+    const r2 = await navigating(page, () => page.click('form[action="/login"] button[type=submit]'));
+    eq(r2.status(), 200, 'home page status after signing in');
+    eq(new URL(page.url()).pathname, '/', 'after signing in, the page');
+    eq((await page.locator('h1').textContent()).trim(), 'Mutual aid requests', 'home page heading');
+    assert((await page.locator('header .who').textContent()).includes(u.name), 'the header names the person signed in');
+    await shot(page, 'desktop-home-agency');
+
+    await page.setViewportSize(PHONE);
+    await page.goto(stack.base + '/');
+    await shot(page, 'phone-home-agency');
+    const over = await horizontalOverflow(page);
+    assert(over === null, `home page on a phone: ${over}`);
+  } finally {
+    await ctx.close();
+  }
+});
+
+for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['phone', PHONE, USERS.agency2]]) {
+  test(`agency files "Request for our aid" (${vpName} ${viewport.width}x${viewport.height})`, async ({ browser, stack }) => {
+    const ctx = await browser.newContext({ viewport });
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, stack, user.login, PW);
+      await navigating(page, () => page.getByRole('link', { name: 'Request for our aid', exact: true }).click());
+      const u = new URL(page.url());
+      eq(u.pathname, '/requests/new', 'the link leads to');
+      eq(u.searchParams.get('kind'), 'aid_incoming', 'the link kind');
+      eq((await page.locator('h1').textContent()).trim(), 'Request for our aid', 'form heading');
+      await shot(page, `${vpName}-request-form-empty`);
+      let over = await horizontalOverflow(page);
+      assert(over === null, `empty form at ${vpName} width: ${over}`);
+
+      // Required fields empty, some others typed: 422, summary, values kept.
+      await page.fill('#f-requesting_agency', '');
+      await page.fill('#f-nature', '');
+      await page.fill('#f-requester_name', 'Typed Name Kept');
+      await page.fill('#f-location', '12 Typed Location Rd');
+      await page.fill('#f-squads', '3');
+      await page.selectOption('#f-priority', 'routine');
+      await page.check('input[name=special_units][value=negotiator]');
+      const r1 = await navigating(page, () => requestSubmit(page));
+      eq(r1.status(), 422, 'status of a form with required fields empty');
+      const summary = page.locator('.error-summary');
+      assert(await summary.isVisible(), 'the error summary is shown');
+      const box = await summary.boundingBox();
+      const formBox = await page.locator('form.request-form').boundingBox();
+      assert(box && formBox && box.y < formBox.y, 'the error summary is above the form');
+      const items = await summary.locator('li a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })));
+      assert(items.length >= 2, `the error summary lists the bad fields (got ${JSON.stringify(items)})`);
+      const hrefs = items.map((i) => i.href);
+      for (const f of ['requesting_agency', 'nature']) {
+        assert(hrefs.includes('#f-' + f), `the error summary lists ${f} (got ${JSON.stringify(items)})`);
+        eq(await page.getAttribute('#f-' + f, 'aria-invalid'), 'true', `aria-invalid of ${f}`);
+        const described = await page.getAttribute('#f-' + f, 'aria-describedby');
+        assert(described && await page.locator('#' + described).isVisible(), `${f} points at a visible error message`);
+      }
+      for (const it of items) {
+        eq(await page.locator(it.href).count(), 1, `the target of the summary link ${it.href}`);
+        assert(it.text.length > 3, `the summary link ${it.href} says something`);
+      }
+      eq(await page.inputValue('#f-requester_name'), 'Typed Name Kept', 'requester_name kept');
+      eq(await page.inputValue('#f-location'), '12 Typed Location Rd', 'location kept');
+      eq(await page.inputValue('#f-squads'), '3', 'squads kept');
+      eq(await page.inputValue('#f-priority'), 'routine', 'priority kept');
+      assert(await page.isChecked('input[name=special_units][value=negotiator]'), 'the negotiator checkbox stays checked');
+      await shot(page, `${vpName}-request-form-errors`);
+      over = await horizontalOverflow(page);
+      assert(over === null, `form with errors at ${vpName} width: ${over}`);
+
+      // Following a summary link moves to the field.
+      await page.click('.error-summary a[href="#f-nature"]');
+      assert(page.url().endsWith('#f-nature'), `the summary link goes to #f-nature (url ${page.url()})`);
+
+      // Now the whole form, correctly.
+      await page.uncheck('input[name=special_units][value=negotiator]');
+      const nature = `${NATURE} [${vpName}]`;
+      await fillAidForm(page, { nature });
+      const r2 = await navigating(page, () => requestSubmit(page));
+      eq(r2.status(), 200, 'status of the page after filing');
+      const m = /^\/requests\/(\d+)$/.exec(new URL(page.url()).pathname);
+      assert(m, `after filing, the page is /requests/ID (got ${page.url()})`);
+      assert((await page.locator('h1').textContent()).includes('#' + m[1]), 'the heading names the request number');
+      assert((await page.locator('main').textContent()).includes(nature), 'the stored request shows the nature text');
+      const events = await page.locator('ol.timeline li').allTextContents();
+      assert(events.some((t) => /\bsubmitted\b/.test(t)), `the timeline has a "submitted" entry (got ${JSON.stringify(events)})`);
+      const mainText = await page.locator('main').textContent();
+      for (const v of ['Delafield Police Department', 'Sgt. Dana Whitfield', '262-555-0142', '500 Main St, Delafield']) {
+        assert(mainText.includes(v), `the stored request shows ${JSON.stringify(v)}`);
+      }
+      await shot(page, `${vpName}-request-stored`);
+      over = await horizontalOverflow(page);
+      assert(over === null, `stored request at ${vpName} width: ${over}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+test('keyboard only: skip link, focus order, every form control labelled', async ({ browser, stack }) => {
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await ctx.newPage();
+    // Sign in with the keyboard alone.
+    await page.goto(stack.base + '/login');
+    await page.keyboard.press('Tab');
+    eq(await page.evaluate(() => document.activeElement.className), 'skip', 'the first Tab stop on /login');
+    const skipVisible = await page.locator('a.skip').evaluate((a) => {
+      const r = a.getBoundingClientRect();
+      return r.left >= 0 && r.top >= 0 && r.width > 0 && r.right <= window.innerWidth;
+    });
+    assert(skipVisible, 'the focused skip link is visible on screen');
+    await shot(page, 'desktop-skip-link-focused');
+    await page.keyboard.press('Enter');
+    assert(page.url().endsWith('#main'), `Enter on the skip link goes to #main (url ${page.url()})`);
+    await page.keyboard.press('Tab');
+    const inMain = await page.evaluate(() => !!document.activeElement.closest('main'));
+    assert(inMain, 'after the skip link, the next Tab stop is inside <main>');
+    eq(await page.evaluate(() => document.activeElement.id), 'f-login', 'the first control in main');
+    assert(await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    }), 'the focused field shows a focus outline');
+    await page.keyboard.type(USERS.agency3.login);
+    await page.keyboard.press('Tab');
+    eq(await page.evaluate(() => document.activeElement.id), 'f-password', 'Tab from login goes to');
+    await page.keyboard.type(PW);
+    await navigating(page, () => page.keyboard.press('Enter'));
+    eq(new URL(page.url()).pathname, '/', 'after a keyboard sign-in, the page');
+
+    for (const p of ['/login', '/', '/requests/new?kind=aid_incoming']) {
+      if (p === '/login') {
+        const anon = await browser.newContext({ viewport: DESKTOP });
+        try {
+          const ap = await anon.newPage();
+          await ap.goto(stack.base + p);
+          const bad = await unlabelledControls(ap);
+          assert(bad.length === 0, `controls without a label on ${p}: ${bad.join(', ')}`);
+        } finally {
+          await anon.close();
+        }
+        continue;
+      }
+      await page.goto(stack.base + p);
+      const bad = await unlabelledControls(page);
+      assert(bad.length === 0, `controls without a label on ${p}: ${bad.join(', ')}`);
+      eq(await page.locator('a.skip[href="#main"]').count(), 1, `skip link on ${p}`);
+      eq(await page.locator('main#main').count(), 1, `main#main on ${p}`);
+    }
+
+    // The request form can be reached and filled from the keyboard: every
+    // control of the form is reachable with Tab, in document order.
+    await page.goto(stack.base + '/requests/new?kind=aid_incoming');
+    const expected = await page.evaluate(() => [...document.querySelectorAll('form.request-form input, form.request-form select, form.request-form textarea, form.request-form button')]
+      .filter((e) => e.type !== 'hidden' && !e.disabled).map((e) => e.id || `${e.name}=${e.value || e.textContent.trim()}`));
+    const reached = [];
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (!e || !e.closest('form.request-form')) return null;
+        return e.id || `${e.name}=${e.value || e.textContent.trim()}`;
+      });
+      // A date-time field has several Tab stops (day, month, ...): count it once.
+      if (id && reached[reached.length - 1] !== id) reached.push(id);
+      if (id && id === expected[expected.length - 1]) break;
+    }
+    eq(JSON.stringify(reached), JSON.stringify(expected), 'Tab order through the request form');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('without JavaScript the request form still files a request', async ({ browser, stack }) => {
+  const ctx = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, stack, USERS.agency3.login, PW);
+    eq(await page.locator('script').count(), 0, 'script elements on the home page');
+    await navigating(page, () => page.getByRole('link', { name: 'Request for our aid', exact: true }).click());
+    eq(await page.locator('script').count(), 0, 'script elements on the request form');
+    // Invalid first: the server, not the browser, validates (the form has novalidate).
+    await page.fill('#f-requester_name', 'No JS Person');
+    const r1 = await navigating(page, () => requestSubmit(page));
+    eq(r1.status(), 422, 'status of an incomplete form without JavaScript');
+    eq(await page.inputValue('#f-requester_name'), 'No JS Person', 'requester_name kept without JavaScript');
+    const nature = 'No-JavaScript browser: tornado damage on Hwy 16, need traffic control.';
+    await fillAidForm(page, { nature });
+    const r2 = await navigating(page, () => requestSubmit(page));
+    eq(r2.status(), 200, 'status after filing without JavaScript');
+    assert(/^\/requests\/\d+$/.test(new URL(page.url()).pathname), `after filing, the page is /requests/ID (got ${page.url()})`);
+    assert((await page.locator('main').textContent()).includes(nature), 'the stored request shows the nature text');
+    await shot(page, 'desktop-nojs-request-stored');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('Content-Security-Policy on pages and on /static/portal.css', async ({ browser, stack }) => {
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await ctx.newPage();
+    const cspViolations = [];
+    page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
+    const check = (resp, what) => {
+      const h = resp.headers();
+      const csp = h['content-security-policy'];
+      assert(csp, `${what}: no Content-Security-Policy header`);
+      assert(/default-src 'self'/.test(csp), `${what}: CSP has default-src 'self' (got ${csp})`);
+      assert(!/unsafe-inline|unsafe-eval/.test(csp), `${what}: CSP allows unsafe-inline/unsafe-eval (got ${csp})`);
+      assert(/frame-ancestors 'none'/.test(csp), `${what}: CSP has frame-ancestors 'none' (got ${csp})`);
+      eq(h['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
+    };
+    const seenCss = [];
+    page.on('response', (r) => { if (new URL(r.url()).pathname === '/static/portal.css') seenCss.push(r); });
+
+    const rLogin = await page.goto(stack.base + '/login');
+    check(rLogin, 'GET /login');
+    await signIn(page, stack, USERS.supervisor.login, PW);
+    const rHome = await page.goto(stack.base + '/');
+    check(rHome, 'GET /');
+    const rForm = await page.goto(stack.base + '/requests/new?kind=aid_incoming');
+    check(rForm, 'GET /requests/new?kind=aid_incoming');
+    const rMissing = await page.goto(stack.base + '/no/such/page');
+    eq(rMissing.status(), 404, 'status of a page that does not exist');
+    check(rMissing, 'GET /no/such/page (404)');
+
+    // The stylesheet: as the browser fetched it, and fetched afresh.
+    assert(seenCss.length > 0, 'the browser loaded /static/portal.css');
+    const rCss = await page.goto(stack.base + '/static/portal.css');
+    eq(rCss.status(), 200, 'GET /static/portal.css status');
+    assert((rCss.headers()['content-type'] || '').startsWith('text/css'), `portal.css content type (got ${rCss.headers()['content-type']})`);
+    check(rCss, 'GET /static/portal.css');
+    const api = await ctx.request.get(stack.base + '/static/portal.css');
+    check({ headers: () => api.headers() }, 'GET /static/portal.css (API request)');
+
+    // The stylesheet actually applies (CSP does not block it).
+    await page.goto(stack.base + '/');
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector('header.top')).backgroundColor);
+    assert(bg !== 'rgba(0, 0, 0, 0)', `the portal stylesheet applies (header background ${bg})`);
+    assert(cspViolations.length === 0, `CSP violations reported by the browser: ${cspViolations.join(' | ')}`);
+  } finally {
+    await ctx.close();
+  }
+});
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const patterns = process.argv.slice(2);
+  const selected = patterns.length ? tests.filter((t) => patterns.some((p) => t.name.includes(p))) : tests;
+  let passed = 0;
+  let failed = 0;
+  let stack = null;
+  let browser = null;
+
+  const onSignal = (sig) => {
+    log(`${sig}: stopping`);
+    if (stack) stack.stop();
+    process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, onSignal);
+  // Whatever goes wrong, the stack is stopped.
+  process.on('exit', () => { if (stack) stack.stop(); });
+  process.on('unhandledRejection', (e) => { log(`unhandled rejection: ${(e && e.stack) || e}`); });
+
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`FAIL setup: ${CHROMIUM} not found (install Debian's chromium: make deps-test)`);
+    console.log('0 passed, 1 failed');
+    return 1;
+  }
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  try {
+    stack = new Stack(await freePort());
+    log(`starting the stack: PORTAL_VAR=${stack.var} PORTAL_PORT=${stack.port} PORTAL_POLICY=${POLICY}`);
+    const t0 = Date.now();
+    await stack.start();
+    log(`stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${stack.base}`);
+    for (const u of Object.values(USERS)) stack.addUser(u.login, u.role, u.name, PW, u.attrs);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    });
+
+    for (const t of selected) {
+      const t1 = Date.now();
+      try {
+        await t.fn({ browser, stack });
+        passed++;
+        console.log(`ok   ${t.name} (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        const msg = e instanceof AssertionError ? e.message : (e && e.stack) || String(e);
+        console.log(`FAIL ${t.name}: ${msg.split('\n').join('\n     ')}`);
+      }
+    }
+  } catch (e) {
+    failed++;
+    console.log(`FAIL setup: ${((e && e.stack) || String(e)).split('\n').join('\n     ')}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (stack) {
+      stack.stop();
+      if (failed === 0 && process.env.PORTAL_TEST_KEEP !== '1') stack.remove();
+      else log(`kept PORTAL_VAR=${stack.var} (stack log ${stack.stackLog})`);
+    }
+  }
+  log(`screenshots in ${SHOTS}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
