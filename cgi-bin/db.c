@@ -43,7 +43,8 @@ db_connect(struct db *db)
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		snprintf(db->error, sizeof(db->error), "%s",
 		    db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		log_warn("database connection failed: %s", db->error);
+		if (!db->quiet)
+			log_warn("database connection failed: %s", db->error);
 		if (db->conn != NULL)
 			PQfinish(db->conn);
 		db->conn = NULL;
@@ -82,7 +83,8 @@ db_query(struct db *db, const char *sql, int nparams, const char *const *values)
 		snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
 		snprintf(db->error, sizeof(db->error), "%s",
 		    res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
-		log_warn("statement failed: %s", db->error);
+		if (!db->quiet)
+			log_warn("statement failed: %s", db->error);
 		PQclear(res);
 		db->failed = true;
 		return NULL;

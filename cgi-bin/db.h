@@ -18,6 +18,7 @@ struct db {
 	char        error[256]; /* the last error, for logs */
 	char        sqlstate[6];/* SQLSTATE of the last failure, "" if none */
 	bool        failed;     /* a statement failed in the current transaction */
+	bool        quiet;      /* do not log failures (portalctl says them itself) */
 };
 
 bool      db_init(struct db *, const char *dsn, const char *app_name);

@@ -333,6 +333,17 @@ h_request_create(struct ctx *c)
 	}
 	bad += policy_check_required(app_policy(c), (enum request_kind)kind, values, errors, rules);
 	if (bad > 0) {
+		/* Show each refused field as it was typed, so it can be corrected. */
+		for (f = 0; f < RF__MAX; f++) {
+			const char *raw = form_get(form, request_fields[f].name);
+
+			if (errors[f] != NULL && values[f] == NULL && raw != NULL &&
+			    request_fields[f].type != FIELD_MULTI && (values[f] = strdup(raw)) == NULL) {
+				fields_free(values, RF__MAX);
+				page_error(c, 500, "Out of memory.", NULL);
+				return;
+			}
+		}
 		form_page(c, 422, (enum request_kind)kind, values, errors, rules);
 		fields_free(values, RF__MAX);
 		return;

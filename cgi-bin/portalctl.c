@@ -99,6 +99,7 @@ connect_owner(struct db *db)
 	buf_free(&dsn);
 	if (!ok)
 		return false;
+	db->quiet = true;
 	if (!db_ready(db)) {
 		fprintf(stderr, "portalctl: cannot connect to the database: %s", db->error);
 		db_close(db);
