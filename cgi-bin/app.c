@@ -31,6 +31,10 @@ static const struct route routes[] = {
 	{ METHOD_GET,  "/inbox.json",                h_inbox_json,       ROUTE_JSON },
 	{ METHOD_POST, "/notifications/{id}/ack",    h_notification_ack, 0 },
 	{ METHOD_GET,  "/policy",                    h_policy,           0 },
+	{ METHOD_GET,  "/history",                   h_history,          0 },
+	{ METHOD_GET,  "/dashboard",                 h_dashboard,        0 },
+	{ METHOD_GET,  "/history.json",              h_history_json,     ROUTE_JSON },
+	{ METHOD_GET,  "/history.csv",               h_history_csv,      0 },
 };
 
 const struct policy *

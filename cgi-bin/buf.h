@@ -35,6 +35,9 @@ bool        buf_failed(const struct buf *);
 /* Hands the storage to the caller (free() it) and resets the buffer. */
 char       *buf_take(struct buf *);
 
+/* A query-string value, percent-encoded (RFC 3986 unreserved kept). */
+void        buf_urlencode(struct buf *, const char *);
+
 /* JSON (RFC 8259): a quoted, escaped string; NULL gives null. */
 void        buf_json_str(struct buf *, const char *);
 

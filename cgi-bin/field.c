@@ -119,24 +119,25 @@ valid_login(const char *s)
 	return true;
 }
 
-/* YYYY-MM-DDTHH:MM with a plausible calendar date; PostgreSQL does the rest. */
+/* YYYY-MM-DD[THH:MM] with a plausible calendar date; PostgreSQL does the rest. */
 static bool
-valid_datetime(const char *s)
+valid_datetime(const char *s, bool with_time)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd";
-	int mon, day, hour, min;
-	size_t i;
+	size_t i, n = with_time ? sizeof(shape) - 1 : 10;
+	int mon, day;
 
-	if (strlen(s) != sizeof(shape) - 1)
+	if (strlen(s) != n)
 		return false;
-	for (i = 0; shape[i] != '\0'; i++)
+	for (i = 0; i < n; i++)
 		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
 			return false;
 	mon = (s[5] - '0') * 10 + (s[6] - '0');
 	day = (s[8] - '0') * 10 + (s[9] - '0');
-	hour = (s[11] - '0') * 10 + (s[12] - '0');
-	min = (s[14] - '0') * 10 + (s[15] - '0');
-	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && hour <= 23 && min <= 59;
+	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+		return false;
+	return !with_time || ((s[11] - '0') * 10 + (s[12] - '0') <= 23 &&
+	    (s[14] - '0') * 10 + (s[15] - '0') <= 59);
 }
 
 static const char *
@@ -254,9 +255,15 @@ field_check(const struct field_spec *spec, const struct form *form, char **out)
 		}
 		break;
 	case FIELD_DATETIME:
-		if (!valid_datetime(v)) {
+		if (!valid_datetime(v, true)) {
 			free(v);
 			return "must be a date and time like 2026-11-22T09:00.";
+		}
+		break;
+	case FIELD_DATE:
+		if (!valid_datetime(v, false)) {
+			free(v);
+			return "must be a date like 2026-11-22.";
 		}
 		break;
 	case FIELD_LOGIN:

@@ -26,6 +26,7 @@ enum field_type {
 	FIELD_EMAIL,     /* RFC 5321-ish mailbox: local@domain */
 	FIELD_PHONE,     /* digits and + ( ) - . space, at least 7 digits */
 	FIELD_DATETIME,  /* YYYY-MM-DDTHH:MM, as input type=datetime-local sends */
+	FIELD_DATE,      /* YYYY-MM-DD, as input type=date sends */
 	FIELD_LOGIN,     /* [a-z0-9][a-z0-9._-]{1,31} */
 	FIELD_SECRET     /* kept as typed, never trimmed or echoed back */
 };

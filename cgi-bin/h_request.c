@@ -467,15 +467,40 @@ show_notifications(struct ctx *c, struct view_dict *d, const char *id)
 	return true;
 }
 
+/*
+ * The timeline: every audit event, notification (with its acknowledgment
+ * and e-mail delivery) and check-in of the request, in order, in the
+ * department's time zone. Outside agencies see roles, not staff names.
+ */
 static bool
 show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 {
 	static const char sql[] =
-	    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI:SS') AS at, e.actor_login,"
-	    " coalesce(a.full_name, e.actor_login, 'the portal') AS actor, e.action, e.clause, e.note"
-	    " FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id"
-	    " WHERE e.request_id = $1 ORDER BY e.seq";
-	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	    "SELECT to_char(t.at, 'YYYY-MM-DD HH24:MI:SS') AS at, t.entry, t.who, t.what, t.clause, t.note"
+	    " FROM ("
+	    "  SELECT e.at, 'event' AS entry, coalesce(a.full_name, e.actor_login, 'the portal') AS who,"
+	    "   replace(e.action, '_', ' ') AS what, e.clause, e.note, e.seq AS ord"
+	    "  FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id WHERE e.request_id = $1"
+	    "  UNION ALL"
+	    "  SELECT n.created_at, 'notified', CASE WHEN $2 THEN coalesce(a.full_name, 'whoever holds the role')"
+	    "   ELSE 'the department' END, 'notified: ' || r.title, n.clause, n.reason, 0"
+	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
+	    "  LEFT JOIN account a ON a.id = n.recipient_id WHERE n.request_id = $1"
+	    "  UNION ALL"
+	    "  SELECT n.acknowledged_at, 'acknowledged', CASE WHEN $2 THEN coalesce(a.full_name, r.title)"
+	    "   ELSE r.title END, 'acknowledged the notification', n.clause, '', 0"
+	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
+	    "  LEFT JOIN account a ON a.id = n.acknowledged_by"
+	    "  WHERE n.request_id = $1 AND n.acknowledged_at IS NOT NULL"
+	    "  UNION ALL"
+	    "  SELECT n.email_sent_at, 'emailed', 'the portal', 'e-mail delivered to ' ||"
+	    "   CASE WHEN $2 THEN coalesce(a.full_name, r.title) ELSE r.title END, n.clause, '', 0"
+	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
+	    "  LEFT JOIN account a ON a.id = n.recipient_id"
+	    "  WHERE n.request_id = $1 AND n.email_sent_at IS NOT NULL AND $2"
+	    " ) t ORDER BY date_trunc('second', t.at), t.entry <> 'event', t.at, t.ord";
+	const char *params[2] = { id, role_is_staff(c->me.role) ? "true" : "false" };
+	PGresult *res = db_query(&c->app->db, sql, 2, params);
 	int i;
 
 	if (res == NULL)
@@ -484,8 +509,9 @@ show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 		struct view_dict *e = view_add(d, "EVENT");
 
 		view_set_str(e, "AT", db_value(res, i, "at"));
-		view_set_str(e, "ACTOR", db_value(res, i, "actor"));
-		view_set_str(e, "ACTION", db_value(res, i, "action"));
+		view_set_str(e, "ENTRY", db_value(res, i, "entry"));
+		view_set_str(e, "ACTOR", db_value(res, i, "who"));
+		view_set_str(e, "ACTION", db_value(res, i, "what"));
 		if (db_value(res, i, "clause") != NULL)
 			view_set_str(view_add(e, "EVENT_CLAUSE"), "CLAUSE", db_value(res, i, "clause"));
 		if (db_value(res, i, "note") != NULL && *db_value(res, i, "note") != '\0')

@@ -18,5 +18,13 @@ void h_inbox(struct ctx *);
 void h_inbox_json(struct ctx *);
 void h_notification_ack(struct ctx *);
 void h_policy(struct ctx *);
+void h_history(struct ctx *);
+void h_dashboard(struct ctx *);
+void h_history_json(struct ctx *);
+void h_history_csv(struct ctx *);
+/* Roles that may review the history (CONTRACT.md). */
+bool history_allowed(enum role);
+/* One RFC 4180 CSV field, formulas neutralized. */
+void csv_field(struct buf *, const char *);
 
 #endif

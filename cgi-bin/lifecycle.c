@@ -48,17 +48,17 @@ const struct transition transitions[ACT__MAX] = {
 	[ACT_CHECKIN] = { ACT_CHECKIN, S(STATUS_PROVISIONALLY_AUTHORIZED) | S(STATUS_PENDING_APPROVAL) |
 	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED), -1,
 	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
-	    "98-023 §IV.B.3", "a deployed officer, or the communications center for them" },
+	    NULL, "a deployed officer, or the communications center for them" },
 	/* SOP 230.10 C.3: the teletype and letter that follow a telephone request. */
 	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED), -1,
 	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
-	    "SOP 230.10 C.3", "the communications center" },
+	    NULL, "the communications center" },
 	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
 	    STATUS_CLOSED, WHO_ROLES,
 	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
-	    "98-023 §IV.B.3", "a supervisor or dispatcher, once every deployment has returned" },
+	    NULL, "a supervisor or dispatcher, once every deployment has returned" },
 	[ACT_CANCEL] = { ACT_CANCEL, BEFORE_DECISION | S(STATUS_APPROVED), STATUS_CANCELLED,
-	    WHO_ORIGINATOR, 0, "98-023 §V.B", "whoever filed it, before anyone is dispatched" },
+	    WHO_ORIGINATOR, 0, NULL, "whoever filed it, before anyone is dispatched" },
 	[ACT_EXCEPT] = { ACT_EXCEPT, OPEN, -1, WHO_EXCEPTION, 0, NULL, "the Chief of Police" },
 };
 
@@ -95,12 +95,17 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 	const struct transition *t = &transitions[action];
 	const struct rule *r = NULL, *approval = lifecycle_approval_rule(pol, facts);
 
+	/* Check-ins and follow-ups cite the preset's own timer rule. */
+	if (action == ACT_CHECKIN)
+		r = policy_rule_for(pol, EFFECT_CHECKIN, facts);
+	else if (action == ACT_FOLLOWUP)
+		r = policy_rule_for(pol, EFFECT_FOLLOWUP, facts);
 	/* Who first: someone who may never take the action is told so (403)
 	 * whatever the state; then the state (409). */
 	switch (t->who) {
 	case WHO_ROLES:
 		if (!has_role(t->roles, role))
-			return verdict(DECIDE_FORBIDDEN, NULL, t->clause,
+			return verdict(DECIDE_FORBIDDEN, r, t->clause,
 			    "Your role may not take this action on a request.");
 		break;
 	case WHO_ORIGINATOR:

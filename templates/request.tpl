@@ -58,7 +58,7 @@
 <section aria-labelledby="h-timeline">
 <h2 id="h-timeline">Timeline</h2>
 <ol class="timeline">
-{{#EVENT}}<li><time>{{AT}}</time> <strong>{{ACTION}}</strong> by {{ACTOR}}{{#EVENT_CLAUSE}} <span class="clause">{{CLAUSE}}</span>{{/EVENT_CLAUSE}}{{#EVENT_NOTE}}<br><span class="note">{{NOTE}}</span>{{/EVENT_NOTE}}</li>{{/EVENT}}
+{{#EVENT}}<li class="t-{{ENTRY}}"><time>{{AT}}</time> <strong>{{ACTION}}</strong> · {{ACTOR}}{{#EVENT_CLAUSE}} <span class="clause">{{CLAUSE}}</span>{{/EVENT_CLAUSE}}{{#EVENT_NOTE}}<br><span class="note">{{NOTE}}</span>{{/EVENT_NOTE}}</li>{{/EVENT}}
 </ol>
 <p class="hint">Times are Central (America/Chicago).</p>
 </section>

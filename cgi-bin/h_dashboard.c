@@ -1,0 +1,228 @@
+/*
+ * GET /dashboard: command staff's view. Charts are SVG drawn on the server
+ * (no JavaScript), each with a title and description for screen readers
+ * and the table of its numbers behind it, so they read in print too.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "page.h"
+
+#define WEEKS 12
+#define CHART_W 640
+#define CHART_H 220
+#define PLOT_TOP 10
+#define PLOT_BOTTOM 190
+#define PLOT_LEFT 40
+
+static bool
+dashboard_allowed(enum role role)
+{
+	return history_allowed(role) || role == ROLE_COMMANDER;
+}
+
+/* Requests per week by kind, as stacked bars and a table. */
+static bool
+weekly_chart(struct ctx *c, struct view_dict *d)
+{
+	static const char sql[] =
+	    "WITH weeks AS (SELECT generate_series(date_trunc('week', now()) - interval '11 weeks',"
+	    "   date_trunc('week', now()), interval '1 week') AS wk)"
+	    " SELECT to_char(w.wk, 'Mon DD') AS label, k.kind,"
+	    "  (SELECT count(*) FROM request r WHERE r.kind = k.kind AND r.created_at >= w.wk"
+	    "    AND r.created_at < w.wk + interval '1 week') AS n"
+	    " FROM weeks w CROSS JOIN unnest($1::text[]) WITH ORDINALITY AS k(kind, ord)"
+	    " ORDER BY w.wk, k.ord";
+	char kinds[256];
+	const char *params[1];
+	long long counts[WEEKS][KIND__MAX], max = 1;
+	PGresult *res;
+	int w, k, row = 0;
+
+	snprintf(kinds, sizeof(kinds), "{%s,%s,%s,%s,%s,%s}", kind_choices[0].id, kind_choices[1].id,
+	    kind_choices[2].id, kind_choices[3].id, kind_choices[4].id, kind_choices[5].id);
+	params[0] = kinds;
+	if ((res = db_query(&c->app->db, sql, 1, params)) == NULL)
+		return false;
+	if (PQntuples(res) != WEEKS * KIND__MAX) {
+		PQclear(res);
+		return false;
+	}
+	for (w = 0; w < WEEKS; w++) {
+		long long sum = 0;
+
+		for (k = 0; k < KIND__MAX; k++)
+			sum += counts[w][k] = db_int(res, w * KIND__MAX + k, "n");
+		if (sum > max)
+			max = sum;
+	}
+	view_set_int(d, "WEEK_MAX", max);
+	for (k = 0; k < KIND__MAX; k++) {
+		struct view_dict *key = view_add(d, "KIND_KEY");
+
+		view_set_int(key, "IDX", k);
+		view_set_str(key, "LABEL", kind_choices[k].label);
+	}
+	for (w = 0; w < WEEKS; w++) {
+		struct view_dict *wk = view_add(d, "WEEK");
+		int bar_w = (CHART_W - PLOT_LEFT) / WEEKS, x = PLOT_LEFT + w * bar_w + 4;
+		long long stacked = 0;
+
+		view_set_str(wk, "LABEL", db_value(res, w * KIND__MAX, "label"));
+		view_set_int(wk, "LX", x + (bar_w - 8) / 2);
+		view_set_int(wk, "LY", PLOT_BOTTOM + 16);
+		for (k = 0; k < KIND__MAX; k++) {
+			struct view_dict *cell = view_add(wk, "CELL"), *bar;
+			long long h = counts[w][k] * (PLOT_BOTTOM - PLOT_TOP) / max;
+
+			view_set_int(cell, "N", counts[w][k]);
+			if (counts[w][k] == 0)
+				continue;
+			bar = view_add(d, "BAR");
+			view_set_int(bar, "X", x);
+			view_set_int(bar, "W", bar_w - 8);
+			view_set_int(bar, "Y", PLOT_BOTTOM - (stacked + counts[w][k]) * (PLOT_BOTTOM - PLOT_TOP) / max);
+			view_set_int(bar, "H", h < 1 ? 1 : h);
+			view_set_int(bar, "IDX", k);
+			view_set_str(bar, "TIP", kind_choices[k].label);
+			view_set_str(bar, "WEEK", db_value(res, w * KIND__MAX, "label"));
+			view_set_int(bar, "N", counts[w][k]);
+			stacked += counts[w][k];
+		}
+		row++;
+	}
+	PQclear(res);
+	return row == WEEKS;
+}
+
+/* Open requests by status: horizontal bars and a table. */
+static bool
+status_chart(struct ctx *c, struct view_dict *d)
+{
+	static const char sql[] =
+	    "SELECT s.status, (SELECT count(*) FROM request r WHERE r.status = s.status) AS n"
+	    " FROM unnest('{submitted,provisionally_authorized,pending_approval,approved,dispatched}'::text[])"
+	    " WITH ORDINALITY AS s(status, ord) ORDER BY s.ord";
+	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	long long max = 1;
+	int i;
+
+	if (res == NULL)
+		return false;
+	for (i = 0; i < PQntuples(res); i++)
+		if (db_int(res, i, "n") > max)
+			max = db_int(res, i, "n");
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *b = view_add(d, "STATUS_BAR");
+		long long n = db_int(res, i, "n");
+
+		view_set_str(b, "STATUS", db_value(res, i, "status"));
+		view_set_str(b, "LABEL", choice_label(status_choices, db_value(res, i, "status")));
+		view_set_int(b, "N", n);
+		view_set_int(b, "Y", 8 + i * 30);
+		view_set_int(b, "TY", 8 + i * 30 + 15);
+		view_set_int(b, "W", n == 0 ? 0 : 2 + n * 380 / max);
+		view_set_int(b, "NX", 190 + (n == 0 ? 0 : 2 + n * 380 / max) + 6);
+	}
+	PQclear(res);
+	return true;
+}
+
+static bool
+figures(struct ctx *c, struct view_dict *d)
+{
+	static const char sql[] =
+	    "SELECT"
+	    " (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM approved_at - created_at)) / 60)::numeric, 1)"
+	    "   FROM request WHERE approved_at IS NOT NULL AND created_at > now() - interval '90 days') AS approve_min,"
+	    " (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM dispatched_at - created_at)) / 60)::numeric, 1)"
+	    "   FROM request WHERE dispatched_at IS NOT NULL AND created_at > now() - interval '90 days') AS dispatch_min,"
+	    " (SELECT count(*) FROM deployment dp JOIN request r ON r.id = dp.request_id"
+	    "   WHERE dp.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	    "   AND $1::int > 0 AND dp.last_checkin_at < now() - make_interval(mins => $1::int)) AS overdue_checkins,"
+	    " (SELECT count(*) FROM request r WHERE r.channel = 'phone' AND $2::int > 0"
+	    "   AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
+	    "   AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	    "   AND r.created_at < now() - make_interval(mins => $2::int)) AS overdue_followups";
+	const struct policy *pol = app_policy(c);
+	char checkin[16] = "0", followup[16] = "0";
+	const char *params[2] = { checkin, followup };
+	PGresult *res;
+	size_t i;
+
+	/* The presets' timers apply to every request they cover. */
+	for (i = 0; i < pol->n; i++) {
+		if (pol->rules[i].effect == EFFECT_CHECKIN)
+			snprintf(checkin, sizeof(checkin), "%d", pol->rules[i].interval_minutes);
+		if (pol->rules[i].effect == EFFECT_FOLLOWUP)
+			snprintf(followup, sizeof(followup), "%d", pol->rules[i].interval_minutes);
+	}
+	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL)
+		return false;
+	view_set_str(d, "APPROVE_MIN", db_value(res, 0, "approve_min") ? db_value(res, 0, "approve_min") : "—");
+	view_set_str(d, "DISPATCH_MIN", db_value(res, 0, "dispatch_min") ? db_value(res, 0, "dispatch_min") : "—");
+	view_set_str(d, "OVERDUE_CHECKINS", db_value(res, 0, "overdue_checkins"));
+	view_set_str(d, "OVERDUE_FOLLOWUPS", db_value(res, 0, "overdue_followups"));
+	PQclear(res);
+	return true;
+}
+
+static bool
+federal_list(struct ctx *c, struct view_dict *d)
+{
+	static const char sql[] =
+	    "SELECT r.id, r.kind, r.federal_agency, r.case_number,"
+	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
+	    " (SELECT to_char(min(n.acknowledged_at), 'YYYY-MM-DD HH24:MI') FROM notification n"
+	    "   WHERE n.request_id = r.id AND n.recipient_role = 'chief') AS chief_ack,"
+	    " (SELECT to_char(min(n.created_at), 'YYYY-MM-DD HH24:MI') FROM notification n"
+	    "   WHERE n.request_id = r.id AND n.recipient_role = 'chief') AS chief_notified"
+	    " FROM request r WHERE r.kind LIKE 'federal\\_%'"
+	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 20";
+	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	int i;
+
+	if (res == NULL)
+		return false;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *f = view_add(d, "FEDERAL");
+
+		view_set_str(f, "ID", db_value(res, i, "id"));
+		view_set_str(f, "KIND_LABEL", choice_label(kind_choices, db_value(res, i, "kind")));
+		view_set_str(f, "AGENCY", choice_label(federal_agency_choices, db_value(res, i, "federal_agency")));
+		view_set_str(f, "CASE_NUMBER", db_value(res, i, "case_number"));
+		view_set_str(f, "CREATED", db_value(res, i, "created"));
+		view_set_str(f, "NOTIFIED", db_value(res, i, "chief_notified"));
+		if (db_value(res, i, "chief_ack") != NULL)
+			view_set_str(view_add(f, "ACKED"), "ACK", db_value(res, i, "chief_ack"));
+		else
+			view_show(f, "NOT_ACKED");
+	}
+	if (PQntuples(res) == 0)
+		view_show(d, "NO_FEDERAL");
+	PQclear(res);
+	return true;
+}
+
+void
+h_dashboard(struct ctx *c)
+{
+	struct view_dict *d;
+
+	if (!dashboard_allowed(c->me.role)) {
+		page_error(c, 403, "The dashboard is for command staff.", NULL);
+		return;
+	}
+	d = page_dict(c);
+	view_set_int(d, "CHART_W", CHART_W);
+	view_set_int(d, "CHART_H", CHART_H);
+	view_set_int(d, "AXIS_X", PLOT_LEFT);
+	view_set_int(d, "AXIS_Y", PLOT_BOTTOM);
+	if (!weekly_chart(c, d) || !status_chart(c, d) || !figures(c, d) || !federal_list(c, d)) {
+		view_dict_free(d);
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	page_send(c, 200, "Dashboard", "dashboard.tpl", d);
+}

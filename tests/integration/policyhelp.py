@@ -1,0 +1,381 @@
+"""Helpers for the policy, notification and database-rule tests
+(test_policy_oconomowoc, test_policy_milwaukee, test_notifications,
+test_database_rules). Python 3 standard library only; builds on harness.py.
+
+    S = harness.get_stack('milwaukee')
+    dsup = person(S, 'dispatch_supervisor')
+    c = signed(S, dsup)
+    rid = file_ok(self, c, incoming_fields(bureau='Harbor Bureau'))
+    j = req_json(c, rid)
+    notes(j, rule='M-IN-DEC', recipient=dsup)
+"""
+
+import html
+import os
+import re
+import subprocess
+import time
+import unittest
+from contextlib import contextmanager
+
+import harness
+from harness import Client, Stack, request_id_from, uniq
+
+PW = 'policy-tests-password-1'
+
+
+# ---------------------------------------------------------------- stacks
+
+class FastStack(Stack):
+    """A private stack whose notifier checks its timers every second
+    (PORTAL_NOTIFIER_POLL), for the overdue check-in and follow-up rules."""
+
+    POLL = os.environ.get('PORTAL_TEST_NOTIFIER_POLL', '1')
+
+    def env(self):
+        e = super().env()
+        e['PORTAL_NOTIFIER_POLL'] = self.POLL
+        return e
+
+
+_private = {}
+
+
+def private_stack(policy, name):
+    """One private FastStack per (policy, name) for this run; stopped by
+    harness.stop_all() like every other stack."""
+    key = (policy, name)
+    s = _private.get(key)
+    if s is None or s.stopped:
+        s = FastStack(policy=policy, name=name, start=False)
+        _private[key] = s
+        try:
+            s.start()
+        except BaseException:
+            s.stop()
+            raise
+    return s
+
+
+# ---------------------------------------------------------------- people
+
+def person(stack, role, prefix=None, email=True, **attrs):
+    """A new account of `role` (on duty), with a unique login; returns the login."""
+    login = uniq(prefix or role.replace('_', '')[:8])
+    if role == 'agency':
+        attrs.setdefault('agency', 'Agency ' + login)
+        attrs.setdefault('agency_type', 'local')
+    if email and 'email' not in attrs:
+        attrs['email'] = login + '@policy-tests.example.org'
+    stack.add_user(login, role, 'Test %s %s' % (role.replace('_', ' '), login), PW, **attrs)
+    return login
+
+
+_clients = {}
+
+
+def signed(stack, login, fresh=False):
+    """A signed-in client for `login` (kept for the run unless fresh)."""
+    key = (stack.port, login)
+    if fresh or key not in _clients:
+        c = Client(stack)
+        c.login(login, PW)
+        if fresh:
+            return c
+        _clients[key] = c
+    return _clients[key]
+
+
+@contextmanager
+def off_duty(stack, *logins):
+    """Sets these accounts off duty for the block, then on duty again."""
+    done = []
+    try:
+        for login in logins:
+            stack.duty(login, False)
+            done.append(login)
+        yield
+    finally:
+        for login in done:
+            stack.duty(login, True)
+
+
+def account_id(stack, login):
+    return int(stack.scalar("SELECT id FROM account WHERE login = '%s'" % login.replace("'", "''")))
+
+
+# ---------------------------------------------------------------- forms
+
+def pairs(base, overrides):
+    f = dict(base)
+    for k, v in overrides.items():
+        if v is None:
+            f.pop(k, None)
+        else:
+            f[k] = v
+    out = []
+    for k, v in f.items():
+        if isinstance(v, (list, tuple)):
+            out.extend((k, x) for x in v)
+        else:
+            out.append((k, v))
+    return out
+
+
+def incoming_fields(**ov):
+    """aid_incoming (harness.incoming_fields, as a dict base)."""
+    base = dict()
+    for k, v in harness.incoming_fields():
+        if k == 'special_units':
+            base.setdefault(k, []).append(v)
+        else:
+            base[k] = v
+    return pairs(base, ov)
+
+
+def outgoing_fields(**ov):
+    return pairs({
+        'kind': 'aid_outgoing',
+        'requesting_agency': 'City of Oconomowoc Police Department',
+        'requester_name': 'Sgt. Outgoing Example',
+        'contact_phone': '+1 (262) 555-0142',
+        'channel': 'portal',
+        'incident_type': 'fire',
+        'nature': 'Major fire at the mill; traffic and perimeter control needed.',
+        'emergency': 'yes',
+        'priority': 'urgent',
+        'location': '100 Mill St',
+        'municipality': 'Oconomowoc',
+        'county': 'Waukesha',
+        'squads': '3',
+        'personnel': '6',
+        'equipment': 'Barricades',
+        'staging_area': 'Fire station 1 lot, enter from Main St',
+        'commander_name': 'Lt. Staging Example',
+    }, ov)
+
+
+def internal_fields(**ov):
+    return pairs({
+        'kind': 'aid_internal',
+        'requester_name': 'Sgt. Internal Example',
+        'incident_type': 'civil_disorder',
+        'nature': 'Crowd after the game; extra squads for District support.',
+        'emergency': 'no',
+        'priority': 'routine',
+        'location': '1000 N 4th St',
+        'district': 'District 1',
+        'squads': '1',
+    }, ov)
+
+
+def fed_inv_fields(**ov):
+    return pairs({
+        'kind': 'federal_investigative',
+        'nature': 'Interstate narcotics distribution; DEA lab support for case.',
+        'incident_type': 'investigation',
+        'priority': 'routine',
+        'emergency': 'no',
+        'federal_agency': 'dea',
+        'case_number': 'C-' + uniq('case'),
+        'investigation_category': 'narcotics',
+    }, ov)
+
+
+def fed_emer_fields(**ov):
+    return pairs({
+        'kind': 'federal_emergency',
+        'nature': 'Explosive device found at the courthouse; ATF response requested.',
+        'incident_type': 'terrorism',
+        'priority': 'urgent',
+        'emergency': 'yes',
+        'location': '515 W Moreland Blvd',
+        'federal_agency': 'atf',
+    }, ov)
+
+
+def fed_in_fields(**ov):
+    return pairs({
+        'kind': 'federal_incoming',
+        'requesting_agency': 'FBI Milwaukee Field Office',
+        'requester_name': 'SA Federal Example',
+        'requester_position': 'Special Agent',
+        'contact_phone': '+1 (414) 555-0199',
+        'channel': 'phone',
+        'incident_type': 'investigation',
+        'nature': 'Federal task force asks for perimeter support at a warrant service.',
+        'priority': 'routine',
+        'emergency': 'no',
+        'location': '2000 W Wisconsin Ave',
+        'federal_agency': 'fbi',
+        'case_number': 'F-' + uniq('fc'),
+        'investigation_category': 'arrest',
+    }, ov)
+
+
+# ---------------------------------------------------------------- HTTP
+
+def file(client, fields):
+    return client.post('/requests', list(fields) + [('csrf', client.csrf)])
+
+
+def act(client, rid, action, fields=()):
+    return client.post('/requests/%d/%s' % (rid, action), list(fields) + [('csrf', client.csrf)])
+
+
+def req_json(client, rid):
+    r = client.get('/requests/%d.json' % rid)
+    assert r.status == 200, 'GET /requests/%d.json -> %s' % (rid, r.describe())
+    return r.json()
+
+
+def notes(j, rule=None, recipient='*', role=None):
+    """The notifications of a request's JSON, filtered."""
+    out = []
+    for n in j.get('notifications', []):
+        if rule is not None and n.get('rule') != rule:
+            continue
+        if recipient != '*' and n.get('recipient') != recipient:
+            continue
+        if role is not None and n.get('role') != role:
+            continue
+        out.append(n)
+    return out
+
+
+def recipients(j, rule):
+    return sorted(str(n.get('recipient')) for n in notes(j, rule=rule))
+
+
+def events(j, action=None):
+    return [e for e in j.get('events', []) if action is None or e.get('action') == action]
+
+
+def wait_until(fn, timeout=20.0, interval=0.5, what='condition'):
+    """Calls fn until it returns something true; returns it, or None at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(interval)
+
+
+def page_text(body):
+    """The words of an HTML page (tags dropped, entities decoded)."""
+    return re.sub(r'\s+', ' ', html.unescape(re.sub(r'<[^>]+>', ' ', body or '')))
+
+
+def element_text(body, elem_id):
+    """The text of the element with this id (None when there is none)."""
+    m = re.search(r'<(\w+)\b[^>]*\bid\s*=\s*"%s"[^>]*>(.*?)</\1\s*>' % re.escape(elem_id),
+                  body or '', re.S | re.I)
+    return page_text(m.group(2)) if m else None
+
+
+# ---------------------------------------------------------------- psql as portal_app
+
+def psql_as_app(stack, sql):
+    """Runs SQL as the portal's own role portal_app; returns (rc, stdout, stderr)."""
+    dsn = 'host=%s dbname=portal user=portal_app' % os.path.join(stack.var, 'run')
+    argv = ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+    tries = [argv]
+    if harness.IS_ROOT:
+        tries.append(['runuser', '-u', 'portal', '--'] + argv)
+    last = None
+    for a in tries:
+        p = subprocess.run(a, cwd='/', stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        last = (p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'))
+        if p.returncode == 0 or ('connection to server' not in last[2]
+                                 and 'authentication' not in last[2] and 'Peer' not in last[2]):
+            return last
+    return last
+
+
+# ---------------------------------------------------------------- test case
+
+class PolicyCase(harness.TestCase):
+    """Assertions shared by the policy modules. Subclasses set S (the stack)."""
+
+    S = None
+
+    def file_ok(self, client, fields):
+        before = self.S.count('request')
+        r = file(client, fields)
+        self.assertEqual(r.status, 303, 'filing was refused: ' + r.describe(2500))
+        rid = request_id_from(r)
+        self.assertIsNotNone(rid, 'Location is not /requests/ID: %r' % r.location)
+        self.assertEqual(self.S.count('request'), before + 1)
+        return rid
+
+    def assertRefused(self, r, status, clause, what=''):
+        """A full HTML error page with this status that names the clause."""
+        self.assertEqual(r.status, status, '%s: %s' % (what, r.describe(1500)))
+        text = page_text(r.body)
+        self.assertIn(clause, text, '%s: the %d page does not name the clause %r: %s'
+                      % (what, status, clause, text[:800]))
+
+    def assertFilingRefused(self, client, fields, clause, what=''):
+        before = self.S.count('request')
+        r = file(client, fields)
+        self.assertRefused(r, 403, clause, what)
+        self.assertEqual(self.S.count('request'), before, '%s: a refused filing stored a request' % what)
+        return r
+
+    def assertFieldsMissing(self, client, fields, names, clause, what=''):
+        """422, an element id="err-NAME" for each name with the clause next to it,
+        and nothing stored."""
+        before = self.S.count('request')
+        r = file(client, fields)
+        self.assertEqual(r.status, 422, '%s: %s' % (what, r.describe(1500)))
+        for name in names:
+            t = element_text(r.body, 'err-' + name)
+            self.assertIsNotNone(t, '%s: no element id="err-%s" on the 422 page' % (what, name))
+            self.assertIn(clause, t, '%s: err-%s does not name the clause %r: %r'
+                          % (what, name, clause, t))
+        self.assertEqual(self.S.count('request'), before, '%s: an invalid filing stored a request' % what)
+        return r
+
+    def assertNotified(self, j, rule, login, clause=None, role=None):
+        """Exactly one notification of `rule` to `login`; returns it."""
+        got = notes(j, rule=rule, recipient=login)
+        self.assertEqual(len(got), 1, 'request %s: %d notification(s) of %s to %s; all: %s'
+                         % (j.get('id'), len(got), rule, login,
+                            [(n['rule'], n['recipient'], n['role']) for n in j['notifications']]))
+        n = got[0]
+        if clause is not None:
+            self.assertEqual(n['clause'], clause)
+        if role is not None:
+            self.assertEqual(n['role'], role)
+        self.assertTrue((n.get('reason') or '').strip(), 'notification without a reason')
+        return n
+
+    def assertNotNotified(self, j, rule, login):
+        got = notes(j, rule=rule, recipient=login)
+        self.assertEqual(got, [], 'request %s: %s was notified under %s but should not be'
+                         % (j.get('id'), login, rule))
+
+
+# ---------------------------------------------------------------- rule coverage
+
+def test_names_for(cls_or_module_globals):
+    names = []
+    for obj in cls_or_module_globals.values():
+        if isinstance(obj, type) and issubclass(obj, unittest.TestCase):
+            for n in dir(obj):
+                if n.startswith('test_'):
+                    names.append((n, getattr(obj, n)))
+    return names
+
+
+def rule_token(rule_id):
+    """O-FED-INV-CHIEF -> O_FED_INV_CHIEF (as it appears in test names)."""
+    return rule_id.replace('-', '_')
+
+
+def clause_token(clause):
+    """'98-023 §III.A.2, §IV.A.1' -> '98_023_III_A_2_IV_A_1'."""
+    return re.sub(r'_+', '_', re.sub(r'[^A-Za-z0-9]+', '_', clause)).strip('_')

@@ -1,0 +1,410 @@
+"""E-mail delivery by the notifier, against a real SMTP server
+(smtpserver.py, aiosmtpd): one message per notification with an address,
+right headers, retried while the server is down, exactly once across a
+SIGKILL of the notifier, and files in $PORTAL_VAR/mail without SMTP.
+
+Each test runs on its own stack (it stops the SMTP server or kills the
+notifier), started with PORTAL_NOTIFIER_POLL=1 and
+PORTAL_NOTIFIER_MAX_BACKOFF=2 so that retries come quickly."""
+
+import email
+import email.header
+import email.policy
+import os
+import re
+import signal
+import subprocess
+import time
+import unittest
+
+import harness
+from harness import Client, incoming_fields, request_id_from, uniq
+from smtpserver import SMTPServer, decode_header
+
+PW = 'correct-horse-battery-mail'
+NOTIFIER_ENV = {'PORTAL_NOTIFIER_POLL': '1', 'PORTAL_NOTIFIER_MAX_BACKOFF': '2'}
+
+
+def start_stack(name, smtp_url, policy='oconomowoc'):
+    """A private stack whose notifier polls every second and backs off at
+    most 2 s. Stack.env() copies os.environ, so the settings are put there
+    for the start only."""
+    saved = {k: os.environ.get(k) for k in NOTIFIER_ENV}
+    os.environ.update(NOTIFIER_ENV)
+    try:
+        return harness.Stack(policy, name=name, smtp_url=smtp_url)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def wait_until(fn, timeout, interval=0.25):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v or time.monotonic() > deadline:
+            return v
+        time.sleep(interval)
+
+
+def notifications(stack, where='TRUE'):
+    """Every notification (id, request, recipient login, e-mail, status,
+    attempts), as the owner sees the table."""
+    rows = stack.psql(
+        "SELECT n.id, coalesce(n.request_id::text, ''), coalesce(a.login, ''),"
+        " coalesce(a.email, ''), n.email_status, n.email_attempts, n.clause"
+        " FROM notification n LEFT JOIN account a ON a.id = n.recipient_id"
+        " WHERE %s ORDER BY n.id" % where)
+    return [{'id': int(r[0]), 'request_id': int(r[1]) if r[1] else None, 'login': r[2],
+             'email': r[3], 'status': r[4], 'attempts': int(r[5]), 'clause': r[6]} for r in rows]
+
+
+def message_id(nid):
+    return '<notification-%d@mutual-aid-portal>' % nid
+
+
+def pid_alive(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat.rsplit(')', 1)[1].split()[0] != 'Z'
+
+
+class MailTestCase(harness.TestCase):
+    stack = None
+    smtp = None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.stack is not None:
+            cls.stack.stop()
+        if cls.smtp is not None:
+            cls.smtp.stop()
+
+    def make_accounts(self, supervisors=1):
+        """An agency, supervisor(s) with an e-mail address (98-023 §V.A:
+        they are told of every request), a k9 unit commander without one,
+        and a signed-in agency client and supervisor client."""
+        S = self.stack
+        self.agency = S.add_user(uniq('ag'), 'agency', 'Desk Sergeant', PW,
+                                 agency='Mail PD ' + uniq('a'), agency_type='local')
+        self.sups = []
+        for i in range(supervisors):
+            login = uniq('sup')
+            # A non-ASCII name: the To header must carry it encoded.
+            S.add_user(login, 'supervisor', 'Sgt. Zoë Müller %d' % i, PW,
+                       email='%s@mail.example.org' % login)
+            self.sups.append(login)
+        self.k9 = S.add_user(uniq('k9'), 'unit_commander', 'Lt. No Address', PW, unit='k9')
+        self.ag = Client(S)
+        self.ag.login(self.agency, PW)
+        self.sup = Client(S)
+        self.sup.login(self.sups[0], PW)
+
+    def file(self, client=None, **overrides):
+        c = client or self.ag
+        nature = overrides.pop('nature', 'Mail test ' + uniq('n'))
+        r = c.post('/requests', incoming_fields(nature=nature, **overrides) + [('csrf', c.csrf)])
+        self.assertEqual(r.status, 303, r.describe(1500))
+        rid = request_id_from(r)
+        self.assertIsNotNone(rid, r.location)
+        return rid
+
+    def request_json(self, rid):
+        r = self.sup.get('/requests/%d.json' % rid)
+        self.assertEqual(r.status, 200, r.describe())
+        return r.json()
+
+    def wait_all_sent(self, timeout=60):
+        def done():
+            ns = notifications(self.stack, "email_status = 'pending'")
+            return not ns
+        ok = wait_until(done, timeout)
+        if not ok:
+            pending = notifications(self.stack, "email_status = 'pending'")
+            self.fail('%d notification(s) still pending after %d s: %s\nnotifier.log:\n%s'
+                      % (len(pending), timeout, pending[:5], self.notifier_log()))
+
+    def notifier_log(self, n=30):
+        try:
+            with open(os.path.join(self.stack.var, 'log', 'notifier.log'), 'rb') as f:
+                return '\n'.join(f.read().decode('utf-8', 'replace').splitlines()[-n:])
+        except OSError as e:
+            return '(no notifier.log: %s)' % e
+
+    def assertDeliveredExactlyOnce(self, ns, received):
+        """Each notification of ns with an address arrived exactly once, to
+        that address, with the portal's Message-ID; none without one did."""
+        by_id = {}
+        for m in received:
+            by_id.setdefault(m.message_id, []).append(m)
+        dups = {k: len(v) for k, v in by_id.items() if len(v) > 1}
+        missing = [n['id'] for n in ns if n['email'] and message_id(n['id']) not in by_id]
+        self.assertEqual(missing, [], 'notifications with an address never received')
+        self.assertEqual(dups, {}, 'messages received more than once (Message-ID: copies)')
+        for n in ns:
+            mid = message_id(n['id'])
+            if not n['email']:
+                self.assertEqual(n['status'], 'none', n)
+                self.assertNotIn(mid, by_id, 'a message for a recipient without an address')
+                continue
+            self.assertEqual(n['status'], 'sent', n)
+            m = by_id[mid][0]
+            self.assertEqual(m.rcpt_tos, [n['email']], 'envelope recipients of %s' % mid)
+            self.assertIn('<%s>' % n['email'], m.to, 'To header of %s' % mid)
+
+
+# ------------------------------------------------------------------ (a)
+
+class Delivery(MailTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.smtp = SMTPServer()
+        cls.stack = start_stack('mail-ok', cls.smtp.url)
+
+    def test_one_message_per_notification_with_address(self):
+        S = self.stack
+        self.make_accounts(supervisors=2)
+        rids = [self.file(special_units=['k9']) for _ in range(3)]
+        ok = wait_until(lambda: not notifications(S, "email_status = 'pending'"), 30)
+        self.assertTrue(ok, 'still pending after 30 s:\n' + self.notifier_log())
+
+        ns = notifications(S)
+        mine = [n for n in ns if n['request_id'] in rids]
+        # 98-023 §V.A: each supervisor on duty (ours and the demo one);
+        # §IV.B.1: the k9 commander, who has no address.
+        for rid in rids:
+            got = {(n['login'], n['clause']) for n in mine if n['request_id'] == rid}
+            for s in self.sups:
+                self.assertIn((s, '98-023 §V.A'), got, 'request %d' % rid)
+            self.assertIn((self.k9, '98-023 §IV.B.1'), got, 'request %d' % rid)
+        time.sleep(1.5)          # anything sent twice would show up by now
+        received = self.smtp.snapshot()
+        self.assertDeliveredExactlyOnce(ns, received)
+        # Nothing but the notifications: one message per notification with an address.
+        self.assertEqual(len(received), len([n for n in ns if n['email']]),
+                         [m.message_id for m in received])
+
+        by_id = {m.message_id: m for m in received}
+        for n in mine:
+            if not n['email']:
+                continue
+            m = by_id[message_id(n['id'])]
+            self.assertEqual(m.message_id, message_id(n['id']))
+            self.assertIn('Request #%d' % n['request_id'], m.subject)
+            self.assertIn(n['clause'], m.subject, 'the Subject names the clause')
+            if n['login'] in self.sups:
+                i = self.sups.index(n['login'])
+                self.assertEqual(m.to, 'Sgt. Zoë Müller %d <%s>' % (i, n['email']))
+            self.assertIn('/requests/%d' % n['request_id'], m.body)
+            self.assertIn(n['clause'], m.body)
+
+        # /requests/ID.json says so.
+        for rid in rids:
+            d = self.request_json(rid)
+            self.assertTrue(d['notifications'])
+            for jn in d['notifications']:
+                want = 'none' if jn['recipient'] == self.k9 else 'sent'
+                self.assertEqual(jn['email'], want, jn)
+
+
+# ------------------------------------------------------------------ (b)
+
+class ServerDown(MailTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.smtp = SMTPServer()
+        cls.smtp.stop()
+        cls.stack = start_stack('mail-down', cls.smtp.url)
+
+    def test_pending_while_server_down_then_each_delivered_once(self):
+        S = self.stack
+        self.assertTrue(self.smtp.refuses_connections())
+        self.make_accounts(supervisors=1)
+        rids = [self.file(special_units=['k9']) for _ in range(2)]
+        mine_where = 'request_id IN (%s)' % ','.join(map(str, rids))
+
+        def retried():
+            ns = [n for n in notifications(S, mine_where) if n['email']]
+            return ns and all(n['attempts'] >= 2 for n in ns) and ns
+        ns = wait_until(retried, 30)
+        self.assertTrue(ns, 'the notifier did not retry each notification twice in 30 s: %s\n%s'
+                        % (notifications(S, mine_where), self.notifier_log()))
+        for n in notifications(S):
+            if n['email']:
+                self.assertEqual(n['status'], 'pending', n)
+        for rid in rids:
+            for jn in self.request_json(rid)['notifications']:
+                self.assertIn(jn['email'], ('pending', 'none'), jn)
+                self.assertIsNone(jn['email_sent_at'], jn)
+        attempts = {n['id']: n['attempts'] for n in notifications(S)}
+        self.assertEqual(self.smtp.snapshot(), [])
+
+        # Still retrying: the attempts keep growing.
+        more = wait_until(lambda: sum(n['attempts'] for n in notifications(S)) > sum(attempts.values()), 10)
+        self.assertTrue(more, 'email_attempts stopped growing while the server is down')
+
+        self.smtp.start()
+        self.wait_all_sent(30)
+        time.sleep(1.5)
+        ns = notifications(S)
+        self.assertDeliveredExactlyOnce(ns, self.smtp.snapshot())
+        self.assertEqual(len(self.smtp.snapshot()), len([n for n in ns if n['email']]))
+        for rid in rids:
+            for jn in self.request_json(rid)['notifications']:
+                self.assertIn(jn['email'], ('sent', 'none'), jn)
+
+
+# ------------------------------------------------------------------ (c)
+
+class NotifierKilled(MailTestCase):
+    REQUESTS = 30
+    KILLS = 3
+
+    @classmethod
+    def setUpClass(cls):
+        # A pause in each SMTP transaction (before DATA) so that the backlog
+        # takes a few seconds and the kills land while the notifier works.
+        cls.smtp = SMTPServer(delay=0.03)
+        cls.stack = start_stack('mail-kill', cls.smtp.url)
+        cls.started = []
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        for p in cls.started:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def notifier_pid(self):
+        path = os.path.join(self.stack.var, 'run', 'notifier.pid')
+        with open(path) as f:
+            return int(f.read().split()[0])
+
+    def start_notifier(self):
+        """Starts build/notifier as scripts/stack.sh does (same environment,
+        the application role, its own session, the same log and pid file).
+        `scripts/stack.sh start` does not do it: while nginx answers
+        /healthz it reports "already running" and starts nothing."""
+        S = self.stack
+        run = os.path.join(S.var, 'run')
+        env = S.env()
+        env.update(NOTIFIER_ENV)
+        env.pop('PORTAL_OWNER_DSN', None)
+        env['PORTAL_DB_DSN'] = 'host=%s dbname=portal user=portal_app' % run
+        env['PORTAL_BASE_URL'] = 'http://127.0.0.1:%d' % S.port
+        env['PORTAL_ROOT'] = harness.ROOT
+        argv = [os.path.join(S.build, 'notifier')]
+        if harness.IS_ROOT:
+            argv = ['setpriv', '--reuid=portal', '--regid=portal', '--init-groups', '--'] + argv
+        logf = open(os.path.join(S.var, 'log', 'notifier.log'), 'ab')
+        try:
+            p = subprocess.Popen(argv, cwd=harness.ROOT, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+        finally:
+            logf.close()
+        self.started.append(p)
+        with open(os.path.join(run, 'notifier.pid'), 'w') as f:
+            f.write('%d\n' % p.pid)
+        time.sleep(0.3)
+        self.assertIsNone(p.poll(), 'the notifier exited at once:\n' + self.notifier_log())
+        return p.pid
+
+    def test_sigkill_mid_delivery_each_message_exactly_once(self):
+        S = self.stack
+        self.make_accounts(supervisors=2)
+        rids = [self.file() for _ in range(self.REQUESTS)]
+        with_address = [n for n in notifications(S) if n['email']]
+        total = len(with_address)
+        self.assertGreaterEqual(total, 2 * self.REQUESTS)
+
+        kills = []
+        for k in range(self.KILLS):
+            target = (k + 1) * total // (self.KILLS + 2)
+            got = self.smtp.wait_for(lambda ms: len(ms) >= target, 60)
+            self.assertTrue(got, 'only %d of %d messages arrived before kill %d'
+                            % (len(self.smtp.snapshot()), total, k + 1))
+            pid = self.notifier_pid()
+            self.assertTrue(pid_alive(pid), 'notifier pid %d not running' % pid)
+            os.kill(pid, signal.SIGKILL)
+            self.assertTrue(wait_until(lambda: not pid_alive(pid), 10), 'pid %d survived SIGKILL' % pid)
+            for p in self.started:
+                p.poll()
+            pending = len(notifications(S, "email_status = 'pending'"))
+            kills.append((len(self.smtp.snapshot()), pending))
+            self.assertGreater(pending, 0, 'kill %d came after the backlog was delivered' % (k + 1))
+            time.sleep(0.5)
+            # Nothing is sent while no notifier runs.
+            n0 = len(self.smtp.snapshot())
+            time.sleep(1)
+            self.assertEqual(len(self.smtp.snapshot()), n0)
+            self.start_notifier()
+
+        self.wait_all_sent(90)
+        time.sleep(2)
+        ns = notifications(S)
+        received = self.smtp.snapshot()
+        counts = {}
+        for m in received:
+            counts[m.message_id] = counts.get(m.message_id, 0) + 1
+        dups = sum(c - 1 for c in counts.values() if c > 1)
+        print('  (%d messages, kills at (received, pending) %s, %d duplicate(s))'
+              % (total, kills, dups), end=' ', flush=True)
+        self.assertDeliveredExactlyOnce(ns, received)
+        self.assertEqual(len(received), len([n for n in ns if n['email']]))
+        for rid in rids[:3] + rids[-3:]:
+            for jn in self.request_json(rid)['notifications']:
+                self.assertIn(jn['email'], ('sent', 'none'), jn)
+
+
+# ------------------------------------------------------------------ (d)
+
+class FilesWithoutSMTP(MailTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = start_stack('mail-files', '')     # '' : no PORTAL_SMTP_URL at all
+
+    def test_messages_are_files_in_var_mail(self):
+        S = self.stack
+        self.assertNotIn('PORTAL_SMTP_URL', S.env())
+        self.make_accounts(supervisors=1)
+        rids = [self.file(special_units=['k9']) for _ in range(2)]
+        self.wait_all_sent(30)
+        maildir = os.path.join(S.var, 'mail')
+        ns = notifications(S)
+        files = sorted(f for f in os.listdir(maildir) if not f.startswith('.'))
+        want = sorted('notification-%d.eml' % n['id'] for n in ns if n['email'])
+        self.assertEqual(files, want)
+        for n in ns:
+            path = os.path.join(maildir, 'notification-%d.eml' % n['id'])
+            if not n['email']:
+                self.assertEqual(n['status'], 'none')
+                self.assertFalse(os.path.exists(path))
+                continue
+            self.assertEqual(n['status'], 'sent', n)
+            with open(path, 'rb') as f:
+                msg = email.message_from_bytes(f.read(), policy=email.policy.compat32)
+            self.assertEqual(msg['Message-ID'], message_id(n['id']))
+            self.assertIn('<%s>' % n['email'], decode_header(msg['To']))
+            subject = decode_header(msg['Subject'])
+            self.assertIn('Request #%d' % n['request_id'], subject)
+            self.assertIn(n['clause'], subject)
+            body = msg.get_payload(decode=True).decode('utf-8')
+            self.assertIn('/requests/%d' % n['request_id'], body)
+        for rid in rids:
+            for jn in self.request_json(rid)['notifications']:
+                self.assertEqual(jn['email'], 'none' if jn['recipient'] == self.k9 else 'sent', jn)
+
+
+if __name__ == '__main__':
+    unittest.main()
