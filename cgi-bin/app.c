@@ -33,6 +33,10 @@ static const struct route routes[] = {
 	{ METHOD_GET,  "/policy",                    h_policy,           0 },
 	{ METHOD_GET,  "/history",                   h_history,          0 },
 	{ METHOD_GET,  "/dashboard",                 h_dashboard,        0 },
+	{ METHOD_GET,  "/admin/accounts",            h_admin_accounts,   0 },
+	{ METHOD_POST, "/admin/accounts",            h_admin_account_create, 0 },
+	{ METHOD_GET,  "/admin/accounts/{id}",       h_admin_account,    0 },
+	{ METHOD_POST, "/admin/accounts/{id}",       h_admin_account_update, 0 },
 	{ METHOD_GET,  "/history.json",              h_history_json,     ROUTE_JSON },
 	{ METHOD_GET,  "/history.csv",               h_history_csv,      0 },
 };

@@ -27,10 +27,11 @@ bool
 audit_verify(struct db *db, FILE *out)
 {
 	static const char sql[] =
-	    "SELECT seq::text, request_id::text, actor_id::text, actor_login, action, clause, note,"
+	    "SELECT e.seq::text AS seq, e.request_id::text AS request_id, e.actor_id::text AS actor_id,"
+	    " e.actor_login, e.action, e.clause, e.note,"
 	    " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at_utc,"
 	    " encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash"
-	    " FROM audit_event WHERE seq > $1::bigint ORDER BY seq LIMIT 5000";
+	    " FROM audit_event e WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT 5000";
 	char last_seq[24] = "0";
 	char expect_prev[65];
 	long long count = 0, want_seq = 1;

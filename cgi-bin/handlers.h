@@ -20,6 +20,10 @@ void h_notification_ack(struct ctx *);
 void h_policy(struct ctx *);
 void h_history(struct ctx *);
 void h_dashboard(struct ctx *);
+void h_admin_accounts(struct ctx *);
+void h_admin_account_create(struct ctx *);
+void h_admin_account(struct ctx *);
+void h_admin_account_update(struct ctx *);
 void h_history_json(struct ctx *);
 void h_history_csv(struct ctx *);
 /* Roles that may review the history (CONTRACT.md). */

@@ -17,6 +17,9 @@ BEGIN
         notification, audit_event, policy_rule, policy_exception TO portal_app;
     GRANT INSERT, UPDATE ON account, request, deployment, notification TO portal_app;
     GRANT INSERT, UPDATE, DELETE ON session TO portal_app;
+    -- Only an account nothing refers to can be deleted: the foreign keys of
+    -- requests, notifications and audit events refuse the rest.
+    GRANT DELETE ON account TO portal_app;
     GRANT INSERT ON login_event, checkin, audit_event, policy_exception TO portal_app;
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO portal_app;
 END $$;

@@ -379,3 +379,27 @@ def rule_token(rule_id):
 def clause_token(clause):
     """'98-023 §III.A.2, §IV.A.1' -> '98_023_III_A_2_IV_A_1'."""
     return re.sub(r'_+', '_', re.sub(r'[^A-Za-z0-9]+', '_', clause)).strip('_')
+
+
+def assert_rule_coverage(tc, stack, preset, module_globals, module_doc):
+    """Every rule of the preset (as stored in the database) has a test whose
+    name holds its id and clause and whose docstring quotes the clause, and
+    the module docstring's table names the rule and that test."""
+    rows = stack.psql("SELECT id, clause FROM policy_rule WHERE preset = '%s' ORDER BY ordinal" % preset)
+    tc.assertTrue(rows, 'no policy_rule rows for %s' % preset)
+    tests = test_names_for(module_globals)
+    missing = []
+    for rule_id, clause in rows:
+        short = re.sub(r'\s*\(.*\)\s*$', '', clause)          # 'GO 2025-57 (…)' -> 'GO 2025-57'
+        rt, ct = rule_token(rule_id), clause_token(short)
+        named = [(n, f) for n, f in tests
+                 if re.search(r'(^|_)%s_%s' % (re.escape(rt), re.escape(ct)), n[len('test'):])]
+        if not named:
+            missing.append('%s (%s): no test named test_%s_%s_...' % (rule_id, clause, rt, ct))
+            continue
+        if not any(clause in (f.__doc__ or '') and rule_id in (f.__doc__ or '') for n, f in named):
+            missing.append('%s: the docstring of %s does not quote "%s"' % (rule_id, named[0][0], clause))
+        if not any(re.search(r'\|\s*%s\s*\|[^\n]*%s' % (re.escape(rule_id), re.escape(n)), module_doc or '')
+                   for n, f in named):
+            missing.append('%s: the module table does not map it to %s' % (rule_id, named[0][0]))
+    tc.assertEqual(missing, [], '\n'.join(missing))

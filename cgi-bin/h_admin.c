@@ -1,0 +1,333 @@
+/*
+ * Administration of accounts (admin only): list with the duty roster,
+ * create, change name, e-mail, role and attributes, put on or off duty,
+ * disable or enable, reset the password, delete one nothing refers to.
+ * Every change is an audit event. An account that requests, deployments,
+ * notifications or audit events refer to is never deleted (the foreign
+ * keys refuse it too): it is disabled instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "auth.h"
+#include "handlers.h"
+#include "notify.h"
+#include "page.h"
+
+static bool
+admin_only(struct ctx *c)
+{
+	if (c->me.role == ROLE_ADMIN)
+		return true;
+	page_error(c, 403, "Accounts are managed by administrators.", NULL);
+	return false;
+}
+
+static void
+choices_into(struct view_dict *d, const char *section, const struct choice *list,
+    size_t n, const char *chosen)
+{
+	size_t i;
+
+	for (i = 0; (n == 0 || i < n) && list[i].id != NULL; i++) {
+		struct view_dict *o = view_add(d, section);
+
+		view_set_str(o, "VALUE", list[i].id);
+		view_set_str(o, "LABEL", list[i].label);
+		if (chosen != NULL && strcmp(chosen, list[i].id) == 0)
+			view_show(o, "CHOSEN");
+	}
+}
+
+static void
+list_page(struct ctx *c, int status, const char *message, char *const typed[AF__MAX])
+{
+	static const char sql[] =
+	    "SELECT id, login, full_name, role, email, coalesce(agency, bureau, district, unit, '') AS attr,"
+	    " on_duty, disabled, locked_until > now() AS locked FROM account ORDER BY role, login";
+	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	struct view_dict *d;
+	int i, f;
+
+	if (res == NULL) {
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	d = page_dict(c);
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *a = view_add(d, "ACCOUNT");
+
+		view_set_str(a, "ID", db_value(res, i, "id"));
+		view_set_str(a, "LOGIN", db_value(res, i, "login"));
+		view_set_str(a, "NAME", db_value(res, i, "full_name"));
+		view_set_str(a, "ROLE", choice_label(role_choices, db_value(res, i, "role")));
+		view_set_str(a, "ATTR", db_value(res, i, "attr"));
+		view_set_str(a, "EMAIL", db_value(res, i, "email"));
+		view_show(a, db_bool(res, i, "on_duty") ? "ON_DUTY" : "OFF_DUTY");
+		if (db_bool(res, i, "disabled"))
+			view_show(a, "DISABLED");
+		if (db_bool(res, i, "locked"))
+			view_show(a, "LOCKED");
+	}
+	PQclear(res);
+	if (message != NULL)
+		view_set_str(view_add(d, "MESSAGE_BOX"), "MESSAGE", message);
+	for (f = 0; f < AF__MAX; f++)
+		if (typed != NULL && typed[f] != NULL && f != AF_ROLE)
+			view_set_str(d, account_fields[f].name, typed[f]);
+	choices_into(d, "ROLE_OPTION", role_choices, ROLE__MAX, typed ? typed[AF_ROLE] : NULL);
+	choices_into(d, "TYPE_OPTION", agency_type_choices, 0, typed ? typed[AF_AGENCY_TYPE] : NULL);
+	choices_into(d, "UNIT_OPTION", special_unit_choices, 0, typed ? typed[AF_UNIT] : NULL);
+	page_send(c, status, "Accounts", "admin_accounts.tpl", d);
+}
+
+void
+h_admin_accounts(struct ctx *c)
+{
+	if (admin_only(c))
+		list_page(c, 200, NULL, NULL);
+}
+
+/* An administrative audit event (no request). */
+static bool
+admin_audit(struct ctx *c, const char *action, const char *note)
+{
+	return audit_record(&c->app->db, NULL, c->me.id, c->me.login, action, NULL, note);
+}
+
+void
+h_admin_account_create(struct ctx *c)
+{
+	char *values[AF__MAX];
+	const char *errors[AF__MAX], *problem = NULL;
+	const char *password = form_get(&c->http->body_form, "password");
+	char msg[300];
+	int f;
+
+	if (!admin_only(c))
+		return;
+	if (fields_check(account_fields, AF__MAX, &c->http->body_form, values, errors) > 0) {
+		for (f = 0; f < AF__MAX && problem == NULL; f++)
+			if (errors[f] != NULL) {
+				snprintf(msg, sizeof(msg), "%s %s", account_fields[f].label, errors[f]);
+				problem = msg;
+			}
+	} else if ((problem = account_check(values, errors)) == NULL &&
+	    (problem = password_check(password)) == NULL) {
+		if (!db_begin(&c->app->db)) {
+			fields_free(values, AF__MAX);
+			page_error(c, 503, "The database is not answering.", NULL);
+			return;
+		}
+		if ((problem = account_create(&c->app->db, values, password)) == NULL) {
+			snprintf(msg, sizeof(msg), "Created account %s (%s)", values[AF_LOGIN], values[AF_ROLE]);
+			if (!admin_audit(c, "account_created", msg) || !db_commit(&c->app->db)) {
+				db_rollback(&c->app->db);
+				problem = "the database refused the account";
+			}
+		} else
+			db_rollback(&c->app->db);
+	}
+	if (problem != NULL) {
+		list_page(c, 422, problem, values);
+		fields_free(values, AF__MAX);
+		return;
+	}
+	fields_free(values, AF__MAX);
+	http_redirect(c->http, 303, "/admin/accounts");
+}
+
+static PGresult *
+fetch_account(struct ctx *c, const char *id)
+{
+	static const char sql[] =
+	    "SELECT a.*, (SELECT count(*) FROM request WHERE filed_by = a.id) AS requests"
+	    " FROM account a WHERE a.id = $1";
+	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+
+	if (res == NULL)
+		page_error(c, 503, "The database is not answering.", NULL);
+	else if (PQntuples(res) != 1) {
+		PQclear(res);
+		res = NULL;
+		page_error(c, 404, "There is no such account.", NULL);
+	}
+	return res;
+}
+
+static void
+edit_page(struct ctx *c, int status, const PGresult *acc, const char *message)
+{
+	struct view_dict *d = page_dict(c);
+	int f;
+
+	view_set_str(d, "ID", db_value(acc, 0, "id"));
+	view_set_str(d, "LOGIN", db_value(acc, 0, "login"));
+	view_set_str(d, "name", db_value(acc, 0, "full_name"));
+	for (f = AF_EMAIL; f < AF__MAX; f++)
+		if (f != AF_AGENCY_TYPE && f != AF_UNIT)
+			view_set_str(d, account_fields[f].name, db_value(acc, 0, account_fields[f].name));
+	choices_into(d, "ROLE_OPTION", role_choices, ROLE__MAX, db_value(acc, 0, "role"));
+	choices_into(d, "TYPE_OPTION", agency_type_choices, 0, db_value(acc, 0, "agency_type"));
+	choices_into(d, "UNIT_OPTION", special_unit_choices, 0, db_value(acc, 0, "unit"));
+	view_show(d, db_bool(acc, 0, "on_duty") ? "ON_DUTY" : "OFF_DUTY");
+	view_show(d, db_bool(acc, 0, "disabled") ? "DISABLED" : "ENABLED");
+	view_set_str(d, "REQUESTS", db_value(acc, 0, "requests"));
+	if (message != NULL)
+		view_set_str(view_add(d, "MESSAGE_BOX"), "MESSAGE", message);
+	page_send(c, status, "Account", "admin_account.tpl", d);
+}
+
+void
+h_admin_account(struct ctx *c)
+{
+	char id[24];
+	PGresult *acc;
+
+	if (!admin_only(c))
+		return;
+	snprintf(id, sizeof(id), "%lld", c->params.id);
+	if ((acc = fetch_account(c, id)) == NULL)
+		return;
+	edit_page(c, 200, acc, NULL);
+	PQclear(acc);
+}
+
+/* The change of one operation; NULL on success or the problem in words. */
+static const char *
+apply_op(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
+{
+	static const char save_sql[] =
+	    "UPDATE account SET full_name = $2, email = $3, role = $4, agency = $5, agency_type = $6,"
+	    " bureau = $7, district = $8, unit = $9 WHERE id = $1";
+	static const char flag_sql[] =
+	    "UPDATE account SET on_duty = CASE $2 WHEN 'duty_on' THEN true WHEN 'duty_off' THEN false ELSE on_duty END,"
+	    " disabled = CASE $2 WHEN 'disable' THEN true WHEN 'enable' THEN false ELSE disabled END,"
+	    " failed_logins = CASE $2 WHEN 'enable' THEN 0 ELSE failed_logins END,"
+	    " locked_until = CASE $2 WHEN 'enable' THEN NULL ELSE locked_until END WHERE id = $1";
+	static const char sessions_sql[] = "DELETE FROM session WHERE account_id = $1";
+	static const char password_sql[] = "UPDATE account SET password_hash = $2, failed_logins = 0,"
+	    " locked_until = NULL WHERE id = $1";
+	static const char delete_sql[] = "DELETE FROM account WHERE id = $1";
+	struct db *db = &c->app->db;
+	const char *params[9];
+
+	params[0] = id;
+	if (strcmp(op, "save") == 0) {
+		char *values[AF__MAX];
+		const char *errors[AF__MAX], *problem = NULL;
+		int f;
+
+		if (fields_check(account_fields + AF_ROLE, AF__MAX - AF_ROLE, &c->http->body_form,
+		    values + AF_ROLE, errors + AF_ROLE) > 0) {
+			for (f = AF_ROLE; f < AF__MAX && problem == NULL; f++)
+				if (errors[f] != NULL) {
+					snprintf(note, notelen, "%s %s", account_fields[f].label, errors[f]);
+					problem = note;
+				}
+			fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
+			return problem;
+		}
+		values[AF_LOGIN] = NULL;
+		if ((problem = account_check(values, errors)) != NULL) {
+			snprintf(note, notelen, "%s", problem);
+			fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
+			return note;
+		}
+		params[3] = values[AF_ROLE];
+		params[1] = values[AF_NAME];
+		params[2] = values[AF_EMAIL];
+		params[4] = values[AF_AGENCY];
+		params[5] = values[AF_AGENCY_TYPE];
+		params[6] = values[AF_BUREAU];
+		params[7] = values[AF_DISTRICT];
+		params[8] = values[AF_UNIT];
+		snprintf(note, notelen, "Account %s: role %s, name, e-mail and attributes saved", login, values[AF_ROLE]);
+		problem = db_exec(db, save_sql, 9, params) ? NULL : "the database refused the change";
+		fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
+		return problem;
+	}
+	if (strcmp(op, "duty_on") == 0 || strcmp(op, "duty_off") == 0 ||
+	    strcmp(op, "disable") == 0 || strcmp(op, "enable") == 0) {
+		params[1] = op;
+		snprintf(note, notelen, "Account %s: %s", login,
+		    strcmp(op, "duty_on") == 0 ? "on duty" : strcmp(op, "duty_off") == 0 ? "off duty" :
+		    strcmp(op, "disable") == 0 ? "disabled (sessions ended)" : "enabled (lock cleared)");
+		if (!db_exec(db, flag_sql, 2, params))
+			return "the database refused the change";
+		/* A disabled account is signed out everywhere at once. */
+		if (strcmp(op, "disable") == 0 && !db_exec(db, sessions_sql, 1, params))
+			return "the database refused the change";
+		return NULL;
+	}
+	if (strcmp(op, "password") == 0) {
+		const char *password = form_get(&c->http->body_form, "password");
+		const char *problem = password_check(password);
+		char hash[256];
+
+		if (problem != NULL) {
+			snprintf(note, notelen, "Password: %s", problem);
+			return note;
+		}
+		if (!auth_hash_password(password, hash, sizeof(hash)))
+			return "the password could not be hashed";
+		params[1] = hash;
+		snprintf(note, notelen, "Account %s: password reset by an administrator (sessions ended)", login);
+		return db_exec(db, password_sql, 2, params) && db_exec(db, sessions_sql, 1, params)
+		    ? NULL : "the database refused the change";
+	}
+	if (strcmp(op, "delete") == 0) {
+		snprintf(note, notelen, "Account %s deleted", login);
+		if (!db_exec(db, sessions_sql, 1, params) || !db_exec(db, delete_sql, 1, params))
+			return strcmp(db_sqlstate(db), "23503") == 0
+			    ? "Requests, notifications or audit events refer to this account: it cannot be "
+			      "deleted. Disable it instead."
+			    : "the database refused the change";
+		return NULL;
+	}
+	return "unknown operation";
+}
+
+void
+h_admin_account_update(struct ctx *c)
+{
+	const char *op = form_get(&c->http->body_form, "op");
+	char id[24], note[400];
+	const char *problem;
+	PGresult *acc;
+
+	if (!admin_only(c))
+		return;
+	snprintf(id, sizeof(id), "%lld", c->params.id);
+	if ((acc = fetch_account(c, id)) == NULL)
+		return;
+	if (op == NULL) {
+		PQclear(acc);
+		page_error(c, 422, "Say what to change (op).", NULL);
+		return;
+	}
+	if (c->params.id == c->me.id && (strcmp(op, "disable") == 0 || strcmp(op, "delete") == 0)) {
+		edit_page(c, 409, acc, "You cannot disable or delete your own account.");
+		PQclear(acc);
+		return;
+	}
+	if (!db_begin(&c->app->db)) {
+		PQclear(acc);
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	problem = apply_op(c, op, id, db_value(acc, 0, "login"), note, sizeof(note));
+	if (problem == NULL && (!admin_audit(c, strcmp(op, "delete") == 0 ? "account_deleted"
+	    : "account_changed", note) || !db_commit(&c->app->db)))
+		problem = "the database refused the change";
+	if (problem != NULL) {
+		db_rollback(&c->app->db);
+		edit_page(c, strstr(problem, "refer to this account") ? 409 : 422, acc, problem);
+		PQclear(acc);
+		return;
+	}
+	PQclear(acc);
+	http_redirect(c->http, 303, "/admin/accounts");
+}

@@ -1,0 +1,29 @@
+{{%AUTOESCAPE context="HTML"}}<h1>Account {{LOGIN}}</h1>
+{{#MESSAGE_BOX}}<div class="error-summary" role="alert"><p>{{MESSAGE}}</p></div>{{/MESSAGE_BOX}}
+<p>{{REQUESTS}} request(s) filed by this account. {{#ON_DUTY}}On duty.{{/ON_DUTY}}{{#OFF_DUTY}}Off duty.{{/OFF_DUTY}} {{#DISABLED}}<strong>Disabled.</strong>{{/DISABLED}}</p>
+<form method="post" action="/admin/accounts/{{ID}}" class="form">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="op" value="save">
+<div class="filter-grid">
+<div class="field"><label for="e-name">Full name</label><input id="e-name" name="name" type="text" value="{{name}}" maxlength="200" required></div>
+<div class="field"><label for="e-role">Role</label><select id="e-role" name="role">{{#ROLE_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/ROLE_OPTION}}</select></div>
+<div class="field"><label for="e-email">E-mail</label><input id="e-email" name="email" type="email" value="{{email}}" maxlength="254"></div>
+<div class="field"><label for="e-agency">Agency</label><input id="e-agency" name="agency" type="text" value="{{agency}}" maxlength="200"></div>
+<div class="field"><label for="e-type">Agency type</label><select id="e-type" name="agency_type"><option value="">—</option>{{#TYPE_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/TYPE_OPTION}}</select></div>
+<div class="field"><label for="e-bureau">Bureau</label><input id="e-bureau" name="bureau" type="text" value="{{bureau}}" maxlength="100"></div>
+<div class="field"><label for="e-district">District or division</label><input id="e-district" name="district" type="text" value="{{district}}" maxlength="100"></div>
+<div class="field"><label for="e-unit">Specialized unit</label><select id="e-unit" name="unit"><option value="">—</option>{{#UNIT_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/UNIT_OPTION}}</select></div>
+</div>
+<button type="submit" class="primary">Save</button>
+</form>
+<div class="actions">
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<h3>Duty</h3>{{#ON_DUTY}}<input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form>
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<h3>Reset the password</h3><div class="field"><label for="e-password">New password (10 characters or more)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
+<input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<h3>Access</h3>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<h3>Delete</h3><p class="hint">Only an account nothing refers to can be deleted; otherwise disable it.</p><input type="hidden" name="op" value="delete"><button type="submit" class="danger">Delete the account</button></form>
+</div>
+<p><a href="/admin/accounts">All accounts</a></p>
