@@ -68,6 +68,8 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	    "SELECT (SELECT count(*) FROM deployment WHERE request_id = $1) AS deployments,"
 	    " (SELECT count(*) FROM deployment WHERE request_id = $1 AND status <> 'returned') AS open,"
 	    " EXISTS (SELECT 1 FROM policy_exception WHERE request_id = $1 AND rule_id = $2) AS excepted,"
+	    " EXISTS (SELECT 1 FROM audit_event WHERE request_id = $1 AND action = 'provisionally_authorized')"
+	    "   AS provisional,"
 	    " EXISTS (SELECT 1 FROM account WHERE role = $3 AND on_duty AND NOT disabled"
 	    "   AND ($4::text IS NULL OR CASE $5 WHEN 'bureau' THEN lower(bureau)"
 	    "     WHEN 'district' THEN lower(district) ELSE unit END = lower($4))) AS primary_on_duty";
@@ -93,6 +95,7 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	af->open_deployments = (int)db_int(res, 0, "open");
 	af->approval_excepted = db_bool(res, 0, "excepted");
 	af->primary_approver_on_duty = db_bool(res, 0, "primary_on_duty");
+	af->provisional = db_bool(res, 0, "provisional");
 	/* The originator: the person who filed it, or anyone of the agency
 	 * that filed it. */
 	af->is_originator = db_int(req, 0, "filed_by") == c->me.id ||
@@ -345,8 +348,10 @@ do_dispatch(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 		    "Nothing was changed.", NULL);
 		return false;
 	}
-	/* Within a provisional authorization, only what it covers (C.3.a). */
-	if (t->status == STATUS_PROVISIONALLY_AUTHORIZED && !excepted(c, t->id, v->rule)) {
+	/* Within a provisional authorization, only what it covers (C.3.a),
+	 * unless the chief excepted the cap. */
+	if ((t->status == STATUS_PROVISIONALLY_AUTHORIZED || t->status == STATUS_PENDING_APPROVAL) &&
+	    !excepted(c, t->id, policy_rule_for(app_policy(c), EFFECT_CAP, &t->facts))) {
 		PGresult *res = db_query(&c->app->db, count_sql, 1, &t->id);
 		uint32_t sent, allowed = special_units_mask(db_value(t->row, 0, "authorized_special_units"));
 		long long cap = db_int(t->row, 0, "authorized_squads") + db_int(t->row, 0, "authorized_supervisors");
@@ -397,8 +402,8 @@ do_dispatch(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 		buf_printf(&note, " %s", vals[AX_NOTE]);
 	/* The unit commanders of the units sent now are notified (§IV.B.1, C.3.a). */
 	t->facts.special_units = units;
-	ok = ok && set_status(c, t, t->status == STATUS_PROVISIONALLY_AUTHORIZED ? -1
-	        : STATUS_DISPATCHED) &&
+	ok = ok && set_status(c, t, t->status == STATUS_PROVISIONALLY_AUTHORIZED ||
+	        t->status == STATUS_PENDING_APPROVAL ? -1 : STATUS_DISPATCHED) &&
 	    audit(c, t, "dispatched", v->clause, buf_cstr(&note)) &&
 	    notify_event(&c->app->db, app_policy(c), t->id, EVENT_DISPATCHED, &t->facts,
 	        buf_cstr(&note), NULL) >= 0;

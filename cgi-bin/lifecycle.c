@@ -25,8 +25,12 @@ const struct choice action_choices[ACT__MAX + 1] = {
 
 /*
  * The transition table. Dispatch from `submitted` is allowed only when no
- * approval is needed, and from `provisionally_authorized` only within the
- * authorization: lifecycle_decide() and the dispatch handler check those.
+ * approval is needed, and from `provisionally_authorized` (or from
+ * `pending_approval` after one) only within the authorization:
+ * lifecycle_decide() and the dispatch handler check those. Closed, denied
+ * and cancelled requests are read-only, with one exception: units sent under
+ * a provisional authorization that was then denied still report their
+ * return (check-in), so nobody stays recorded as deployed.
  */
 const struct transition transitions[ACT__MAX] = {
 	[ACT_AUTHORIZE] = { ACT_AUTHORIZE, S(STATUS_SUBMITTED), STATUS_PROVISIONALLY_AUTHORIZED,
@@ -39,18 +43,18 @@ const struct transition transitions[ACT__MAX] = {
 	/* It sends a request not yet decided to its approver (pending_approval);
 	 * after approval it is recorded and relayed without a change of state. */
 	[ACT_ASSESS] = { ACT_ASSESS, OPEN, -1,
-	    WHO_ROLES, R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR), "SOP 230.10 C.3.c",
+	    WHO_ROLES, R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR), NULL,
 	    "the on-scene supervisor or a DEC supervisor" },
 	[ACT_DISPATCH] = { ACT_DISPATCH, S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) |
-	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_DISPATCHED,
+	    S(STATUS_PENDING_APPROVAL) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_DISPATCHED,
 	    WHO_DISPATCH, 0, NULL, "a dispatcher or dispatch supervisor" },
 	/* 98-023 §IV.B.3: deployed officers report their status to the communications center. */
 	[ACT_CHECKIN] = { ACT_CHECKIN, S(STATUS_PROVISIONALLY_AUTHORIZED) | S(STATUS_PENDING_APPROVAL) |
-	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED), -1,
+	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED) | S(STATUS_DENIED), -1,
 	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
 	    NULL, "a deployed officer, or the communications center for them" },
 	/* SOP 230.10 C.3: the teletype and letter that follow a telephone request. */
-	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED), -1,
+	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN, -1,
 	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
 	    NULL, "the communications center" },
 	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
@@ -95,11 +99,30 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 	const struct transition *t = &transitions[action];
 	const struct rule *r = NULL, *approval = lifecycle_approval_rule(pol, facts);
 
-	/* Check-ins and follow-ups cite the preset's own timer rule. */
-	if (action == ACT_CHECKIN)
+	/* Actions the table gives to fixed roles cite the preset's own rule:
+	 * the timer rules for check-ins (and closing, once all have returned)
+	 * and follow-ups, the rule told of an assessment (SOP 230.10 C.3.c) or
+	 * else the rule on who decides the units (98-023 §III.A.4), and the
+	 * kind's filing rule for a cancellation by whoever filed it. */
+	switch (action) {
+	case ACT_CHECKIN:
+	case ACT_CLOSE:
 		r = policy_rule_for(pol, EFFECT_CHECKIN, facts);
-	else if (action == ACT_FOLLOWUP)
+		break;
+	case ACT_FOLLOWUP:
 		r = policy_rule_for(pol, EFFECT_FOLLOWUP, facts);
+		break;
+	case ACT_ASSESS:
+		r = policy_event_rule(pol, EVENT_ASSESSED, facts);
+		if (r == NULL)
+			r = policy_rule_for(pol, EFFECT_UNITS, facts);
+		break;
+	case ACT_CANCEL:
+		r = policy_rule_for(pol, EFFECT_FILE, facts);
+		break;
+	default:
+		break;
+	}
 	/* Who first: someone who may never take the action is told so (403)
 	 * whatever the state; then the state (409). */
 	switch (t->who) {
@@ -115,7 +138,7 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		break;
 	case WHO_CAP:
 		if (!policy_actor_may(pol, EFFECT_CAP, role, facts->kind, &r))
-			return verdict(DECIDE_FORBIDDEN, r, "SOP 230.10 C.3.a", r
+			return verdict(DECIDE_FORBIDDEN, r, NULL, r
 			    ? "Your role may not provisionally authorize aid."
 			    : "The policy in force has no provisional authorization for this kind of request.");
 		if (!rule_condition_holds(r, facts))
@@ -151,13 +174,18 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		}
 		return verdict(DECIDE_FORBIDDEN, r, NULL, "Your role may not approve or deny this request.");
 	}
-	if (!(t->from & S(state)))
+	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
+	    af->open_deployments == 0))
 		return verdict(DECIDE_CONFLICT, r, t->clause,
 		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
 		    ? "The request is closed, denied or cancelled: it can no longer change."
 		    : "This action is not possible in the request's present state.");
 	switch (action) {
 	case ACT_DISPATCH:
+		if (state == STATUS_PENDING_APPROVAL && !af->provisional)
+			return verdict(DECIDE_CONFLICT, approval, NULL,
+			    "The request waits for its approval: only what a provisional authorization "
+			    "covered may be sent before it.");
 		if (state == STATUS_SUBMITTED && approval != NULL && !af->approval_excepted)
 			return verdict(DECIDE_CONFLICT, approval, NULL,
 			    "The request must be approved (or provisionally authorized) before anyone is sent.");

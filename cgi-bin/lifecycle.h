@@ -52,6 +52,7 @@ struct action_facts {
 	bool is_originator;          /* the actor filed it (or is of its agency) */
 	bool primary_approver_on_duty; /* a holder of the approve rule's role (matched) is on duty */
 	bool approval_excepted;      /* the chief excepted the approve rule for it */
+	bool provisional;            /* a provisional authorization was given (C.3.a) */
 	int  open_deployments;       /* deployments not yet returned */
 	int  deployments;            /* all deployments */
 };
@@ -65,8 +66,9 @@ struct verdict {
 	const char        *message;  /* plain words */
 };
 
-/* Whether the request needs an approval before units are sent: an approve
- * rule applies and its condition holds (and no exception lifts it). */
+/* The approve rule that applies to the request (its condition holds), or
+ * NULL when it needs no approval. An exception granted by the chief is the
+ * caller's to consult (struct action_facts.approval_excepted). */
 const struct rule *lifecycle_approval_rule(const struct policy *, const struct request_facts *);
 
 struct verdict lifecycle_decide(const struct policy *, enum action, enum request_status,

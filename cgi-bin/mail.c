@@ -24,7 +24,9 @@ is_ascii_printable(const char *s)
 void
 mail_encode_header(struct buf *b, const char *text)
 {
-	const size_t chunk = 45;	/* 45 bytes -> 60 base64 characters per word */
+	/* 39 bytes -> 52 base64 characters: a word of 64, and a header line of
+	 * at most 76 with its name (RFC 2047 §2). */
+	const size_t chunk = 39;
 	size_t len = strlen(text), off = 0;
 
 	if (is_ascii_printable(text)) {
@@ -32,7 +34,7 @@ mail_encode_header(struct buf *b, const char *text)
 		return;
 	}
 	while (off < len) {
-		char encoded[sodium_base64_ENCODED_LEN(45, sodium_base64_VARIANT_ORIGINAL)];
+		char encoded[sodium_base64_ENCODED_LEN(39, sodium_base64_VARIANT_ORIGINAL)];
 		size_t n = len - off < chunk ? len - off : chunk;
 
 		/* Never split a UTF-8 sequence between two encoded words. */
@@ -67,7 +69,8 @@ mail_format(struct buf *b, const struct mail_config *cfg, const struct mail_mess
 	buf_printf(b, "From: Mutual Aid Portal <%s>\r\n", cfg->from);
 	buf_puts(b, "To: ");
 	mail_encode_header(b, m->to_name);
-	buf_printf(b, " <%s>\r\n", m->to_address);
+	/* After an encoded word the address goes on a folded line of its own. */
+	buf_printf(b, "%s<%s>\r\n", is_ascii_printable(m->to_name) ? " " : "\r\n ", m->to_address);
 	buf_puts(b, "Subject: ");
 	mail_encode_header(b, m->subject);
 	buf_puts(b, "\r\n");
@@ -79,10 +82,11 @@ mail_format(struct buf *b, const struct mail_config *cfg, const struct mail_mess
 	for (p = m->body; *p; p++) {
 		if (*p == '\n')
 			buf_puts(b, "\r\n");
-		else
+		else if (*p != '\r')	/* a bare CR never reaches the wire */
 			buf_putc(b, *p);
 	}
-	buf_puts(b, "\r\n");
+	if (p > m->body && p[-1] != '\n')
+		buf_puts(b, "\r\n");
 	return !buf_failed(b);
 }
 

@@ -78,8 +78,15 @@ message_text(struct notifier *n, const PGresult *res, struct buf *subject, struc
 	if (rid != NULL) {
 		buf_printf(body, "Request #%s: %s, now %s.\n", rid,
 		    kind >= 0 ? kind_choices[kind].label : "", status >= 0 ? status_choices[status].label : "");
-		if (nature != NULL)
-			buf_printf(body, "Nature: %.400s\n", nature);
+		if (nature != NULL) {
+			/* At most 400 bytes, cut between characters. */
+			size_t cut = strlen(nature);
+
+			if (cut > 400)
+				for (cut = 400; cut > 0 && ((unsigned char)nature[cut] & 0xc0) == 0x80; cut--)
+					;
+			buf_printf(body, "Nature: %.*s%s\n", (int)cut, nature, cut < strlen(nature) ? "…" : "");
+		}
 	}
 	buf_printf(body, "Policy: %s\n\n", db_value(res, 0, "clause"));
 	if (rid != NULL)

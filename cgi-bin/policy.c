@@ -371,3 +371,19 @@ policy_rule_for(const struct policy *pol, enum rule_effect effect,
 	}
 	return NULL;
 }
+
+const struct rule *
+policy_event_rule(const struct policy *pol, enum policy_event event,
+    const struct request_facts *facts)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+
+		if (r->effect == EFFECT_NOTIFY && r->on_event == event &&
+		    rule_applies_to(r, facts->kind) && rule_condition_holds(r, facts))
+			return r;
+	}
+	return NULL;
+}

@@ -99,6 +99,10 @@ size_t policy_check_required(const struct policy *, enum request_kind,
            char *const values[RF__MAX], const char *errors[RF__MAX],
            const struct rule *rules[RF__MAX]);
 
+/* The first notify rule of `event` applying to the request, or NULL. */
+const struct rule *policy_event_rule(const struct policy *, enum policy_event,
+           const struct request_facts *);
+
 /* The first rule of `effect` applying to the request (NULL when none). */
 const struct rule *policy_rule_for(const struct policy *, enum rule_effect,
            const struct request_facts *);

@@ -402,6 +402,12 @@ write_nginx_conf() {
 
 DEMO_OUT=
 
+notifier_up() {
+  local p
+  p=$(pid_of "$RUN/notifier.pid")
+  [[ -n $p ]] && alive "$p" notifier
+}
+
 start_all() {
   local pid
   umask 077
@@ -421,7 +427,8 @@ start_all() {
     if [[ -n $running_port && $running_port != "$PORT" ]]; then
       die "this instance (PORTAL_VAR=$VAR) is already running on port $running_port, not $PORT; stop it first ('make stop')"
     fi
-    if healthy; then
+    # Up means every piece is up: a notifier that died is started again.
+    if healthy && { [[ ! -x $BUILD/notifier ]] || notifier_up; }; then
       ALREADY_RUNNING=1
       return 0
     fi

@@ -684,6 +684,24 @@ test_verdict_names_the_rule(void **state)
 	    emerg, &none);
 	assert_int_equal(v.decision, DECIDE_ALLOW);
 	assert_string_equal(v.rule->id, "M-EXCEPTION");
+
+	/* Check-ins and follow-ups cite the preset's own timer rules. */
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CHECKIN, STATUS_DISPATCHED, ROLE_AGENCY,
+	    emerg, &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_non_null(v.rule);
+	assert_string_equal(v.rule->id, "M-CHECKIN");
+	assert_string_equal(v.clause, "SOP 230.10 C.3.d");
+	v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_CHECKIN, STATUS_DISPATCHED, ROLE_OFFICER,
+	    emerg, &none);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);   /* nobody deployed */
+	assert_non_null(v.rule);
+	assert_string_equal(v.rule->id, "O-CHECKIN");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, STATUS_CLOSED, ROLE_DISPATCHER,
+	    emerg, &none);                                 /* emerg came by phone */
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_non_null(v.rule);
+	assert_string_equal(v.rule->id, "M-FOLLOWUP");
 }
 
 static void

@@ -1,0 +1,159 @@
+"""Rules the database enforces by itself, whatever the code does:
+
+- The headline rule (DESIGN.md "Notifications"; 98-023 §III.B.2-4 and
+  GO 2025-57): a federal request without a notification to the Chief of
+  Police cannot be committed. The constraint trigger request_federal_chief
+  checks it at COMMIT, so a request and its chief notification written in
+  one transaction commit together; either alone does not.
+- The audit trail is append-only for the portal: its role portal_app may
+  not UPDATE or DELETE an audit_event row.
+
+Run against both presets' stacks (the schema is the same; the presets differ).
+
+| check | test |
+|-------|------|
+| federal request without a chief notification: COMMIT fails | test_federal_request_without_chief_notification_cannot_commit |
+| the same request with a chief notification in one transaction commits | test_federal_request_with_chief_notification_in_same_transaction_commits |
+| a notification to another role does not count | test_notification_to_another_role_does_not_satisfy_the_chief_rule |
+| turning a request into a federal one needs the chief notification too | test_changing_kind_to_federal_without_chief_notification_cannot_commit |
+| every federal request filed over HTTP has its chief notification stored | test_every_federal_request_filed_over_http_has_a_stored_chief_notification |
+| portal_app may not UPDATE / DELETE audit_event | test_portal_app_is_refused_update_and_delete_on_audit_event |
+"""
+
+import harness
+from harness import uniq
+import policyhelp as ph
+from policyhelp import fed_emer_fields, fed_in_fields, fed_inv_fields, person, signed
+
+FEDERAL_KINDS = ('federal_investigative', 'federal_emergency', 'federal_incoming')
+TRAIL = ("SELECT count(*), max(seq), (SELECT encode(hash, 'hex') FROM audit_event"
+         " ORDER BY seq DESC LIMIT 1) FROM audit_event")
+CHIEF_ERROR = 'has no notification to the Chief of Police'
+
+
+def q(s):
+    return "'%s'" % s.replace("'", "''")
+
+
+class DatabaseRules(harness.TestCase):
+    POLICY = None
+    S = None
+    owner_id = None
+
+    @classmethod
+    def setUpClass(cls):
+        if cls.POLICY is None:
+            raise harness.unittest.SkipTest('base class')
+        cls.S = harness.get_stack(cls.POLICY)
+        cls.det = person(cls.S, 'detective', 'dbdet')
+        cls.owner_id = ph.account_id(cls.S, cls.det)
+
+    def insert_sql(self, kind, nature):
+        return ("INSERT INTO request (kind, filed_by, channel, nature) VALUES (%s, %d, 'portal', %s)"
+                % (q(kind), self.owner_id, q(nature)))
+
+    def stored(self, nature):
+        return self.S.count('request', 'nature = %s' % q(nature))
+
+    def assertCommitRefused(self, sql, nature):
+        with self.assertRaises(AssertionError) as cm:
+            self.S.psql(sql)
+        self.assertIn(CHIEF_ERROR, str(cm.exception))
+        self.assertEqual(self.stored(nature), 0, 'the refused transaction left a request behind')
+
+    def test_federal_request_without_chief_notification_cannot_commit(self):
+        """Headline rule, in the database: as the database owner, a federal
+        request without a notification to the chief fails at COMMIT with "has
+        no notification to the Chief of Police"; nothing is stored."""
+        for kind in FEDERAL_KINDS:
+            with self.subTest(kind=kind):
+                nature = 'db rule no chief ' + uniq('n')
+                self.assertCommitRefused('BEGIN; %s; COMMIT;' % self.insert_sql(kind, nature), nature)
+                # Without an explicit transaction as well (autocommit).
+                self.assertCommitRefused(self.insert_sql(kind, nature), nature)
+
+    def test_federal_request_with_chief_notification_in_same_transaction_commits(self):
+        """The same insert plus a notification row for role chief, in one
+        transaction, commits: the check runs at COMMIT (deferred)."""
+        for kind in FEDERAL_KINDS:
+            with self.subTest(kind=kind):
+                nature = 'db rule with chief ' + uniq('n')
+                self.S.psql(
+                    "BEGIN; WITH r AS (%s RETURNING id)"
+                    " INSERT INTO notification (request_id, recipient_role, rule_id, clause, reason,"
+                    " email_status, acknowledged_at)"
+                    " SELECT id, 'chief', 'DB-TEST', 'database rule test', 'written by %s',"
+                    " 'none', now() FROM r; COMMIT;" % (self.insert_sql(kind, nature), self.id()))
+                self.assertEqual(self.stored(nature), 1)
+                n = self.S.scalar("SELECT count(*) FROM notification n JOIN request r ON r.id = n.request_id"
+                                  " WHERE r.nature = %s AND n.recipient_role = 'chief'" % q(nature))
+                self.assertEqual(n, '1')
+
+    def test_notification_to_another_role_does_not_satisfy_the_chief_rule(self):
+        """A federal request notified only to the supervisor still cannot commit."""
+        nature = 'db rule supervisor only ' + uniq('n')
+        self.assertCommitRefused(
+            "BEGIN; WITH r AS (%s RETURNING id)"
+            " INSERT INTO notification (request_id, recipient_role, rule_id, clause, reason, email_status,"
+            " acknowledged_at) SELECT id, 'supervisor', 'DB-TEST', 'x', 'y', 'none', now() FROM r; COMMIT;"
+            % self.insert_sql('federal_emergency', nature), nature)
+
+    def test_changing_kind_to_federal_without_chief_notification_cannot_commit(self):
+        """A request made federal by an UPDATE of its kind is held to the same rule."""
+        nature = 'db rule kind change ' + uniq('n')
+        self.assertCommitRefused(
+            "BEGIN; %s; UPDATE request SET kind = 'federal_incoming' WHERE nature = %s; COMMIT;"
+            % (self.insert_sql('aid_incoming', nature), q(nature)), nature)
+
+    def test_every_federal_request_filed_over_http_has_a_stored_chief_notification(self):
+        """Through the portal, each federal kind is stored with its chief
+        notification (role chief), and no federal request in the database lacks one."""
+        S = self.S
+        sup = person(S, 'supervisor', 'dbsup')
+        disp = person(S, 'dispatcher', 'dbdsp')
+        for login, fields in ((self.det, fed_inv_fields()), (sup, fed_emer_fields()),
+                              (disp, fed_in_fields())):
+            kind = dict(fields)['kind']
+            with self.subTest(kind=kind):
+                c = signed(S, login)
+                r = ph.file(c, fields)
+                self.assertEqual(r.status, 303, r.describe())
+                rid = harness.request_id_from(r)
+                self.assertGreaterEqual(S.count('notification', "request_id = %d AND recipient_role = 'chief'"
+                                                % rid), 1)
+        self.assertEqual(S.count('request r', "kind LIKE 'federal\\_%' AND NOT EXISTS (SELECT 1 FROM"
+                                 " notification n WHERE n.request_id = r.id AND n.recipient_role = 'chief')"), 0)
+
+    def test_portal_app_is_refused_update_and_delete_on_audit_event(self):
+        """The portal's role portal_app (psql "host=$PORTAL_VAR/run dbname=portal
+        user=portal_app") may read the audit trail but is refused UPDATE and
+        DELETE on audit_event: the trail is append-only."""
+        S = self.S
+        # Make sure there is at least one event.
+        r = ph.file(signed(S, self.det), fed_inv_fields())
+        self.assertEqual(r.status, 303, r.describe())
+        before = S.psql(TRAIL)[0]
+        rc, out, err = ph.psql_as_app(S, 'SELECT count(*) FROM audit_event')
+        self.assertEqual(rc, 0, 'portal_app cannot read audit_event (or connect): ' + err)
+        for sql in ("UPDATE audit_event SET note = 'tampered' WHERE seq = (SELECT max(seq) FROM audit_event)",
+                    'DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)',
+                    'DELETE FROM audit_event',
+                    'TRUNCATE audit_event'):
+            with self.subTest(sql=sql.split()[0]):
+                rc, out, err = ph.psql_as_app(S, sql)
+                self.assertNotEqual(rc, 0, 'portal_app may run: ' + sql)
+                self.assertIn('permission denied', err, err)
+        after = S.psql(TRAIL)[0]
+        self.assertEqual(before, after)
+        self.assertEqual(S.count('audit_event', "note = 'tampered'"), 0)
+
+
+class Oconomowoc(DatabaseRules):
+    POLICY = 'oconomowoc'
+
+
+class Milwaukee(DatabaseRules):
+    POLICY = 'milwaukee'
+
+
+del DatabaseRules
