@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "db.h"
 #include "log.h"
+#include "notify.h"
 #include "policy.h"
 
 #define EXIT_BAD_INPUT 2
@@ -290,8 +291,22 @@ add_user(struct db *db, struct form *form, const char *password)
 		rc = bad_input("%s", problem);
 	else if ((problem = password_check(password)) != NULL)
 		rc = bad_input("%s", problem);
-	else if ((problem = account_create(db, values, password)) != NULL)
+	else if (!db_begin(db))
+		rc = failed(db, "user add");
+	else if ((problem = account_create(db, values, password)) != NULL) {
+		db_rollback(db);
 		rc = strstr(problem, "exists") ? bad_input("%s", problem) : failed(db, problem);
+	} else {
+		/* Account changes are audited, whoever makes them. */
+		char note[300];
+
+		snprintf(note, sizeof(note), "Created account %s (%s) with portalctl", values[AF_LOGIN],
+		    values[AF_ROLE]);
+		if (!audit_record(db, NULL, 0, "portalctl", "account_created", NULL, note) || !db_commit(db)) {
+			db_rollback(db);
+			rc = failed(db, "user add");
+		}
+	}
 	fields_free(values, AF__MAX);
 	return rc;
 }
@@ -357,19 +372,28 @@ cmd_user_duty(struct db *db, int argc, char **argv)
 	static const char sql[] =
 	    "UPDATE account SET on_duty = $2::boolean WHERE login = $1 RETURNING id";
 	const char *params[2];
+	char note[200];
 	PGresult *res;
 
 	if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
 		return bad_input("usage: portalctl user duty LOGIN on|off");
 	params[0] = argv[0];
 	params[1] = strcmp(argv[1], "on") == 0 ? "true" : "false";
-	if ((res = db_query(db, sql, 2, params)) == NULL)
+	if (!db_begin(db) || (res = db_query(db, sql, 2, params)) == NULL) {
+		db_rollback(db);
 		return failed(db, "user duty");
+	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
+		db_rollback(db);
 		return bad_input("login: no account '%s'", argv[0]);
 	}
 	PQclear(res);
+	snprintf(note, sizeof(note), "Account %s: %s duty (portalctl)", argv[0], argv[1]);
+	if (!audit_record(db, NULL, 0, "portalctl", "account_changed", NULL, note) || !db_commit(db)) {
+		db_rollback(db);
+		return failed(db, "user duty");
+	}
 	printf("%s is %s duty\n", argv[0], strcmp(argv[1], "on") == 0 ? "on" : "off");
 	return 0;
 }
