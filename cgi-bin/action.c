@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "field.h"
@@ -96,6 +97,16 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	af->approval_excepted = db_bool(res, 0, "excepted");
 	af->primary_approver_on_duty = db_bool(res, 0, "primary_on_duty");
 	af->provisional = db_bool(res, 0, "provisional");
+	/* The approver's own bureau or district must be the one requested
+	 * (when the request names one). */
+	af->approver_mismatch = false;
+	if (approval != NULL && approval->recipient == (int)c->me.role && params[3] != NULL) {
+		const char *mine = approval->match == MATCH_BUREAU ? c->me.bureau :
+		    approval->match == MATCH_DISTRICT ? c->me.district : NULL;
+
+		af->approver_mismatch = approval->match != MATCH_NONE &&
+		    (mine == NULL || strcasecmp(mine, params[3]) != 0);
+	}
 	/* The originator: the person who filed it, or anyone of the agency
 	 * that filed it. */
 	af->is_originator = db_int(req, 0, "filed_by") == c->me.id ||

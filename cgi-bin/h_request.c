@@ -153,7 +153,7 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 
 				view_set_str(e, "MESSAGE", errors[f]);
 				if (rules != NULL && rules[f] != NULL)
-					view_set_str(e, "ERROR_CLAUSE", rules[f]->clause);
+					view_set_str(view_add(e, "ERROR_CLAUSE"), "ERROR_CLAUSE", rules[f]->clause);
 				top = view_add(d, "ERROR");
 				view_set_str(top, "NAME", spec->name);
 				view_set_str(top, "LABEL", spec->label);

@@ -161,8 +161,14 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		if (r == NULL)
 			return verdict(DECIDE_CONFLICT, NULL, NULL,
 			    "This request needs no approval under the policy in force.");
-		if (role == (enum role)r->recipient)
+		if (role == (enum role)r->recipient) {
+			/* SOP 230.10 C.3.a: the bureau chief "of the bureau requested". */
+			if (af->approver_mismatch)
+				return verdict(DECIDE_FORBIDDEN, r, NULL,
+				    "Only the approver of the bureau, district or division the request "
+				    "names may approve or deny it.");
 			break;
+		}
 		/* "If not available": the fallback approves only while no
 		 * primary approver is on duty. */
 		if (r->fallback >= 0 && role == (enum role)r->fallback) {

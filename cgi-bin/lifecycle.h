@@ -53,6 +53,8 @@ struct action_facts {
 	bool primary_approver_on_duty; /* a holder of the approve rule's role (matched) is on duty */
 	bool approval_excepted;      /* the chief excepted the approve rule for it */
 	bool provisional;            /* a provisional authorization was given (C.3.a) */
+	bool approver_mismatch;      /* the actor holds the approver's role but not the
+	                                bureau / district the rule matches on */
 	int  open_deployments;       /* deployments not yet returned */
 	int  deployments;            /* all deployments */
 };

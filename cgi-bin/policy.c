@@ -333,9 +333,11 @@ policy_check_required(const struct policy *pol, enum request_kind kind,
 				continue;
 			if (errors[f] == NULL) {
 				errors[f] = "is required.";
-				rules[f] = r;
 				missing++;
 			}
+			/* A field the form itself requires still names the clause. */
+			if (rules[f] == NULL)
+				rules[f] = r;
 		}
 		if (r->any_of == 0)
 			continue;

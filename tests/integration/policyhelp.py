@@ -326,17 +326,19 @@ class PolicyCase(harness.TestCase):
         return r
 
     def assertFieldsMissing(self, client, fields, names, clause, what=''):
-        """422, an element id="err-NAME" for each name with the clause next to it,
-        and nothing stored."""
+        """422, nothing stored, an element id="err-NAME" for each name, and the
+        clause shown in that element (next to the field)."""
         before = self.S.count('request')
         r = file(client, fields)
         self.assertEqual(r.status, 422, '%s: %s' % (what, r.describe(1500)))
-        for name in names:
-            t = element_text(r.body, 'err-' + name)
-            self.assertIsNotNone(t, '%s: no element id="err-%s" on the 422 page' % (what, name))
-            self.assertIn(clause, t, '%s: err-%s does not name the clause %r: %r'
-                          % (what, name, clause, t))
         self.assertEqual(self.S.count('request'), before, '%s: an invalid filing stored a request' % what)
+        texts = {name: element_text(r.body, 'err-' + name) for name in names}
+        absent = [n for n, t in texts.items() if t is None]
+        self.assertEqual(absent, [], '%s: no element id="err-NAME" on the 422 page for %s'
+                         % (what, absent))
+        unnamed = ['err-%s: %r' % (n, t) for n, t in texts.items() if clause not in t]
+        self.assertEqual(unnamed, [], '%s: the clause %r is not shown next to %d of %d field(s):\n  %s'
+                         % (what, clause, len(unnamed), len(names), '\n  '.join(unnamed)))
         return r
 
     def assertNotified(self, j, rule, login, clause=None, role=None):

@@ -559,13 +559,19 @@ class OutgoingAid(Case):
         """M-OUT-NEEDS, "SOP 230 (portal default)": a request for aid states the
         emergency, the resources needed, where responders report and to whom."""
         clause = 'SOP 230 (portal default)'
-        self.assertFieldsMissing(c('supervisor'),
-                                 outgoing_fields(staging_area='', commander_name='', squads='0',
-                                                 personnel='0', equipment=''),
-                                 ['staging_area', 'commander_name', 'squads', 'supervisors',
-                                  'personnel', 'special_units', 'equipment'], clause, 'nothing stated')
-        self.assertFieldsMissing(c('supervisor'), outgoing_fields(nature=''), ['nature'], clause,
-                                 'no nature')
+        with self.subTest('no resources, staging area or commander'):
+            self.assertFieldsMissing(c('supervisor'),
+                                     outgoing_fields(staging_area='', commander_name='', squads='0',
+                                                     personnel='0', equipment=''),
+                                     ['staging_area', 'commander_name', 'squads', 'supervisors',
+                                      'personnel', 'special_units', 'equipment'], clause, 'nothing stated')
+        with self.subTest('no nature'):
+            self.assertFieldsMissing(c('supervisor'), outgoing_fields(nature=''), ['nature'], clause,
+                                     'no nature')
+        with self.subTest('any one resource will do'):
+            rid = self.file_ok(c('dsup'), outgoing_fields(squads='0', personnel='0', equipment='',
+                                                          special_units=['aviation']))
+            self.assertEqual(req_json(c('dsup'), rid)['special_units'], ['aviation'])
 
 
 # ------------------------------------------------------------------ federal (portal default; GO 2025-57)

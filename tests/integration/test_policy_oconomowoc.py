@@ -45,9 +45,9 @@ import time
 import harness
 from harness import uniq
 import policyhelp as ph
-from policyhelp import (PW, act, element_text, fed_emer_fields, fed_in_fields, fed_inv_fields,
-                        file, incoming_fields, internal_fields, notes, outgoing_fields,
-                        page_text, person, req_json, signed)
+from policyhelp import (act, fed_emer_fields, fed_in_fields, fed_inv_fields, incoming_fields,
+                        internal_fields, notes, outgoing_fields, page_text, person, req_json,
+                        signed)
 
 POLICY = 'oconomowoc'
 S = None
