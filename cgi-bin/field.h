@@ -41,6 +41,9 @@ struct field_spec {
 	bool                 required; /* always required, whatever the policy */
 };
 
+/* The message of an empty required field (compared by address). */
+extern const char field_required[];
+
 /* Validates one field of `form`. Returns NULL when valid (then *out holds
  * the normalized value or NULL when empty) or a message saying what is wrong. */
 const char *field_check(const struct field_spec *, const struct form *, char **out);

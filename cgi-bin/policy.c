@@ -331,11 +331,13 @@ policy_check_required(const struct policy *pol, enum request_kind kind,
 		for (f = 0; f < RF__MAX; f++) {
 			if (!(r->fields & ((uint64_t)1 << f)) || value_present(f, values[f]))
 				continue;
+			/* A field the form itself requires (and found empty) still
+			 * names the clause; another error (too long...) does not. */
 			if (errors[f] == NULL) {
-				errors[f] = "is required.";
+				errors[f] = field_required;
 				missing++;
-			}
-			/* A field the form itself requires still names the clause. */
+			} else if (errors[f] != field_required)
+				continue;
 			if (rules[f] == NULL)
 				rules[f] = r;
 		}

@@ -367,6 +367,119 @@ class MilwaukeeEmergency(LifecycleCase):
                           d['authorized_special_units']), (3, 1, ['swat']))
 
 
+    def test_checkins_after_a_denial(self):
+        """Units sent under a provisional authorization that the bureau then
+        denied still report their return (SOP 230.10 C.3.a, C.3.d); nothing
+        else changes a denied request."""
+        rid = self.phone_request()
+        self.done(self.act(self.dsup, rid, 'authorize', squads='1', special_units='swat',
+                           note='One squad and SWAT pending the bureau'), rid, 'authorize 1+swat')
+        squad = 'Squad ' + uniq('sq')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=squad, special_units='swat'), rid,
+                  'dispatch within the authorization')
+        d = self.js(rid)
+        self.assertEqual(d['status'], 'provisionally_authorized')
+        deps = d['deployments']
+        self.assertEqual(sorted((x['assignee'] == squad, x['special_unit']) for x in deps),
+                         [(False, 'swat'), (True, None)], deps)
+
+        reason = 'Bureau cannot spare units tonight ' + uniq('r')
+        self.done(self.act(self.bchief, rid, 'deny', reason=reason), rid, 'bureau chief denies')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['denial_reason']), ('denied', reason))
+        self.assertEqual({x['status'] for x in d['deployments']}, {'dispatched'})
+
+        # -- every other action on the denied request is 409, nothing changes
+        sq = [x['id'] for x in deps if x['assignee'] == squad][0]
+        attempts = [
+            (self.dsup, 'authorize', dict(squads='1')),
+            (self.bchief, 'approve', {}),
+            (self.bchief, 'deny', dict(reason='Again')),
+            (self.dsup, 'assess', dict(squads='1')),
+            (self.disp, 'dispatch', dict(assignee='Squad 7')),
+            (self.disp, 'followup', dict(type='teletype')),
+            (self.disp, 'close', {}),
+            (self.disp, 'cancel', {}),
+            (self.chief, 'except', dict(rule='M-CAP', reason='After the fact')),
+        ]
+        for who, action, fields in attempts:
+            before = self.snapshot(rid)
+            r = self.act(who, rid, action, **fields)
+            self.refused(r, 409, rid, before, None, '%s on a denied request' % action)
+
+        # -- the dispatcher records each unit's return
+        for x in deps:
+            self.done(self.act(self.disp, rid, 'checkin', deployment=str(x['id']), status='returned',
+                               note='Back in service'), rid, 'return of %s after the denial' % x['assignee'])
+        d = self.js(rid)
+        self.assertEqual(d['status'], 'denied')
+        self.assertEqual({x['status'] for x in d['deployments']}, {'returned'})
+        ev = self.events(d, 'checkin')
+        self.assertEqual([(e['actor'], e['clause']) for e in ev],
+                         [(self.disp, 'SOP 230.10 C.3.d')] * 2, ev)
+
+        # -- with everyone back, not even a check-in changes it
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'checkin', deployment=str(sq), status='returned')
+        self.refused(r, 409, rid, before, None, 'check-in on a denied request with nobody out')
+
+    def test_dispatch_within_the_authorization_after_an_assessment(self):
+        """SOP 230.10 C.3.a, C.3.c: the on-scene assessment sends the
+        request to its approver; meanwhile DEC may still send what the
+        provisional authorization covered, and no more."""
+        onscene = self.user('supervisor', 'Lt. Hart (on scene)')
+        rid = self.phone_request()
+        self.done(self.act(self.dsup, rid, 'authorize', squads='2', supervisors='1',
+                           special_units='swat'), rid, 'authorize 2+1+swat')
+
+        self.done(self.act(onscene, rid, 'assess', squads='4', supervisors='2',
+                           note='Two more squads needed for the perimeter'), rid, 'assess')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['squads']), ('pending_approval', 4))
+        ev = self.events(d, 'assessed')
+        self.assertEqual([(e['actor'], e['clause']) for e in ev], [(onscene, 'SOP 230.10 C.3.c')])
+        told = self.notes(d, 'M-ASSESS-APPROVER')
+        self.assertEqual([(n['recipient'], n['clause']) for n in told],
+                         [(self.bchief, 'SOP 230.10 C.3.c')])
+
+        # -- within the authorization: sent, still pending approval
+        self.done(self.act(self.disp, rid, 'dispatch', assignee='Squad ' + uniq('sq'),
+                           special_units='swat'), rid, 'dispatch 1 squad + swat while pending')
+        d = self.js(rid)
+        self.assertEqual((d['status'], len(d['deployments'])), ('pending_approval', 2))
+
+        # -- beyond it: 403 naming C.3.a, nothing changes
+        for fields, what in ((dict(assignee=['Squad 81', 'Squad 82', 'Squad 83']), '3 more squads'),
+                             (dict(special_units='k9'), 'a specialized unit not authorized')):
+            before = self.snapshot(rid)
+            r = self.act(self.disp, rid, 'dispatch', **fields)
+            self.refused(r, 403, rid, before, 'SOP 230.10 C.3.a', 'dispatch %s while pending' % what)
+
+        # -- up to the authorization exactly, then no further
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=['Squad 84', 'Sgt. 85']), rid,
+                  'dispatch up to the authorization')
+        self.assertEqual(len(self.js(rid)['deployments']), 4)
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee='Squad 86')
+        self.refused(r, 403, rid, before, 'SOP 230.10 C.3.a', 'dispatch past the authorization')
+
+        # -- the approval lifts the limit
+        self.done(self.act(self.bchief, rid, 'approve'), rid, 'bureau chief approves')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee='Squad 86'), rid, 'dispatch after approval')
+        self.assertEqual(self.js(rid)['status'], 'dispatched')
+
+    def test_no_dispatch_while_pending_without_a_provisional_authorization(self):
+        """An assessment without a provisional authorization: nobody is sent
+        before the approval (409 naming the approval rule, C.3.a)."""
+        onscene = self.user('supervisor', 'Lt. Iver (on scene)')
+        rid = self.phone_request(emergency='no')
+        self.done(self.act(onscene, rid, 'assess', squads='2'), rid, 'assess')
+        self.assertEqual(self.js(rid)['status'], 'pending_approval')
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee='Squad ' + uniq('sq'))
+        self.refused(r, 409, rid, before, 'SOP 230.10 C.3.a', 'dispatch while pending, never authorized')
+
+
 class MilwaukeeInCity(LifecycleCase):
     """SOP 230.10 D: aid within the city."""
 

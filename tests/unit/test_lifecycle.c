@@ -1,12 +1,13 @@
 /*
  * Unit tests of lifecycle.c: the transition table, checked exhaustively.
  *
- * The two presets' rules that the table consults (file, cap, approve,
- * dispatch, exception; sql/003_policy.sql) are built by hand below. The
- * expected verdict of every (state, action, role, preset, request facts,
- * action facts) is then written a second time, independently of
- * lifecycle.c, from DESIGN.md ("Lifecycle"), SOP 230 and Policy 98-023, and
- * lifecycle_decide() must agree with it everywhere.
+ * The two presets' rules that the table consults (file, units, cap,
+ * approve, dispatch, checkin, followup, exception, and the notify rules of
+ * an assessment; sql/003_policy.sql) are built by hand below. The expected
+ * verdict of every (state, action, role, preset, request facts, action
+ * facts), and the rule (so the clause) it names, is then written a second
+ * time, independently of lifecycle.c, from DESIGN.md ("Lifecycle"), SOP 230
+ * and Policy 98-023, and lifecycle_decide() must agree with it everywhere.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,6 +123,26 @@ build_milwaukee(void)
 	r->recipient = ROLE_BUREAU_CHIEF;
 	r->fallback = ROLE_WATCH_COMMANDER;
 	r->match = MATCH_BUREAU;
+	/* Notify rules of other events: not what an assessment cites. */
+	r = add_rule(p, "M-APPROVER-TOLD", "SOP 230.10 C.3.a", EFFECT_NOTIFY, K(KIND_AID_INCOMING), 0);
+	r->recipient = ROLE_BUREAU_CHIEF;
+	r->fallback = ROLE_WATCH_COMMANDER;
+	r->match = MATCH_BUREAU;
+	r->on_event = EVENT_AUTHORIZED;
+	r = add_rule(p, "M-UNIT-SENT", "SOP 230.10 C.3.a", EFFECT_NOTIFY, 0, 0);
+	r->recipient = ROLE_UNIT_COMMANDER;
+	r->match = MATCH_UNIT;
+	r->on_event = EVENT_DISPATCHED;
+	r->condition = COND_SPECIAL_UNIT;
+	/* SOP 230.10 C.3.c: the assessment goes to the approver, then the chief. */
+	r = add_rule(p, "M-ASSESS-APPROVER", "SOP 230.10 C.3.c", EFFECT_NOTIFY, K(KIND_AID_INCOMING), 0);
+	r->recipient = ROLE_BUREAU_CHIEF;
+	r->fallback = ROLE_WATCH_COMMANDER;
+	r->match = MATCH_BUREAU;
+	r->on_event = EVENT_ASSESSED;
+	r = add_rule(p, "M-ASSESS-CHIEF", "SOP 230.10 C.3.c", EFFECT_NOTIFY, K(KIND_AID_INCOMING), 0);
+	r->recipient = ROLE_CHIEF;
+	r->on_event = EVENT_ASSESSED;
 	add_rule(p, "M-DISPATCH", "SOP 230.10 C.3.d", EFFECT_DISPATCH, 0,
 	    R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR));
 	add_rule(p, "M-INTERNAL-FILE", "SOP 230.10 D", EFFECT_FILE, K(KIND_AID_INTERNAL),
@@ -238,9 +259,32 @@ is_one_of(int x, int n, ...)
 	return found;
 }
 
+/* The rule a kind is filed under (the file rules of sql/003_policy.sql). */
+static const char *
+file_rule(enum preset p, enum request_kind k)
+{
+	static const char *const o[KIND__MAX] = {
+		[KIND_AID_INCOMING] = "O-IN-FILE", [KIND_AID_OUTGOING] = "O-OUT-FILE",
+		[KIND_AID_INTERNAL] = "O-INTERNAL-FILE", [KIND_FEDERAL_INVESTIGATIVE] = "O-FED-INV-FILE",
+		[KIND_FEDERAL_EMERGENCY] = "O-FED-EMER-FILE", [KIND_FEDERAL_INCOMING] = "O-FED-IN-FILE",
+	};
+	static const char *const m[KIND__MAX] = {
+		[KIND_AID_INCOMING] = "M-IN-FILE", [KIND_AID_OUTGOING] = "M-OUT-FILE",
+		[KIND_AID_INTERNAL] = "M-INTERNAL-FILE", [KIND_FEDERAL_INVESTIGATIVE] = "M-FED-INV-FILE",
+		[KIND_FEDERAL_EMERGENCY] = "M-FED-EMER-FILE", [KIND_FEDERAL_INCOMING] = "M-FED-IN-FILE",
+	};
+
+	return p == P_OCONOMOWOC ? o[k] : m[k];
+}
+
+/*
+ * The expected decision; *rule is set to the id of the rule the verdict
+ * must name (its clause is the clause cited), or NULL when it must name no
+ * rule and no clause.
+ */
 static enum decision
 expected(enum preset p, enum action act, enum request_status s, enum role role,
-    const struct request_facts *f, const struct action_facts *af)
+    const struct request_facts *f, const struct action_facts *af, const char **rule)
 {
 	const struct approver *ap = expected_approver(p, f);
 	bool awaiting_approval = ap != NULL && !af->approval_excepted;
@@ -248,13 +292,18 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 	    STATUS_PENDING_APPROVAL, STATUS_APPROVED, STATUS_DISPATCHED);
 	bool undecided = is_one_of((int)s, 3, STATUS_SUBMITTED, STATUS_PROVISIONALLY_AUTHORIZED,
 	    STATUS_PENDING_APPROVAL);
+	/* 98-023 §IV.B.3; SOP 230.10 C.3.d: the check-in timer rule. */
+	const char *checkin = p == P_OCONOMOWOC ? "O-CHECKIN" : "M-CHECKIN";
 
+	*rule = NULL;
 	switch (act) {
 	case ACT_AUTHORIZE:
 		/* SOP 230.10 C.3.a: only Milwaukee, only aid outside the city,
-		 * by a DEC supervisor, in an emergency, before anything else. */
+		 * by a DEC supervisor, in an emergency, before anything else.
+		 * Oconomowoc has no such rule, and no clause to cite. */
 		if (p != P_MILWAUKEE || f->kind != KIND_AID_INCOMING)
 			return DECIDE_FORBIDDEN;
+		*rule = "M-CAP";
 		if (role != ROLE_DISPATCH_SUPERVISOR)
 			return DECIDE_FORBIDDEN;
 		if (!f->emergency)
@@ -264,6 +313,7 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 	case ACT_DENY:
 		if (ap == NULL)
 			return DECIDE_CONFLICT;
+		*rule = ap->rule_id;
 		if ((int)role == ap->recipient)
 			;
 		else if (ap->fallback >= 0 && (int)role == ap->fallback) {
@@ -273,51 +323,84 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 			return DECIDE_FORBIDDEN;
 		return undecided ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_ASSESS:
-		/* SOP 230.10 C.3.c: the on-scene supervisor, relayed by DEC. */
+		/* SOP 230.10 C.3.c: the on-scene supervisor, relayed by DEC, to
+		 * the approver of aid outside the city; 98-023 §III.A.4: the
+		 * shift supervisor/OIC decides the units. Milwaukee's aid within
+		 * the city, and its other kinds, have neither. */
+		if (p == P_OCONOMOWOC)
+			*rule = "O-UNITS";
+		else if (f->kind == KIND_AID_INCOMING)
+			*rule = "M-ASSESS-APPROVER";
 		if (!is_one_of((int)role, 2, ROLE_SUPERVISOR, ROLE_DISPATCH_SUPERVISOR))
 			return DECIDE_FORBIDDEN;
 		return open ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_DISPATCH:
 		/* 98-023 §V.C: supervisor with WCC; SOP 230.10 C.3.d: dispatcher or DEC supervisor. */
+		*rule = p == P_OCONOMOWOC ? "O-DISPATCH" : "M-DISPATCH";
 		if (p == P_OCONOMOWOC ? !is_one_of((int)role, 2, ROLE_SUPERVISOR, ROLE_DISPATCHER)
 		                      : !is_one_of((int)role, 2, ROLE_DISPATCHER, ROLE_DISPATCH_SUPERVISOR))
 			return DECIDE_FORBIDDEN;
-		if (s == STATUS_SUBMITTED)
-			return awaiting_approval ? DECIDE_CONFLICT : DECIDE_ALLOW;
-		return is_one_of((int)s, 3, STATUS_PROVISIONALLY_AUTHORIZED, STATUS_APPROVED,
-		    STATUS_DISPATCHED) ? DECIDE_ALLOW : DECIDE_CONFLICT;
+		if (s == STATUS_SUBMITTED && awaiting_approval) {
+			*rule = ap->rule_id;
+			return DECIDE_CONFLICT;
+		}
+		/* SOP 230.10 C.3.a: waiting for the approval (after an
+		 * assessment), only within a provisional authorization. */
+		if (s == STATUS_PENDING_APPROVAL && !af->provisional) {
+			*rule = ap != NULL ? ap->rule_id : NULL;
+			return DECIDE_CONFLICT;
+		}
+		return is_one_of((int)s, 5, STATUS_SUBMITTED, STATUS_PROVISIONALLY_AUTHORIZED,
+		    STATUS_PENDING_APPROVAL, STATUS_APPROVED, STATUS_DISPATCHED)
+		    ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_CHECKIN:
-		/* 98-023 §IV.B.3: deployed officers report to the communications center. */
+		/* 98-023 §IV.B.3: deployed officers report to the communications
+		 * center; units sent under a provisional authorization that was
+		 * then denied still report their return. */
+		*rule = checkin;
 		if (!is_one_of((int)role, 4, ROLE_OFFICER, ROLE_SUPERVISOR, ROLE_DISPATCHER,
 		    ROLE_DISPATCH_SUPERVISOR))
 			return DECIDE_FORBIDDEN;
-		if (!is_one_of((int)s, 4, STATUS_PROVISIONALLY_AUTHORIZED, STATUS_PENDING_APPROVAL,
-		    STATUS_APPROVED, STATUS_DISPATCHED))
+		if (!is_one_of((int)s, 5, STATUS_PROVISIONALLY_AUTHORIZED, STATUS_PENDING_APPROVAL,
+		    STATUS_APPROVED, STATUS_DISPATCHED, STATUS_DENIED))
 			return DECIDE_CONFLICT;
 		return af->open_deployments > 0 ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_FOLLOWUP:
-		/* SOP 230.10 C.3: the teletype and letter may arrive after closing. */
+		/* SOP 230.10 C.3: the teletype and letter of a telephone request
+		 * for aid outside the city; a closed request is read-only. */
+		if (p == P_MILWAUKEE && f->kind == KIND_AID_INCOMING && f->by_phone)
+			*rule = "M-FOLLOWUP";
 		if (!is_one_of((int)role, 3, ROLE_DISPATCHER, ROLE_DISPATCH_SUPERVISOR, ROLE_SUPERVISOR))
 			return DECIDE_FORBIDDEN;
-		return open || s == STATUS_CLOSED ? DECIDE_ALLOW : DECIDE_CONFLICT;
+		return open ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_CLOSE:
+		/* Closed once every deployment has returned (the check-in rule). */
+		*rule = checkin;
 		if (!is_one_of((int)role, 3, ROLE_SUPERVISOR, ROLE_DISPATCHER, ROLE_DISPATCH_SUPERVISOR))
 			return DECIDE_FORBIDDEN;
 		if (af->open_deployments > 0)
 			return DECIDE_CONFLICT;
-		if (s == STATUS_SUBMITTED)
-			return awaiting_approval ? DECIDE_CONFLICT : DECIDE_ALLOW;
+		if (s == STATUS_SUBMITTED) {
+			if (!awaiting_approval)
+				return DECIDE_ALLOW;
+			*rule = ap->rule_id;
+			return DECIDE_CONFLICT;
+		}
 		return is_one_of((int)s, 2, STATUS_APPROVED, STATUS_DISPATCHED)
 		    ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_CANCEL:
-		/* DESIGN.md: cancelled by the originator before dispatch. */
+		/* DESIGN.md: cancelled by the originator before dispatch, under
+		 * the rule it was filed under. Someone else is refused without a
+		 * rule: none names them. */
 		if (!af->is_originator)
 			return DECIDE_FORBIDDEN;
+		*rule = file_rule(p, f->kind);
 		if (af->deployments > 0)
 			return DECIDE_CONFLICT;
 		return undecided || s == STATUS_APPROVED ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_EXCEPT:
 		/* 98-023 §VI; GO 2025-57: only the Chief of Police. */
+		*rule = p == P_OCONOMOWOC ? "O-EXCEPTION" : "M-EXCEPTION";
 		if (role != ROLE_CHIEF)
 			return DECIDE_FORBIDDEN;
 		return open ? DECIDE_ALLOW : DECIDE_CONFLICT;
@@ -325,6 +408,19 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 		break;
 	}
 	return DECIDE_CONFLICT;
+}
+
+/* The clause of a hand-built rule, by id. */
+static const char *
+clause_of(enum preset p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < pols[p].n; i++)
+		if (strcmp(rules[p][i].id, id) == 0)
+			return rules[p][i].clause;
+	fail_msg("no rule %s in the hand-built %s preset", id, preset_names[p]);
+	return NULL;
 }
 
 /* ---------------------------------------------------------------------------
@@ -344,11 +440,11 @@ print_coordinates(const char *what, enum preset p, enum action act, enum request
     enum role role, size_t vi, const struct action_facts *af)
 {
 	print_message("%s: preset=%s action=%s state=%s role=%s facts=[%s] "
-	    "action_facts={originator=%d primary_on_duty=%d excepted=%d open_deployments=%d "
-	    "deployments=%d}\n", what, preset_names[p], action_choices[act].id,
+	    "action_facts={originator=%d primary_on_duty=%d excepted=%d provisional=%d "
+	    "open_deployments=%d deployments=%d}\n", what, preset_names[p], action_choices[act].id,
 	    status_choices[s].id, role_choices[role].id, variants[vi].name,
 	    af->is_originator, af->primary_approver_on_duty, af->approval_excepted,
-	    af->open_deployments, af->deployments);
+	    af->provisional, af->open_deployments, af->deployments);
 }
 
 /* Calls fn for every combination; returns how many it counted. */
@@ -367,14 +463,16 @@ walk(visit_fn fn, void *arg)
 			for (s = 0; s < STATUS__MAX; s++)
 				for (r = 0; r < ROLE__MAX; r++)
 					for (vi = 0; vi < N_VARIANTS; vi++)
-						for (bits = 0; bits < 32; bits++) {
+						for (bits = 0; bits < 64; bits++) {
 							struct action_facts af;
 
+							memset(&af, 0, sizeof(af));
 							af.is_originator = (bits & 1) != 0;
 							af.primary_approver_on_duty = (bits & 2) != 0;
 							af.approval_excepted = (bits & 4) != 0;
 							af.open_deployments = (bits & 8) ? 1 : 0;
 							af.deployments = (bits & 16) ? 1 : 0;
+							af.provisional = (bits & 32) != 0;
 							/* Open deployments are deployments. */
 							if (af.open_deployments > af.deployments)
 								continue;
@@ -397,20 +495,27 @@ compare_one(enum preset p, enum action act, enum request_status s, enum role rol
 	struct tally *t = arg;
 	const struct request_facts *f = &variants[vi].f;
 	struct verdict v = lifecycle_decide(&pols[p], act, s, role, f, af);
-	enum decision want = expected(p, act, s, role, f, af);
+	const char *want_rule;
+	enum decision want = expected(p, act, s, role, f, af, &want_rule);
+	const char *want_clause = want_rule ? clause_of(p, want_rule) : NULL;
+	bool rule_ok = want_rule == NULL ? v.rule == NULL && v.clause == NULL
+	    : v.rule != NULL && strcmp(v.rule->id, want_rule) == 0 && v.clause != NULL &&
+	      strcmp(v.clause, want_clause) == 0;
 
 	t->checked++;
-	if (v.decision != want) {
+	if (v.decision != want || !rule_ok) {
 		if (t->mismatches < 10) {
-			char what[96];
+			char what[192];
 
-			snprintf(what, sizeof(what), "%s: lifecycle_decide says %s, the policy says %s",
+			snprintf(what, sizeof(what), "%s: lifecycle_decide says %s (rule %s), "
+			    "the policy says %s (rule %s)",
 			    t->mismatches == 0 ? "FIRST MISMATCH" : "mismatch",
-			    decision_name(v.decision), decision_name(want));
+			    decision_name(v.decision), v.rule ? v.rule->id : "(none)",
+			    decision_name(want), want_rule ? want_rule : "(none)");
 			print_coordinates(what, p, act, s, role, vi, af);
-			print_message("    message: %s; clause: %s; rule: %s\n",
+			print_message("    message: %s; clause: %s (the policy: %s)\n",
 			    v.message ? v.message : "(none)", v.clause ? v.clause : "(none)",
-			    v.rule ? v.rule->id : "(none)");
+			    want_clause ? want_clause : "(none)");
 		}
 		t->mismatches++;
 	}
@@ -430,8 +535,8 @@ test_exhaustive(void **state)
 
 	(void)state;
 	n = walk(compare_one, &t);
-	/* 2 presets x 10 actions x 8 states x 12 roles x 9 variants x 24 facts. */
-	assert_int_equal(n, 2UL * ACT__MAX * STATUS__MAX * ROLE__MAX * N_VARIANTS * 24);
+	/* 2 presets x 10 actions x 8 states x 12 roles x 9 variants x 48 facts. */
+	assert_int_equal(n, 2UL * ACT__MAX * STATUS__MAX * ROLE__MAX * N_VARIANTS * 48);
 	if (t.mismatches)
 		print_message("%lu of %lu combinations disagree with the written policy\n",
 		    t.mismatches, t.checked);
@@ -477,8 +582,9 @@ test_who_before_state(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* Closed, denied and cancelled requests are read-only: nothing but the
- * follow-up papers of a closed request is ever allowed in them. */
+/* Closed, denied and cancelled requests are read-only: nothing is ever
+ * allowed in them but the check-in of a unit still deployed on a denied
+ * request (sent under a provisional authorization, then denied). */
 static bool
 read_only(enum preset p, enum action act, enum request_status s, enum role role, size_t vi,
     const struct action_facts *af, void *arg)
@@ -489,7 +595,8 @@ read_only(enum preset p, enum action act, enum request_status s, enum role role,
 	if (s != STATUS_CLOSED && s != STATUS_DENIED && s != STATUS_CANCELLED)
 		return true;
 	v = lifecycle_decide(&pols[p], act, s, role, &variants[vi].f, af);
-	if (v.decision == DECIDE_ALLOW && !(act == ACT_FOLLOWUP && s == STATUS_CLOSED)) {
+	if (v.decision == DECIDE_ALLOW &&
+	    !(act == ACT_CHECKIN && s == STATUS_DENIED && af->open_deployments > 0)) {
 		if (*bad == 0)
 			print_coordinates("allowed on a read-only request", p, act, s, role, vi, af);
 		++*bad;
@@ -511,7 +618,8 @@ test_read_only_states(void **state)
  * refusal must not cite Oconomowoc's 98-023, nor the other way round
  * (DESIGN.md: every refusal names the clause that caused it; lifecycle.h:
  * the table holds for both presets without knowing either). A verdict may
- * name no clause when neither policy has one for it (close, cancel). Each
+ * name no clause when the preset has none for it (a follow-up of a request
+ * not made by telephone, a provisional authorization in Oconomowoc). Each
  * distinct (preset, action, decision, clause) that breaks this is printed
  * once. */
 struct clause_tally {
@@ -580,6 +688,7 @@ afacts(bool originator, bool on_duty, bool excepted, int open, int all)
 {
 	struct action_facts af;
 
+	memset(&af, 0, sizeof(af));
 	af.is_originator = originator;
 	af.primary_approver_on_duty = on_duty;
 	af.approval_excepted = excepted;
@@ -622,9 +731,14 @@ test_verdict_names_the_rule(void **state)
 	const struct request_facts *emerg = &variants[0].f, *internal3 = &variants[3].f;
 	struct action_facts none = afacts(false, false, false, 0, 0);
 	struct action_facts on_duty = afacts(false, true, false, 0, 0);
+	struct action_facts out = afacts(false, false, false, 1, 1);
+	struct action_facts returned = afacts(false, false, false, 0, 1);
+	struct action_facts originator = afacts(true, false, false, 0, 0);
+	struct action_facts provisional = afacts(false, false, false, 0, 0);
 	struct verdict v;
 
 	(void)state;
+	provisional.provisional = true;
 	/* Provisional authorization names M-CAP, refused or not. */
 	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_AUTHORIZE, STATUS_SUBMITTED,
 	    ROLE_DISPATCH_SUPERVISOR, emerg, &none);
@@ -697,11 +811,109 @@ test_verdict_names_the_rule(void **state)
 	assert_int_equal(v.decision, DECIDE_CONFLICT);   /* nobody deployed */
 	assert_non_null(v.rule);
 	assert_string_equal(v.rule->id, "O-CHECKIN");
-	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, STATUS_CLOSED, ROLE_DISPATCHER,
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER,
 	    emerg, &none);                                 /* emerg came by phone */
 	assert_int_equal(v.decision, DECIDE_ALLOW);
 	assert_non_null(v.rule);
 	assert_string_equal(v.rule->id, "M-FOLLOWUP");
+	assert_string_equal(v.clause, "SOP 230.10 C.3");
+	/* ... but a closed request is read-only, papers or not. */
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, STATUS_CLOSED, ROLE_DISPATCHER,
+	    emerg, &none);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_string_equal(v.rule->id, "M-FOLLOWUP");
+	/* A request not made by telephone has no follow-up rule to cite. */
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER,
+	    &variants[1].f, &none);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_null(v.rule);
+	assert_null(v.clause);
+	v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER,
+	    emerg, &none);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_null(v.clause);
+
+	/* Check-ins after a denial: while someone is still out, and only then. */
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CHECKIN, STATUS_DENIED, ROLE_DISPATCHER,
+	    emerg, &out);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.rule->id, "M-CHECKIN");
+	assert_string_equal(v.clause, "SOP 230.10 C.3.d");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CHECKIN, STATUS_DENIED, ROLE_DISPATCHER,
+	    emerg, &returned);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_non_null(v.message);
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CHECKIN, STATUS_CANCELLED, ROLE_DISPATCHER,
+	    emerg, &out);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CHECKIN, STATUS_CLOSED, ROLE_DISPATCHER,
+	    emerg, &out);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_DISPATCH, STATUS_DENIED, ROLE_DISPATCHER,
+	    emerg, &out);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+
+	/* Closing cites the check-in rule: everyone must have returned. */
+	v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_CLOSE, STATUS_DISPATCHED, ROLE_SUPERVISOR,
+	    emerg, &out);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_string_equal(v.rule->id, "O-CHECKIN");
+	assert_string_equal(v.clause, "98-023 §IV.B.3");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CLOSE, STATUS_DISPATCHED, ROLE_DISPATCHER,
+	    emerg, &returned);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.clause, "SOP 230.10 C.3.d");
+
+	/* Dispatch while the approval is pending: within a provisional
+	 * authorization only. */
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_DISPATCH, STATUS_PENDING_APPROVAL,
+	    ROLE_DISPATCHER, emerg, &provisional);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.rule->id, "M-DISPATCH");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_DISPATCH, STATUS_PENDING_APPROVAL,
+	    ROLE_DISPATCHER, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_string_equal(v.rule->id, "M-APPROVE");
+	assert_string_equal(v.clause, "SOP 230.10 C.3.a");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_DISPATCH, STATUS_PENDING_APPROVAL,
+	    ROLE_SUPERVISOR, emerg, &provisional);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+
+	/* The assessment: told to the approver in Milwaukee (C.3.c); the
+	 * units rule in Oconomowoc (§III.A.4). */
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_ASSESS, STATUS_PROVISIONALLY_AUTHORIZED,
+	    ROLE_SUPERVISOR, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.rule->id, "M-ASSESS-APPROVER");
+	assert_string_equal(v.clause, "SOP 230.10 C.3.c");
+	v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_ASSESS, STATUS_SUBMITTED, ROLE_OFFICER,
+	    emerg, &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_string_equal(v.rule->id, "O-UNITS");
+	assert_string_equal(v.clause, "98-023 §III.A.4, §V.C");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_ASSESS, STATUS_SUBMITTED, ROLE_SUPERVISOR,
+	    internal3, &none);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_null(v.clause);
+
+	/* A cancellation cites the rule the kind was filed under. */
+	v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_CANCEL, STATUS_SUBMITTED, ROLE_AGENCY,
+	    emerg, &originator);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.rule->id, "O-IN-FILE");
+	assert_string_equal(v.clause, "98-023 §V.B");
+	v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_CANCEL, STATUS_SUBMITTED, ROLE_DETECTIVE,
+	    &variants[6].f, &originator);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.rule->id, "M-FED-INV-FILE");
+
+	/* No provisional authorization in Oconomowoc, and no clause for one. */
+	v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_AUTHORIZE, STATUS_SUBMITTED,
+	    ROLE_DISPATCH_SUPERVISOR, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_null(v.rule);
+	assert_null(v.clause);
+	assert_non_null(v.message);
 }
 
 static void
@@ -724,8 +936,14 @@ test_transition_table(void **state)
 		/* Only states that exist, and at least one. */
 		assert_int_not_equal(t->from, 0);
 		assert_int_equal(t->from & ~((ST(STATUS__MAX)) - 1), 0);
-		/* Nothing leaves a denied or cancelled request. */
-		assert_int_equal(t->from & (ST(STATUS_DENIED) | ST(STATUS_CANCELLED)), 0);
+		/* Nothing leaves a closed, denied or cancelled request, nor is
+		 * taken in one, but the check-in of a unit still out after a
+		 * denial (which changes no state). */
+		if (a == ACT_CHECKIN)
+			assert_int_equal(t->from & (ST(STATUS_CLOSED) | ST(STATUS_CANCELLED)), 0);
+		else
+			assert_int_equal(t->from & (ST(STATUS_CLOSED) | ST(STATUS_DENIED) |
+			    ST(STATUS_CANCELLED)), 0);
 		assert_non_null(t->summary);
 		assert_true(t->summary[0] != '\0');
 		if (t->who == WHO_ROLES)
