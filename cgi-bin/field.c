@@ -7,7 +7,7 @@
 
 #include "buf.h"
 
-const char field_required[] = "is required.";
+const char field_required_message[] = "is required.";
 
 size_t
 utf8_length(const char *s)
@@ -166,7 +166,7 @@ check_multi(const struct field_spec *spec, const struct form *form, char **out)
 			seen[kept++] = v;
 	}
 	if (kept == 0)
-		return spec->required ? field_required : NULL;
+		return spec->required ? field_required_message : NULL;
 	/* Ids are plain [a-z_] words, so "{a,b}" is a valid PostgreSQL array. */
 	buf_init(&b);
 	buf_putc(&b, '{');
@@ -200,7 +200,7 @@ field_check(const struct field_spec *spec, const struct form *form, char **out)
 		raw = "";
 	if (spec->type == FIELD_SECRET) {
 		if (*raw == '\0')
-			return spec->required ? field_required : NULL;
+			return spec->required ? field_required_message : NULL;
 		if (spec->max_len && utf8_length(raw) > spec->max_len)
 			return "is too long.";
 		return (*out = strdup(raw)) == NULL ? "could not be read." : NULL;
@@ -209,7 +209,7 @@ field_check(const struct field_spec *spec, const struct form *form, char **out)
 		return "could not be read (out of memory).";
 	if (*v == '\0') {
 		free(v);
-		return spec->required ? field_required : NULL;
+		return spec->required ? field_required_message : NULL;
 	}
 	if (spec->type == FIELD_TEXTAREA)
 		fold_newlines(v);

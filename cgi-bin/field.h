@@ -42,7 +42,7 @@ struct field_spec {
 };
 
 /* The message of an empty required field (compared by address). */
-extern const char field_required[];
+extern const char field_required_message[];
 
 /* Validates one field of `form`. Returns NULL when valid (then *out holds
  * the normalized value or NULL when empty) or a message saying what is wrong. */

@@ -334,9 +334,9 @@ policy_check_required(const struct policy *pol, enum request_kind kind,
 			/* A field the form itself requires (and found empty) still
 			 * names the clause; another error (too long...) does not. */
 			if (errors[f] == NULL) {
-				errors[f] = field_required;
+				errors[f] = field_required_message;
 				missing++;
-			} else if (errors[f] != field_required)
+			} else if (errors[f] != field_required_message)
 				continue;
 			if (rules[f] == NULL)
 				rules[f] = r;
