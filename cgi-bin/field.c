@@ -127,16 +127,20 @@ valid_datetime(const char *s, bool with_time)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd";
 	size_t i, n = with_time ? sizeof(shape) - 1 : 10;
-	int mon, day;
+	int year, mon, day;
 
 	if (strlen(s) != n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
 			return false;
+	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	year = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	mon = (s[5] - '0') * 10 + (s[6] - '0');
 	day = (s[8] - '0') * 10 + (s[9] - '0');
-	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+	/* A date that exists (Gregorian leap years), so PostgreSQL never refuses it. */
+	if (year < 1 || mon < 1 || mon > 12 || day < 1 || day > days[mon - 1] ||
+	    (mon == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))))
 		return false;
 	return !with_time || ((s[11] - '0') * 10 + (s[12] - '0') <= 23 &&
 	    (s[14] - '0') * 10 + (s[15] - '0') <= 59);

@@ -282,8 +282,8 @@ apply_op(struct ctx *c, const char *op, const char *id, const char *login, char 
 		snprintf(note, notelen, "Account %s deleted", login);
 		if (!db_exec(db, sessions_sql, 1, params) || !db_exec(db, delete_sql, 1, params))
 			return strcmp(db_sqlstate(db), "23503") == 0
-			    ? "Requests, notifications or audit events refer to this account: it cannot be "
-			      "deleted. Disable it instead."
+			    ? "Requests, deployments, notifications or audit events refer to this account: "
+			      "it cannot be deleted. Disable it instead."
 			    : "the database refused the change";
 		return NULL;
 	}

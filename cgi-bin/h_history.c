@@ -42,7 +42,7 @@ static const struct field_spec history_fields[HF__MAX] = {
 #define HISTORY_WHERE \
 	" WHERE ($1::text IS NULL OR r.kind = $1)" \
 	" AND ($2::text IS NULL OR r.status = $2)" \
-	" AND ($3::text IS NULL OR lower(r.requesting_agency) LIKE lower($3) || '%')" \
+	" AND ($3::text IS NULL OR lower(r.requesting_agency) LIKE lower($3) || '%')" /* $3 escaped */ \
 	" AND ($4::date IS NULL OR r.created_at >= $4::date)" \
 	" AND ($5::date IS NULL OR r.created_at < $5::date + 1)" \
 	" AND ($6::text IS NULL OR r.search @@ websearch_to_tsquery('english', $6))"
@@ -56,8 +56,34 @@ history_allowed(enum role role)
 
 struct history_query {
 	char *values[HF__MAX];
+	char *agency_pattern;   /* values[HF_AGENCY] with LIKE wildcards escaped */
 	int   page;
 };
+
+static void
+history_free(struct history_query *hq)
+{
+	fields_free(hq->values, HF__MAX);
+	free(hq->agency_pattern);
+	hq->agency_pattern = NULL;
+}
+
+/* The agency filter is a prefix: its LIKE wildcards (and the escape
+ * character) are escaped so that "%" or "_" typed by a person mean
+ * themselves. Returns a new string or NULL (out of memory). */
+static char *
+like_prefix(const char *typed)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (; *typed; typed++) {
+		if (*typed == '%' || *typed == '_' || *typed == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *typed);
+	}
+	return buf_failed(&b) ? (buf_free(&b), NULL) : buf_take(&b);
+}
 
 /* Reads and checks the filters; answers 400 (naming the filter) on a bad one. */
 static bool
@@ -82,6 +108,12 @@ history_read(struct ctx *c, struct history_query *hq)
 		return false;
 	}
 	hq->page = hq->values[HF_PAGE] ? atoi(hq->values[HF_PAGE]) : 1;
+	hq->agency_pattern = NULL;
+	if (hq->values[HF_AGENCY] != NULL && (hq->agency_pattern = like_prefix(hq->values[HF_AGENCY])) == NULL) {
+		fields_free(hq->values, HF__MAX);
+		page_error(c, 500, "Out of memory.", NULL);
+		return false;
+	}
 	return true;
 }
 
@@ -125,7 +157,7 @@ history_rows(struct ctx *c, const struct history_query *hq, int limit, int offse
 	int i;
 
 	for (i = 0; i < 6; i++)
-		params[i] = hq->values[i];
+		params[i] = i == HF_AGENCY ? hq->agency_pattern : hq->values[i];
 	snprintf(lim, sizeof(lim), "%d", limit);
 	snprintf(off, sizeof(off), "%d", offset);
 	params[6] = lim;
@@ -146,7 +178,7 @@ history_count(struct ctx *c, const struct history_query *hq)
 	int i;
 
 	for (i = 0; i < 6; i++)
-		params[i] = hq->values[i];
+		params[i] = i == HF_AGENCY ? hq->agency_pattern : hq->values[i];
 	snprintf(cap, sizeof(cap), "%d", HISTORY_COUNT_CAP + 1);
 	params[6] = cap;
 	if ((res = db_query(&c->app->db, sql, 7, params)) == NULL)
@@ -171,7 +203,7 @@ h_history(struct ctx *c)
 	total = history_count(c, &hq);
 	res = total < 0 ? NULL : history_rows(c, &hq, HISTORY_PAGE_SIZE, (hq.page - 1) * HISTORY_PAGE_SIZE);
 	if (res == NULL) {
-		fields_free(hq.values, HF__MAX);
+		history_free(&hq);
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
@@ -251,7 +283,7 @@ h_history(struct ctx *c)
 	view_set_str(d, "JSON_HREF", buf_cstr(&link));
 	buf_free(&link);
 	PQclear(res);
-	fields_free(hq.values, HF__MAX);
+	history_free(&hq);
 	page_send(c, 200, "History", "history.tpl", d);
 }
 
@@ -268,7 +300,7 @@ h_history_json(struct ctx *c)
 		return;
 	total = history_count(c, &hq);
 	res = total < 0 ? NULL : history_rows(c, &hq, HISTORY_PAGE_SIZE, (hq.page - 1) * HISTORY_PAGE_SIZE);
-	fields_free(hq.values, HF__MAX);
+	history_free(&hq);
 	if (res == NULL) {
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
@@ -338,14 +370,17 @@ h_history_csv(struct ctx *c)
 	if (!history_read(c, &hq))
 		return;
 	res = history_rows(c, &hq, HISTORY_CSV_MAX, 0);
-	fields_free(hq.values, HF__MAX);
+	history_free(&hq);
 	if (res == NULL) {
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
 	buf_init(&b);
-	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-		buf_printf(&b, "%s%s", k ? "," : "", cols[k]);
+	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+		if (k > 0)
+			buf_putc(&b, ',');
+		csv_field(&b, cols[k]);
+	}
 	buf_puts(&b, "\r\n");
 	for (i = 0; i < PQntuples(res); i++) {
 		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
