@@ -124,7 +124,7 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 		const struct rule *r = &pol->rules[i];
 
 		if ((r->effect == EFFECT_REQUIRE || r->effect == EFFECT_NOTIFY || r->effect == EFFECT_FILE) &&
-		    r->kinds != 0 && rule_applies_to(r, kind) &&
+		    (r->kinds != 0 || r->effect == EFFECT_NOTIFY) && rule_applies_to(r, kind) &&
 		    (r->effect != EFFECT_NOTIFY || r->on_event == EVENT_FILED)) {
 			struct view_dict *rd = view_add(d, "RULE");
 

@@ -15,211 +15,17 @@
 // always kept after a failure, with the stack script's output beside it),
 // PORTAL_TEST_START_TIMEOUT (s, default 120), CHROMIUM (default /usr/bin/chromium).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const OUT = path.join(ROOT, 'tests', 'out', 'browser');
-const SHOTS = path.join(OUT, 'screenshots');
-const START_TIMEOUT = Number(process.env.PORTAL_TEST_START_TIMEOUT || 120) * 1000;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUILD = path.resolve(ROOT, process.env.PORTAL_BUILD || 'build');
-const POLICY = process.env.PORTAL_POLICY || 'oconomowoc';
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
-function log(...args) {
-  process.stderr.write('[browser] ' + args.join(' ') + '\n');
-}
-
-// ---------------------------------------------------------------- the stack
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-class Stack {
-  constructor(port) {
-    fs.mkdirSync(OUT, { recursive: true });
-    this.var = path.join(OUT, 'var-' + randomBytes(4).toString('hex'));
-    this.port = port;
-    this.base = `http://127.0.0.1:${port}`;
-    this.stackLog = this.var + '.stack.log';   // beside PORTAL_VAR, not in it
-    this.started = false;
-    this.stopped = false;
-  }
-
-  env() {
-    const e = { ...process.env };
-    delete e.PORTAL_DSN;               // always our own local cluster
-    delete e.PORTAL_SMTP_URL;          // mail goes to PORTAL_VAR/mail
-    e.PORTAL_VAR = this.var;
-    e.PORTAL_PORT = String(this.port);
-    e.PORTAL_POLICY = POLICY;
-    e.PORTAL_BUILD = BUILD;
-    return e;
-  }
-
-  tailLog(n = 40) {
-    try {
-      return fs.readFileSync(this.stackLog, 'utf8').split('\n').slice(-n).join('\n');
-    } catch {
-      return '';
-    }
-  }
-
-  // Asynchronous, so that a signal during the start is handled.
-  async start() {
-    this.started = true;               // from here on, stop() must run
-    fs.appendFileSync(this.stackLog, `\n=== scripts/stack.sh start (${new Date().toISOString()})\n`);
-    const fd = fs.openSync(this.stackLog, 'a');
-    const child = spawn('bash', [path.join(ROOT, 'scripts', 'stack.sh'), 'start'], {
-      cwd: ROOT, env: this.env(), stdio: ['ignore', fd, fd],
-    });
-    fs.closeSync(fd);
-    const rc = await new Promise((resolve) => {
-      const timer = setTimeout(() => { child.kill('SIGTERM'); resolve('timeout'); }, START_TIMEOUT);
-      child.on('exit', (code, sig) => { clearTimeout(timer); resolve(code ?? sig); });
-    });
-    if (rc !== 0) {
-      throw new Error(`scripts/stack.sh start ${rc === 'timeout' ? 'did not return in time' : 'exited ' + rc}` +
-        `; log ${this.stackLog}:\n${this.tailLog()}`);
-    }
-    const r = await fetch(this.base + '/healthz');
-    if (r.status !== 200) throw new Error(`GET /healthz answered ${r.status} after start`);
-  }
-
-  // Synchronous: also used from signal handlers.
-  stop() {
-    if (!this.started || this.stopped) return;
-    this.stopped = true;
-    log(`stopping the stack (PORTAL_VAR=${this.var})`);
-    try {
-      fs.appendFileSync(this.stackLog, `\n=== scripts/stack.sh stop (${new Date().toISOString()})\n`);
-      const fd = fs.openSync(this.stackLog, 'a');
-      const p = spawnSync('bash', [path.join(ROOT, 'scripts', 'stack.sh'), 'stop'], {
-        cwd: ROOT, env: this.env(), stdio: ['ignore', fd, fd], timeout: 90_000,
-      });
-      fs.closeSync(fd);
-      if (p.status !== 0) log(`scripts/stack.sh stop exited ${p.status ?? p.signal} (log ${this.stackLog})`);
-    } catch (e) {
-      log(`scripts/stack.sh stop failed: ${e}`);
-    }
-  }
-
-  remove() {
-    fs.rmSync(this.var, { recursive: true, force: true });
-    fs.rmSync(this.stackLog, { force: true });
-  }
-
-  addUser(login, role, name, password, attrs = {}) {
-    const args = ['user', 'add', login, '--role', role, '--name', name];
-    for (const [k, v] of Object.entries(attrs)) args.push('--' + k.replace(/_/g, '-'), v);
-    const p = spawnSync(path.join(BUILD, 'portalctl'), args, {
-      cwd: ROOT, env: this.env(), input: password + '\n', encoding: 'utf8', timeout: 60_000,
-    });
-    if (p.status !== 0) {
-      throw new Error(`portalctl ${args.join(' ')} -> exit ${p.status ?? p.signal}\n${p.stdout}${p.stderr}`);
-    }
-  }
-}
-
-// ---------------------------------------------------------------- helpers
-
-class AssertionError extends Error {}
-
-function assert(cond, msg) {
-  if (!cond) throw new AssertionError(msg);
-}
-
-function eq(actual, expected, what) {
-  assert(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-async function shot(page, name) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const file = path.join(SHOTS, name + '.png');
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-// Click (or press) and wait for the navigation it causes; returns the main
-// document's final response.
-async function navigating(page, action) {
-  const nav = page.waitForNavigation({ waitUntil: 'load' });
-  nav.catch(() => {});                 // if the action fails, nav must not go unhandled
-  await action();
-  return nav;
-}
-
-async function signIn(page, stack, login, password) {
-  await page.goto(stack.base + '/login');
-  await page.fill('#f-login', login);
-  await page.fill('#f-password', password);
-  const resp = await navigating(page, () => page.click('form[action="/login"] button[type=submit]'));
-  eq(new URL(page.url()).pathname, '/', `after signing in as ${login}, the page`);
-  return resp;
-}
-
-// Every form control that a person fills in, and how it is labelled.
-// A control is labelled if it has a <label for> / wrapping <label> (control.labels)
-// with text, or sits inside a <fieldset> whose <legend> has text (checkbox groups).
-async function unlabelledControls(page) {
-  return page.evaluate(() => {
-    const bad = [];
-    for (const el of document.querySelectorAll('input, select, textarea')) {
-      if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button' || el.type === 'reset') continue;
-      const labelled = [...(el.labels || [])].some((l) => l.textContent.trim() !== '');
-      let inLegend = false;
-      if (el.type === 'checkbox' || el.type === 'radio') {
-        const fs = el.closest('fieldset');
-        const lg = fs && fs.querySelector(':scope > legend');
-        inLegend = !!(lg && lg.textContent.trim() !== '');
-      }
-      if (!labelled && !inLegend) bad.push(`${el.tagName.toLowerCase()}[name=${el.name}]#${el.id}`);
-      if (el.type === 'checkbox' || el.type === 'radio') {
-        // A checkbox also needs its own label (its option), not just the group's legend.
-        if (!labelled) bad.push(`${el.type}[name=${el.name}][value=${el.value}] has no label of its own`);
-      }
-    }
-    return bad;
-  });
-}
-
-// Whether the page is wider than the viewport (horizontal scrolling on a phone).
-async function horizontalOverflow(page) {
-  return page.evaluate(() => {
-    const vw = document.documentElement.clientWidth;
-    const sw = document.documentElement.scrollWidth;
-    if (sw <= vw) return null;
-    const wide = [];
-    for (const el of document.querySelectorAll('body *')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > vw + 1 && r.width > 0) wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''} (right ${Math.round(r.right)})`);
-      if (wide.length >= 5) break;
-    }
-    return `page is ${sw}px wide in a ${vw}px viewport: ${wide.join(', ')}`;
-  });
-}
+import {
+  AssertionError, CHROMIUM, DESKTOP, PHONE, POLICY, SHOTS, Stack, assert, eq, freePort,
+  horizontalOverflow, log, navigating, shot, signIn, unlabelledControls,
+  PW,
+} from './lib.mjs';
+import { milwaukeeTests } from './milwaukee.mjs';
 
 // ---------------------------------------------------------------- fixtures
 
-const PW = 'correct horse battery staple';
 const USERS = {
   agency: { login: 'bt-agency', role: 'agency', name: 'Dana Whitfield', attrs: { agency: 'Delafield Police Department', agency_type: 'local' } },
   agency2: { login: 'bt-agency2', role: 'agency', name: 'Sam Ortega', attrs: { agency: 'Waukesha County Sheriff', agency_type: 'county' } },
@@ -247,8 +53,12 @@ function requestSubmit(page) {
 
 // ---------------------------------------------------------------- tests
 
+// Each test runs against the stack of its preset (default: PORTAL_POLICY) and
+// its accounts are created there before it runs.
 const tests = [];
-function test(name, fn) { tests.push({ name, fn }); }
+function test(name, fn, { preset = POLICY, users = Object.values(USERS) } = {}) {
+  tests.push({ name, fn, preset, users });
+}
 
 test('sign-in page renders, wrong password is refused, right one lands on home', async ({ browser, stack }) => {
   const ctx = await browser.newContext({ viewport: DESKTOP });
@@ -522,6 +332,9 @@ test('Content-Security-Policy on pages and on /static/portal.css', async ({ brow
   }
 });
 
+// Tests of the other modules.
+for (const t of milwaukeeTests) test(t.name, t.fn, { preset: t.preset, users: t.users });
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -529,17 +342,18 @@ async function main() {
   const selected = patterns.length ? tests.filter((t) => patterns.some((p) => t.name.includes(p))) : tests;
   let passed = 0;
   let failed = 0;
-  let stack = null;
+  const stacks = new Map();            // preset -> Stack
   let browser = null;
+  const stopAll = () => { for (const s of stacks.values()) s.stop(); };
 
   const onSignal = (sig) => {
     log(`${sig}: stopping`);
-    if (stack) stack.stop();
+    stopAll();
     process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, onSignal);
-  // Whatever goes wrong, the stack is stopped.
-  process.on('exit', () => { if (stack) stack.stop(); });
+  // Whatever goes wrong, the stacks are stopped.
+  process.on('exit', stopAll);
   process.on('unhandledRejection', (e) => { log(`unhandled rejection: ${(e && e.stack) || e}`); });
 
   if (!fs.existsSync(CHROMIUM)) {
@@ -551,12 +365,17 @@ async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
 
   try {
-    stack = new Stack(await freePort());
-    log(`starting the stack: PORTAL_VAR=${stack.var} PORTAL_PORT=${stack.port} PORTAL_POLICY=${POLICY}`);
+    // One stack per preset the selected tests need, started side by side.
+    const presets = [...new Set(selected.map((t) => t.preset))];
+    for (const p of presets) stacks.set(p, new Stack(await freePort(), p));
     const t0 = Date.now();
-    await stack.start();
-    log(`stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${stack.base}`);
-    for (const u of Object.values(USERS)) stack.addUser(u.login, u.role, u.name, PW, u.attrs);
+    const started = await Promise.allSettled([...stacks.values()].map(async (s) => {
+      log(`starting a stack: PORTAL_VAR=${s.var} PORTAL_PORT=${s.port} PORTAL_POLICY=${s.policy}`);
+      await s.start();
+      log(`stack ${s.policy} up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${s.base}`);
+    }));
+    const bad = started.find((r) => r.status === 'rejected');
+    if (bad) throw bad.reason;
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -567,6 +386,8 @@ async function main() {
     for (const t of selected) {
       const t1 = Date.now();
       try {
+        const stack = stacks.get(t.preset);
+        stack.ensureUsers(t.users, PW);
         await t.fn({ browser, stack });
         passed++;
         console.log(`ok   ${t.name} (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
@@ -581,10 +402,10 @@ async function main() {
     console.log(`FAIL setup: ${((e && e.stack) || String(e)).split('\n').join('\n     ')}`);
   } finally {
     if (browser) await browser.close().catch(() => {});
-    if (stack) {
-      stack.stop();
-      if (failed === 0 && process.env.PORTAL_TEST_KEEP !== '1') stack.remove();
-      else log(`kept PORTAL_VAR=${stack.var} (stack log ${stack.stackLog})`);
+    for (const s of stacks.values()) {
+      s.stop();
+      if (failed === 0 && process.env.PORTAL_TEST_KEEP !== '1') s.remove();
+      else log(`kept PORTAL_VAR=${s.var} (stack log ${s.stackLog})`);
     }
   }
   log(`screenshots in ${SHOTS}`);
