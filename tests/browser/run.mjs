@@ -3,10 +3,11 @@
 //
 //   node tests/browser/run.mjs [pattern...]
 //
-// Starts its own stack (scripts/stack.sh start, a fresh PORTAL_VAR under
+// Starts its own stacks, one per policy preset the selected tests need
+// (scripts/stack.sh start, a fresh PORTAL_VAR under
 // tests/out/browser/var-<random>, a free port), creates accounts with
 // portalctl, runs the tests (a pattern keeps the tests whose name contains
-// it), always stops the stack (finally, and on SIGINT/SIGTERM/SIGHUP), saves
+// it), always stops the stacks (finally, and on SIGINT/SIGTERM/SIGHUP), saves
 // screenshots under tests/out/browser/screenshots/, prints one line per test
 // and ends with `N passed, N failed`; exit status non-zero on any failure.
 //
@@ -35,8 +36,10 @@ const USERS = {
 
 // A complete, valid aid_incoming request, as a person would type it.
 const NATURE = 'Large crowd after the county fair concert is blocking Main St; fights reported, need crowd control.';
+// An agency's account files for its own agency: the form has no requesting
+// agency field then.
 async function fillAidForm(page, { nature = NATURE } = {}) {
-  await page.fill('#f-requesting_agency', 'Delafield Police Department');
+  if (await page.locator('#f-requesting_agency').count()) await page.fill('#f-requesting_agency', 'Delafield Police Department');
   await page.fill('#f-requester_name', 'Sgt. Dana Whitfield');
   await page.fill('#f-contact_phone', '262-555-0142');
   await page.selectOption('#f-incident_type', 'civil_disorder');
@@ -118,9 +121,12 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       await shot(page, `${vpName}-request-form-empty`);
       let over = await horizontalOverflow(page);
       assert(over === null, `empty form at ${vpName} width: ${over}`);
+      // The agency files for itself: no requesting agency field, a notice instead.
+      eq(await page.locator('#f-requesting_agency').count(), 0, 'requesting agency fields on an agency\'s form');
+      assert((await page.locator('main .notice').first().textContent()).includes(user.attrs.agency), 'the form says which agency is filing');
 
       // Required fields empty, some others typed: 422, summary, values kept.
-      await page.fill('#f-requesting_agency', '');
+      await page.fill('#f-contact_phone', '');
       await page.fill('#f-nature', '');
       await page.fill('#f-requester_name', 'Typed Name Kept');
       await page.fill('#f-location', '12 Typed Location Rd');
@@ -137,7 +143,7 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       const items = await summary.locator('li a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })));
       assert(items.length >= 2, `the error summary lists the bad fields (got ${JSON.stringify(items)})`);
       const hrefs = items.map((i) => i.href);
-      for (const f of ['requesting_agency', 'nature']) {
+      for (const f of ['contact_phone', 'nature']) {
         assert(hrefs.includes('#f-' + f), `the error summary lists ${f} (got ${JSON.stringify(items)})`);
         eq(await page.getAttribute('#f-' + f, 'aria-invalid'), 'true', `aria-invalid of ${f}`);
         const described = await page.getAttribute('#f-' + f, 'aria-describedby');
@@ -173,7 +179,7 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       const events = await page.locator('ol.timeline li').allTextContents();
       assert(events.some((t) => /\bsubmitted\b/.test(t)), `the timeline has a "submitted" entry (got ${JSON.stringify(events)})`);
       const mainText = await page.locator('main').textContent();
-      for (const v of ['Delafield Police Department', 'Sgt. Dana Whitfield', '262-555-0142', '500 Main St, Delafield']) {
+      for (const v of [user.attrs.agency, 'Sgt. Dana Whitfield', '262-555-0142', '500 Main St, Delafield']) {
         assert(mainText.includes(v), `the stored request shows ${JSON.stringify(v)}`);
       }
       await shot(page, `${vpName}-request-stored`);
