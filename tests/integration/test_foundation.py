@@ -15,13 +15,17 @@ U = {}              # shared accounts: key -> login
 def setUpModule():
     global S
     S = harness.get_stack('oconomowoc')
+    AGENCY['agency'] = 'Delafield PD ' + uniq('a')
     U['agency'] = S.add_user(uniq('ag'), 'agency', 'Delafield Police', PW,
                              email='desk@delafield.example.org',
-                             agency='Delafield PD ' + uniq('a'), agency_type='local')
+                             agency=AGENCY['agency'], agency_type='local')
     U['agency_b'] = S.add_user(uniq('agb'), 'agency', 'Hartland Police', PW,
                                agency='Hartland PD ' + uniq('b'), agency_type='local')
     U['supervisor'] = S.add_user(uniq('sup'), 'supervisor', 'Sgt. Shift Supervisor', PW)
     U['dispatcher'] = S.add_user(uniq('dsp'), 'dispatcher', 'WCC Dispatcher', PW)
+
+
+AGENCY = {}
 
 
 def signed_in(key_or_login):
@@ -281,9 +285,24 @@ class FileIncoming(PortalTestCase):
         r = c.get('/requests/new?kind=aid_incoming')
         self.assertEqual(r.status, 200, r.describe())
         self.assertIsNotNone(harness.find_csrf(r.body))
-        for name in ('requesting_agency', 'requester_name', 'contact_phone', 'incident_type',
+        for name in ('requester_name', 'contact_phone', 'incident_type',
                      'nature', 'priority', 'location', 'squads', 'special_units'):
             self.assertRegex(r.body, r'name="%s"' % name, 'form lacks field %s' % name)
+        # An outside agency files for itself, through the portal (98-023 §V.B):
+        # its agency and the channel are not fields of its form.
+        for name in ('requesting_agency', 'channel'):
+            self.assertNotRegex(r.body, r'name="%s"' % name, 'agency form offers %s' % name)
+        self.assertIn('Filing for', r.body)
+        staff = shared('dispatcher').get('/requests/new?kind=aid_incoming')
+        for name in ('requesting_agency', 'channel'):
+            self.assertRegex(staff.body, r'name="%s"' % name, 'dispatcher form lacks %s' % name)
+
+    def test_agency_files_for_its_own_agency_through_the_portal(self):
+        c = shared('agency')
+        rid = self.file_incoming(c, requesting_agency='Some Other Agency', channel='phone')
+        d = c.get('/requests/%d.json' % rid).json()
+        self.assertEqual(d['requesting_agency'], AGENCY['agency'])
+        self.assertEqual(d['channel'], 'portal')
 
     def test_agency_files_aid_incoming_end_to_end(self):
         c = shared('agency')
@@ -308,7 +327,7 @@ class FileIncoming(PortalTestCase):
         self.assertEqual(d['status'], 'submitted')
         self.assertEqual(d['filed_by'], U['agency'])
         self.assertEqual(d['nature'], nature)
-        self.assertEqual(d['requesting_agency'], 'Town of Delafield Police Department')
+        self.assertEqual(d['requesting_agency'], AGENCY['agency'])
         self.assertIs(d['emergency'], True)
         self.assertEqual(d['squads'], 3)
         self.assertEqual(d['supervisors'], 1)
@@ -367,7 +386,9 @@ class Validation(PortalTestCase):
     KEPT_LOCATION = '123 Retained Value Ave'
 
     def submit_invalid(self, bad_fields, **overrides):
-        c = shared('agency')
+        # A dispatcher logs the request: staff forms have every field
+        # (an agency's form has no requesting_agency or channel).
+        c = shared('dispatcher')
         overrides.setdefault('requester_name', self.KEPT_NAME)
         overrides.setdefault('location', self.KEPT_LOCATION)
         before = request_count()
