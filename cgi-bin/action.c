@@ -397,6 +397,15 @@ do_dispatch(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 		params[4] = me;
 		ok = db_exec(&c->app->db, insert_sql, 5, params);
 		buf_printf(&note, " %s;", a);
+		/* The member sent is told, with the rule that authorized it. */
+		if (ok && account[0] != '\0' && v->rule != NULL) {
+			char told[300];
+
+			snprintf(told, sizeof(told), "You are dispatched on request #%s by %s. "
+			    "Report your status (check in) to the communications center regularly.",
+			    t->id, c->me.full_name);
+			ok = notify_account(&c->app->db, t->id, account, v->rule, told) >= 0;
+		}
 	}
 	for (u = 0; special_unit_choices[u].id != NULL && ok; u++) {
 		if (!(units & ((uint32_t)1 << u)))
@@ -645,12 +654,14 @@ static bool
 offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool may_checkin)
 {
 	static const char sql[] =
-	    "SELECT dp.id, dp.assignee, dp.account_id, dp.status, au.full_name AS authorized_by,"
+	    "SELECT dp.id, coalesce(ac.full_name || ' (' || ac.login || ')', dp.assignee) AS assignee,"
+	    " dp.account_id, dp.status, au.full_name AS authorized_by,"
 	    " to_char(dp.created_at, 'YYYY-MM-DD HH24:MI') AS sent,"
 	    " to_char(dp.last_checkin_at, 'YYYY-MM-DD HH24:MI') AS last_checkin,"
 	    " (dp.status <> 'returned' AND $2::int > 0"
 	    "   AND dp.last_checkin_at < now() - make_interval(mins => $2::int)) AS overdue"
 	    " FROM deployment dp JOIN account au ON au.id = dp.authorized_by"
+	    " LEFT JOIN account ac ON ac.id = dp.account_id"
 	    " WHERE dp.request_id = $1 ORDER BY dp.id";
 	struct request_facts facts;
 	const struct rule *timer;
@@ -678,7 +689,7 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 
 		view_set_str(dep, "DEPLOYMENT_ID", db_value(res, i, "id"));
 		view_set_str(dep, "ASSIGNEE", db_value(res, i, "assignee"));
-		view_set_str(dep, "DEP_STATUS", db_value(res, i, "status"));
+		view_set_str(dep, "DEP_STATUS", choice_label(deployment_status_choices, db_value(res, i, "status")));
 		view_set_str(dep, "AUTHORIZED_BY", db_value(res, i, "authorized_by"));
 		view_set_str(dep, "SENT", db_value(res, i, "sent"));
 		view_set_str(dep, "LAST_CHECKIN", db_value(res, i, "last_checkin"));
@@ -777,6 +788,7 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 				view_set_str(o, "VALUE", pol->rules[i].id);
 				view_set_str(o, "LABEL", pol->rules[i].clause);
 				view_set_str(o, "RULE_ID", pol->rules[i].id);
+				view_set_str(o, "RULE_SUMMARY", pol->rules[i].summary);
 			}
 		}
 	}

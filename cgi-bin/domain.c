@@ -108,6 +108,12 @@ const struct choice checkin_status_choices[] = {
 	{ NULL, NULL }
 };
 
+const struct choice deployment_status_choices[] = {
+	{ "dispatched", "Dispatched" }, { "en_route", "En route" }, { "on_scene", "On scene" },
+	{ "clear", "Clear" }, { "returned", "Returned" },
+	{ NULL, NULL }
+};
+
 int
 choice_find(const struct choice *list, const char *id)
 {

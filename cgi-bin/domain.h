@@ -52,6 +52,8 @@ extern const struct choice federal_agency_choices[];
 extern const struct choice investigation_category_choices[];
 extern const struct choice agency_type_choices[];
 extern const struct choice checkin_status_choices[];
+/* A deployment's status: dispatched, then the check-in statuses. */
+extern const struct choice deployment_status_choices[];
 
 /* Index of `id` in a NULL-terminated list (or one of `n` entries), or -1. */
 int          choice_find(const struct choice *, const char *id);

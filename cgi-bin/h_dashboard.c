@@ -77,6 +77,7 @@ weekly_chart(struct ctx *c, struct view_dict *d)
 			long long h = counts[w][k] * (PLOT_BOTTOM - PLOT_TOP) / max;
 
 			view_set_int(cell, "N", counts[w][k]);
+			view_set_str(cell, "KIND_LABEL", kind_choices[k].label);
 			if (counts[w][k] == 0)
 				continue;
 			bar = view_add(d, "BAR");

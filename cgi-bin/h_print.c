@@ -54,23 +54,40 @@ h_request_print(struct ctx *c)
 			v = v[0] == 't' ? "Yes" : "No";
 		else if (spec->type == FIELD_CHOICE)
 			v = choice_label(spec->choices, v);
-		view_set_str(row, "VALUE", v);
+		if (spec->type == FIELD_MULTI && strcmp(v, "—") != 0) {
+			uint32_t mask = special_units_mask(v);
+			struct buf units;
+			int u;
+
+			buf_init(&units);
+			for (u = 0; special_unit_choices[u].id != NULL; u++)
+				if (mask & ((uint32_t)1 << u))
+					buf_printf(&units, "%s%s", units.len ? ", " : "", special_unit_choices[u].label);
+			view_set_str(row, "VALUE", buf_cstr(&units));
+			buf_free(&units);
+		} else
+			view_set_str(row, "VALUE", v);
 	}
 	/* The clauses that applied to this request. */
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 
-		if (r->kinds != 0 && rule_applies_to(r, facts.kind) && rule_condition_holds(r, &facts)) {
+		/* Who may file it, what it must say, who approves, and who was
+		 * told when it was filed. */
+		bool relevant = r->effect == EFFECT_FILE || r->effect == EFFECT_REQUIRE ||
+		    r->effect == EFFECT_APPROVE || r->effect == EFFECT_CAP ||
+		    r->effect == EFFECT_FOLLOWUP ||
+		    (r->effect == EFFECT_NOTIFY && r->on_event == EVENT_FILED);
+
+		if (relevant && rule_applies_to(r, facts.kind) && rule_condition_holds(r, &facts)) {
 			struct view_dict *rd = view_add(d, "RULE");
 
 			view_set_str(rd, "CLAUSE", r->clause);
 			view_set_str(rd, "SUMMARY", r->summary);
 		}
 	}
-	if (db_value(res, 0, "teletype_received_at") != NULL)
-		view_show(d, "TELETYPE_RECEIVED");
-	if (db_value(res, 0, "letter_received_at") != NULL)
-		view_show(d, "LETTER_RECEIVED");
+	view_set_str(d, "TELETYPE", db_value(res, 0, "teletype_shown") ? db_value(res, 0, "teletype_shown") : "not yet");
+	view_set_str(d, "LETTER", db_value(res, 0, "letter_shown") ? db_value(res, 0, "letter_shown") : "not yet");
 	snprintf(title, sizeof(title), "Request %s, printable", db_value(res, 0, "id"));
 	PQclear(res);
 	page_send(c, 200, title, "print.tpl", d);
@@ -116,7 +133,7 @@ h_deployments(struct ctx *c)
 		timer = policy_rule_for(pol, EFFECT_CHECKIN, &facts);
 		view_set_str(row, "REQUEST_ID", db_value(res, i, "request_id"));
 		view_set_str(row, "ASSIGNEE", db_value(res, i, "assignee"));
-		view_set_str(row, "DEP_STATUS", choice_label(checkin_status_choices, db_value(res, i, "status")));
+		view_set_str(row, "DEP_STATUS", choice_label(deployment_status_choices, db_value(res, i, "status")));
 		view_set_str(row, "LOCATION", db_value(res, i, "location"));
 		view_set_str(row, "LAST_CHECKIN", db_value(res, i, "last_checkin"));
 		view_set_str(row, "IDLE", db_value(res, i, "idle_minutes"));

@@ -545,6 +545,18 @@ h_request_show(struct ctx *c)
 	view_set_str(d, "CREATED", db_value(res, 0, "created_at_shown"));
 	if (db_bool(res, 0, "emergency"))
 		view_show(d, "EMERGENCY");
+	if (db_int(res, 0, "authorized_squads") + db_int(res, 0, "authorized_supervisors") > 0 ||
+	    strcmp(db_value(res, 0, "authorized_special_units"), "{}") != 0) {
+		struct view_dict *pa = view_add(d, "PROVISIONAL");
+		uint32_t mask = special_units_mask(db_value(res, 0, "authorized_special_units"));
+		int u;
+
+		view_set_str(pa, "AUTH_SQUADS", db_value(res, 0, "authorized_squads"));
+		view_set_str(pa, "AUTH_SUPERVISORS", db_value(res, 0, "authorized_supervisors"));
+		for (u = 0; special_unit_choices[u].id != NULL; u++)
+			if (mask & ((uint32_t)1 << u))
+				view_set_str(view_add(pa, "AUTH_UNIT"), "LABEL", special_unit_choices[u].label);
+	}
 	if (db_value(res, 0, "denial_reason") != NULL)
 		view_set_str(view_add(d, "DENIED"), "DENIAL_REASON", db_value(res, 0, "denial_reason"));
 	show_details(d, res);

@@ -116,6 +116,24 @@ notify_role(struct db *db, const struct rule *r, const char *request_id,
 }
 
 int
+notify_account(struct db *db, const char *request_id, const char *account_id,
+    const struct rule *r, const char *reason)
+{
+	static const char sql[] = "SELECT role, email FROM account WHERE id = $1";
+	PGresult *res = db_query(db, sql, 1, &account_id);
+	int added;
+
+	if (res == NULL || PQntuples(res) != 1) {
+		PQclear(res);
+		return -1;
+	}
+	added = insert_one(db, request_id, account_id, db_value(res, 0, "email"),
+	    db_value(res, 0, "role"), r, reason, NULL);
+	PQclear(res);
+	return added;
+}
+
+int
 notify_event(struct db *db, const struct policy *pol, const char *request_id,
     enum policy_event event, const struct request_facts *facts, const char *extra,
     const char *dedupe)

@@ -25,6 +25,11 @@ int notify_event(struct db *, const struct policy *, const char *request_id,
         enum policy_event, const struct request_facts *, const char *extra,
         const char *dedupe);
 
+/* Tells one person of an event on a request (a member who was dispatched),
+ * citing rule `r`. Returns 1, or -1 on error. */
+int notify_account(struct db *, const char *request_id, const char *account_id,
+        const struct rule *r, const char *reason);
+
 /* One audit event (append-only, hash-chained by the database). */
 bool audit_record(struct db *, const char *request_id, long long actor_id,
          const char *actor_login, const char *action, const char *clause,

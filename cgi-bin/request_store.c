@@ -17,7 +17,9 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	    "SELECT r.*, a.login AS filed_by_login, a.full_name AS filed_by_name,"
 	    " " JSON_TIME("r.created_at") " AS created_at_json,"
 	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI TZ') AS created_at_shown,"
-	    " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local"
+	    " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local,"
+	    " to_char(r.teletype_received_at, 'YYYY-MM-DD HH24:MI') AS teletype_shown,"
+	    " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown"
 	    " FROM request r JOIN account a ON a.id = r.filed_by"
 	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)";
 	char idtext[24];

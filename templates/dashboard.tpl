@@ -18,7 +18,7 @@
 <ul class="legend">{{#KIND_KEY}}<li><span class="swatch k{{IDX}}" aria-hidden="true"></span>{{LABEL}}</li>{{/KIND_KEY}}</ul>
 <details><summary>The numbers</summary>
 <table class="list numbers"><thead><tr><th scope="col">Week of</th>{{#KIND_KEY}}<th scope="col">{{LABEL}}</th>{{/KIND_KEY}}</tr></thead>
-<tbody>{{#WEEK}}<tr><th scope="row">{{LABEL}}</th>{{#CELL}}<td>{{N}}</td>{{/CELL}}</tr>{{/WEEK}}</tbody></table>
+<tbody>{{#WEEK}}<tr><th scope="row">{{LABEL}}</th>{{#CELL}}<td data-label="{{KIND_LABEL}}">{{N}}</td>{{/CELL}}</tr>{{/WEEK}}</tbody></table>
 </details>
 </section>
 <section aria-labelledby="h-open">
@@ -28,7 +28,7 @@
 {{#STATUS_BAR}}<text x="0" y="{{TY}}" class="tick">{{LABEL}}</text><rect x="190" y="{{Y}}" width="{{W}}" height="20" class="s-bar"><title>{{LABEL}}: {{N}}</title></rect><text x="{{NX}}" y="{{TY}}" class="tick">{{N}}</text>{{/STATUS_BAR}}
 </svg>
 <table class="list numbers"><thead><tr><th scope="col">Status</th><th scope="col">Requests</th></tr></thead>
-<tbody>{{#STATUS_BAR}}<tr><td><a href="/history?status={{STATUS}}">{{LABEL}}</a></td><td>{{N}}</td></tr>{{/STATUS_BAR}}</tbody></table>
+<tbody>{{#STATUS_BAR}}<tr><td data-label="Status"><a href="/history?status={{STATUS}}">{{LABEL}}</a></td><td data-label="Requests">{{N}}</td></tr>{{/STATUS_BAR}}</tbody></table>
 </section>
 <section aria-labelledby="h-federal">
 <h2 id="h-federal">Federal requests and the Chief's acknowledgment</h2>

@@ -13,7 +13,7 @@
 <h2>Policy clauses that applied</h2>
 <ul class="rules">{{#RULE}}<li><span class="clause">{{CLAUSE}}</span> {{SUMMARY}}</li>{{/RULE}}</ul>
 <h2>Follow-up</h2>
-<p>Teletype received: {{#TELETYPE_RECEIVED}}yes{{/TELETYPE_RECEIVED}} ______ &nbsp; Official letter received: {{#LETTER_RECEIVED}}yes{{/LETTER_RECEIVED}} ______</p>
+<p>Teletype received: <strong>{{TELETYPE}}</strong> &nbsp;·&nbsp; Official letter received: <strong>{{LETTER}}</strong></p>
 <div class="signatures">
 <p>Requesting officer: ______________________________ &nbsp; Date/time: ______________</p>
 <p>Authorized by: ______________________________ &nbsp; Title: ______________</p>

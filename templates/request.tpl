@@ -2,6 +2,7 @@
 <h1>Request #{{ID}} <span class="kind">· {{KIND_LABEL}}</span></h1>
 <p><span class="status s-{{STATUS}}" id="status">{{STATUS_LABEL}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}}
  · filed by {{FILED_BY}} on <span class="time">{{CREATED}}</span></p>
+{{#PROVISIONAL}}<p class="notice">Provisionally authorized: {{AUTH_SQUADS}} squad(s), {{AUTH_SUPERVISORS}} supervisor(s){{#AUTH_UNIT}}, {{LABEL}}{{/AUTH_UNIT}}.</p>{{/PROVISIONAL}}
 {{#DENIED}}<p class="notice denied">Denied: {{DENIAL_REASON}}</p>{{/DENIED}}
 </div>
 {{#HAS_ACTIONS}}<section class="actions" aria-labelledby="h-actions">
@@ -18,7 +19,7 @@
 <fieldset class="choices"><legend>Specialized units sent</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>{{/DISPATCH}}
 {{#FOLLOWUP}}<div class="field"><label for="followup-type">Document received</label><select id="followup-type" name="type"><option value="teletype">Teletype</option><option value="letter">Official letter</option></select></div>
 <div class="field"><label for="followup-note">Note</label><input id="followup-note" name="note" type="text" maxlength="2000"></div>{{/FOLLOWUP}}
-{{#EXCEPT}}<div class="field"><label for="except-rule">Rule to except</label><select id="except-rule" name="rule">{{#RULE_OPTION}}<option value="{{VALUE}}">{{RULE_ID}} — {{LABEL}}</option>{{/RULE_OPTION}}</select></div>{{/EXCEPT}}
+{{#EXCEPT}}<div class="field"><label for="except-rule">Rule to except</label><select id="except-rule" name="rule">{{#RULE_OPTION}}<option value="{{VALUE}}">{{LABEL}} ({{RULE_ID}}): {{RULE_SUMMARY}}</option>{{/RULE_OPTION}}</select></div>{{/EXCEPT}}
 {{#REASON}}<div class="field"><label for="{{ACTION_ID}}-reason">Reason (required)</label><textarea id="{{ACTION_ID}}-reason" name="reason" rows="2" maxlength="2000" required></textarea></div>{{/REASON}}
 {{#NOTE}}<div class="field"><label for="{{ACTION_ID}}-note">Note</label><input id="{{ACTION_ID}}-note" name="note" type="text" maxlength="2000"></div>{{/NOTE}}
 <button type="submit" class="{{#DANGER}}danger{{/DANGER}}{{#PLAIN}}primary{{/PLAIN}}">{{ACTION_LABEL}}</button>

@@ -32,7 +32,7 @@
 {{/SECTION}}
 <div class="submit-row"><button type="submit" class="primary">File the request</button> <a href="/">Cancel</a></div>
 </form>
-<aside class="rules" aria-label="Policy for this request">
+<aside class="policy-box" aria-label="Policy for this request">
 <h2>What the policy says about this request</h2>
 <ul>{{#RULE}}<li><span class="clause">{{CLAUSE}}</span> {{SUMMARY}}</li>{{/RULE}}</ul>
 </aside>
