@@ -82,7 +82,7 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	const char *agency = db_value(req, 0, "filed_by_agency");
 	PGresult *res;
 
-	request_facts_from_row(req, &facts);
+	request_facts_from_row(req, 0, &facts);
 	approval = lifecycle_approval_rule(pol, &facts);
 	params[0] = db_value(req, 0, "id");
 	params[1] = approval ? approval->id : "";
@@ -611,7 +611,7 @@ h_request_action(struct ctx *c)
 	t.id = db_value(t.row, 0, "id");
 	status = status_from_id(db_value(t.row, 0, "status"));
 	t.status = status < 0 ? STATUS_SUBMITTED : (enum request_status)status;
-	request_facts_from_row(t.row, &t.facts);
+	request_facts_from_row(t.row, 0, &t.facts);
 	if (!action_facts_load(c, t.row, &t.af)) {
 		PQclear(t.row);
 		refuse(c, 503, "The database is not answering. Nothing was changed.", NULL);
@@ -670,7 +670,7 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 	PGresult *res;
 	int i;
 
-	request_facts_from_row(req, &facts);
+	request_facts_from_row(req, 0, &facts);
 	timer = policy_rule_for(app_policy(c), EFFECT_CHECKIN, &facts);
 	snprintf(minutes, sizeof(minutes), "%d", timer ? timer->interval_minutes : 0);
 	params[0] = db_value(req, 0, "id");
@@ -723,7 +723,7 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 
 	if (status < 0 || !action_facts_load(c, req, &af))
 		return false;
-	request_facts_from_row(req, &facts);
+	request_facts_from_row(req, 0, &facts);
 	for (a = 0; a < ACT__MAX; a++) {
 		struct verdict v = lifecycle_decide(pol, (enum action)a, (enum request_status)status,
 		    c->me.role, &facts, &af);

@@ -31,18 +31,9 @@ h_home(struct ctx *c)
 	struct view_dict *d = page_dict(c);
 	const char *params[1];
 	PGresult *res;
-	int i, k;
+	int i;
 
-	for (k = 0; k < KIND__MAX; k++) {
-		const struct rule *why;
-		struct view_dict *kd;
-
-		if (!may_file(c, (enum request_kind)k, &why))
-			continue;
-		kd = view_add(d, "KIND");
-		view_set_str(kd, "ID", kind_choices[k].id);
-		view_set_str(kd, "LABEL", kind_choices[k].label);
-	}
+	fileable_kinds(c, d);
 	params[0] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
 	if ((res = db_query(&c->app->db, sql, 1, params)) == NULL) {
 		view_dict_free(d);

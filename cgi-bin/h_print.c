@@ -28,7 +28,7 @@ h_request_print(struct ctx *c)
 		    : "There is no such request, or it is not yours to see.", NULL);
 		return;
 	}
-	request_facts_from_row(res, &facts);
+	request_facts_from_row(res, 0, &facts);
 	kind = kind_from_id(db_value(res, 0, "kind"));
 	d = page_dict(c);
 	view_set_str(d, "ID", db_value(res, 0, "id"));

@@ -216,11 +216,9 @@ may_file(struct ctx *c, enum request_kind kind, const struct rule **why)
 	    (c->me.agency_type == NULL || strcmp(c->me.agency_type, "federal") != 0));
 }
 
-/* The menu of kinds this person may file. */
-static void
-menu_page(struct ctx *c)
+void
+fileable_kinds(struct ctx *c, struct view_dict *d)
 {
-	struct view_dict *d = page_dict(c);
 	int k;
 
 	for (k = 0; k < KIND__MAX; k++) {
@@ -236,6 +234,15 @@ menu_page(struct ctx *c)
 		if (why != NULL)
 			view_set_str(kd, "CLAUSE", why->clause);
 	}
+}
+
+/* The menu of kinds this person may file. */
+static void
+menu_page(struct ctx *c)
+{
+	struct view_dict *d = page_dict(c);
+
+	fileable_kinds(c, d);
 	page_send(c, 200, "New request", "request_menu.tpl", d);
 }
 

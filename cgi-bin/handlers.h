@@ -9,6 +9,8 @@ void h_home(struct ctx *);
 void h_request_new(struct ctx *);
 /* Whether c->me may file the kind (h_request.c). */
 bool may_file(struct ctx *, enum request_kind, const struct rule **why);
+/* Adds a KIND section (ID, LABEL, DESCRIPTION, CLAUSE) per kind c->me may file. */
+void fileable_kinds(struct ctx *, struct view_dict *);
 void h_request_create(struct ctx *);
 void h_request_show(struct ctx *);
 void h_request_json(struct ctx *);

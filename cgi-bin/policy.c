@@ -391,3 +391,20 @@ policy_event_rule(const struct policy *pol, enum policy_event event,
 	}
 	return NULL;
 }
+
+void
+request_facts_from_row(const PGresult *res, int row, struct request_facts *f)
+{
+	const char *channel = db_value(res, row, "channel");
+	int kind = kind_from_id(db_value(res, row, "kind"));
+
+	memset(f, 0, sizeof(*f));
+	f->kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
+	f->emergency = db_bool(res, row, "emergency");
+	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
+	f->squads = (int)db_int(res, row, "squads");
+	f->supervisors = (int)db_int(res, row, "supervisors");
+	f->special_units = special_units_mask(db_value(res, row, "special_units"));
+	f->bureau = db_value(res, row, "bureau");
+	f->district = db_value(res, row, "district");
+}

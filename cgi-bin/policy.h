@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libpq-fe.h>
+
 #include "domain.h"
 #include "request_form.h"
 
@@ -106,6 +108,11 @@ const struct rule *policy_event_rule(const struct policy *, enum policy_event,
 /* The first rule of `effect` applying to the request (NULL when none). */
 const struct rule *policy_rule_for(const struct policy *, enum rule_effect,
            const struct request_facts *);
+
+/* The facts of row `row` of a result holding request columns (kind,
+ * emergency, channel, squads, supervisors, special_units, bureau, district).
+ * Strings point into the result. */
+void     request_facts_from_row(const PGresult *, int row, struct request_facts *);
 
 uint32_t special_units_mask(const char *pg_array);
 int      parse_id_array(const char *pg_array, const struct choice *, size_t n, uint32_t *mask);

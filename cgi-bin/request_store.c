@@ -42,23 +42,6 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	return res;
 }
 
-void
-request_facts_from_row(const PGresult *res, struct request_facts *f)
-{
-	const char *channel = db_value(res, 0, "channel");
-	int kind = kind_from_id(db_value(res, 0, "kind"));
-
-	memset(f, 0, sizeof(*f));
-	f->kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
-	f->emergency = db_bool(res, 0, "emergency");
-	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
-	f->squads = (int)db_int(res, 0, "squads");
-	f->supervisors = (int)db_int(res, 0, "supervisors");
-	f->special_units = special_units_mask(db_value(res, 0, "special_units"));
-	f->bureau = db_value(res, 0, "bureau");
-	f->district = db_value(res, 0, "district");
-}
-
 long long
 request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 {
@@ -282,7 +265,7 @@ request_json(struct ctx *c, const PGresult *res, struct buf *b)
 	const struct rule *checkin;
 	int f;
 
-	request_facts_from_row(res, &facts);
+	request_facts_from_row(res, 0, &facts);
 	checkin = pol ? policy_rule_for(pol, EFFECT_CHECKIN, &facts) : NULL;
 	buf_printf(b, "{\"id\": %s", id);
 	json_field(b, "kind", db_value(res, 0, "kind"));

@@ -16,9 +16,6 @@
  * database error: *db_failed tells which). The caller PQclear()s it. */
 PGresult *request_fetch(struct ctx *, long long id, bool *db_failed);
 
-/* The facts the rules look at, read from a fetched request row. */
-void      request_facts_from_row(const PGresult *, struct request_facts *);
-
 /* Inserts a validated request with its audit event and the notifications
  * its policy requires, in one transaction. Returns the new id (> 0), 0 when
  * the database refused (see c->app->db). */

@@ -7,23 +7,6 @@
 #include "log.h"
 #include "notify.h"
 
-static void
-facts_from(const PGresult *res, int row, struct request_facts *f)
-{
-	const char *channel = db_value(res, row, "channel");
-	int kind = kind_from_id(db_value(res, row, "kind"));
-
-	memset(f, 0, sizeof(*f));
-	f->kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
-	f->emergency = db_bool(res, row, "emergency");
-	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
-	f->squads = (int)db_int(res, row, "squads");
-	f->supervisors = (int)db_int(res, row, "supervisors");
-	f->special_units = special_units_mask(db_value(res, row, "special_units"));
-	f->bureau = db_value(res, row, "bureau");
-	f->district = db_value(res, row, "district");
-}
-
 /* Notifies one overdue item in its own transaction; returns rows or -1. */
 static int
 notify_overdue(struct db *db, const struct policy *pol, const char *request_id,
@@ -71,7 +54,7 @@ checkins(struct db *db, const struct policy *pol)
 		char extra[400], key[96];
 		int added;
 
-		facts_from(res, i, &facts);
+		request_facts_from_row(res, i, &facts);
 		timer = policy_rule_for(pol, EFFECT_CHECKIN, &facts);
 		if (timer == NULL || timer->interval_minutes <= 0 || idle < timer->interval_minutes)
 			continue;
@@ -117,7 +100,7 @@ followups(struct db *db, const struct policy *pol)
 		char extra[300], key[96];
 		int added;
 
-		facts_from(res, i, &facts);
+		request_facts_from_row(res, i, &facts);
 		timer = policy_rule_for(pol, EFFECT_FOLLOWUP, &facts);
 		if (timer == NULL || timer->interval_minutes <= 0 || age < timer->interval_minutes)
 			continue;
