@@ -27,8 +27,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 SELF=$ROOT/scripts/stack.sh
 STACK_USER=portal
 
-say()  { printf 'stack: %s\n' "$*"; }
-warn() { printf 'stack: %s\n' "$*" >&2; }
+# Messages never stop the script: when its output is a pipe that died
+# (make run | tee, then Ctrl-C), stopping must still go on.
+say()  { printf 'stack: %s\n' "$*" 2>/dev/null || true; }
+warn() { printf 'stack: %s\n' "$*" >&2 2>/dev/null || true; }
 die()  { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
@@ -589,9 +591,9 @@ case $cmd in
     cd "$ROOT"
     STOPPING=0
     on_signal() {
-      trap '' INT TERM
+      trap '' INT TERM PIPE
       STOPPING=1
-      echo
+      echo 2>/dev/null || true
       say "stopping..."
       stop_all
       say "stopped"
