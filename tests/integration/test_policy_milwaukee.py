@@ -223,7 +223,9 @@ class FollowUps(Case):
         self.assertIn('letter', a)
         p = c('dispatcher').get('/requests/%d/print' % self.cc)
         self.assertEqual(p.status, 200, p.describe())
-        self.assertRegex(ph.page_text(p.body), r'Teletype received: yes')
+        # The print sheet shows when each document arrived (department time).
+        self.assertRegex(ph.page_text(p.body), r'Teletype received: \d{4}-\d\d-\d\d \d\d:\d\d')
+        self.assertRegex(ph.page_text(p.body), r'Official letter received: \d{4}-\d\d-\d\d \d\d:\d\d')
 
     def test_M_FOLLOWUP_LATE_SOP_230_10_C_3_dec_supervisor_told_once_when_followup_overdue(self):
         """M-FOLLOWUP-LATE, "SOP 230.10 C.3": a DEC supervisor is told when the
