@@ -179,15 +179,3 @@ page_error(struct ctx *c, int status, const char *message, const char *clause)
 	}
 	page_send(c, status, error_title(status), "error.tpl", d);
 }
-
-void
-view_set_time(struct view_dict *d, const char *key, const char *t)
-{
-	char shown[17];
-
-	if (t == NULL)
-		return;
-	/* PostgreSQL's ISO output "2026-11-22 09:00:00.123-06": keep the minute. */
-	snprintf(shown, sizeof(shown), "%s", t);
-	view_set_str(d, key, shown);
-}

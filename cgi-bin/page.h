@@ -20,8 +20,4 @@ void              page_error(struct ctx *, int status, const char *message,
                       const char *clause);
 void              json_send(struct ctx *, int status, struct buf *);
 
-/* Times as the department reads them (the connection's time zone is
- * America/Chicago): "2026-11-22 09:00". */
-void              view_set_time(struct view_dict *, const char *key, const char *pg_time);
-
 #endif
