@@ -30,65 +30,65 @@ notify_overdue(struct db *db, const struct policy *pol, const char *request_id,
 	return db_commit(db) ? added : -1;
 }
 
-static int
-checkins(struct db *db, const struct policy *pol)
+static void
+describe_checkin(const PGresult *res, int row, long long minutes, char *extra, size_t len)
 {
-	static const char sql[] =
-	    "SELECT d.id, d.request_id, d.assignee, r.kind, r.emergency, r.channel, r.squads,"
-	    " r.supervisors, r.special_units, r.bureau, r.district,"
-	    " floor(extract(epoch FROM now() - d.last_checkin_at) / 60)::bigint AS idle_minutes,"
-	    " floor(extract(epoch FROM d.last_checkin_at))::bigint AS since"
-	    " FROM deployment d JOIN request r ON r.id = d.request_id"
-	    " WHERE d.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
-	    " ORDER BY d.last_checkin_at LIMIT 500";
-	static const char mark[] = "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1";
-	PGresult *res = db_query(db, sql, 0, NULL);
-	int i, total = 0;
-
-	if (res == NULL)
-		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		struct request_facts facts;
-		const struct rule *timer;
-		long long idle = db_int(res, i, "idle_minutes");
-		char extra[400], key[96];
-		int added;
-
-		request_facts_from_row(res, i, &facts);
-		timer = policy_rule_for(pol, EFFECT_CHECKIN, &facts);
-		if (timer == NULL || timer->interval_minutes <= 0 || idle < timer->interval_minutes)
-			continue;
-		snprintf(extra, sizeof(extra), "Deployment of %s: no status check-in for %lld minutes.",
-		    db_value(res, i, "assignee"), idle);
-		/* One notification per overdue period since the last check-in. */
-		snprintf(key, sizeof(key), "checkin:%s:%s:%lld", db_value(res, i, "id"),
-		    db_value(res, i, "since"), idle / timer->interval_minutes);
-		added = notify_overdue(db, pol, db_value(res, i, "request_id"), EVENT_CHECKIN_OVERDUE,
-		    &facts, timer, extra, key, "checkin_overdue", mark, db_value(res, i, "id"));
-		if (added < 0) {
-			PQclear(res);
-			return -1;
-		}
-		total += added;
-	}
-	PQclear(res);
-	return total;
+	snprintf(extra, len, "Deployment of %s: no status check-in for %lld minutes.",
+	    db_value(res, row, "assignee"), minutes);
 }
 
-static int
-followups(struct db *db, const struct policy *pol)
+static void
+describe_followup(const PGresult *res, int row, long long minutes, char *extra, size_t len)
 {
-	static const char sql[] =
-	    "SELECT r.id, r.kind, r.emergency, r.channel, r.squads, r.supervisors, r.special_units,"
-	    " r.bureau, r.district, r.teletype_received_at IS NULL AS no_teletype,"
-	    " r.letter_received_at IS NULL AS no_letter,"
-	    " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS age_minutes"
-	    " FROM request r"
-	    " WHERE r.channel = 'phone' AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
-	    " AND r.status NOT IN ('closed', 'cancelled', 'denied')"
-	    " ORDER BY r.created_at LIMIT 500";
-	static const char mark[] = "UPDATE request SET followup_notified_at = now() WHERE id = $1";
-	PGresult *res = db_query(db, sql, 0, NULL);
+	bool teletype = db_bool(res, row, "no_teletype"), letter = db_bool(res, row, "no_letter");
+
+	snprintf(extra, len, "Request by telephone %lld minutes ago: %s%s%s not recorded yet.",
+	    minutes, teletype ? "the teletype" : "", teletype && letter ? " and " : "",
+	    letter ? "the official letter" : "");
+}
+
+/*
+ * The two timers as a table: what is scanned (columns id, request_id,
+ * minutes since the clock started, since = when it started, and the request
+ * columns the rules read), the rule that sets the interval, the event that
+ * notifies, the timeline action and how the row is marked.
+ */
+static const struct timer_scan {
+	const char        *name;
+	const char        *select;
+	enum rule_effect   effect;
+	enum policy_event  event;
+	const char        *action;
+	const char        *mark;
+	void             (*describe)(const PGresult *, int, long long, char *, size_t);
+} timer_scans[] = {
+	{ "checkin",
+	  "SELECT d.id, d.request_id, d.assignee, r.kind, r.emergency, r.channel, r.squads,"
+	  " r.supervisors, r.special_units, r.bureau, r.district,"
+	  " floor(extract(epoch FROM now() - d.last_checkin_at) / 60)::bigint AS minutes,"
+	  " floor(extract(epoch FROM d.last_checkin_at))::bigint AS since"
+	  " FROM deployment d JOIN request r ON r.id = d.request_id"
+	  " WHERE d.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	  " ORDER BY d.last_checkin_at LIMIT 500",
+	  EFFECT_CHECKIN, EVENT_CHECKIN_OVERDUE, "checkin_overdue",
+	  "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1", describe_checkin },
+	{ "followup",
+	  "SELECT r.id, r.id AS request_id, r.kind, r.emergency, r.channel, r.squads, r.supervisors,"
+	  " r.special_units, r.bureau, r.district, r.teletype_received_at IS NULL AS no_teletype,"
+	  " r.letter_received_at IS NULL AS no_letter,"
+	  " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS minutes, 0 AS since"
+	  " FROM request r"
+	  " WHERE r.channel = 'phone' AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
+	  " AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	  " ORDER BY r.created_at LIMIT 500",
+	  EFFECT_FOLLOWUP, EVENT_FOLLOWUP_OVERDUE, "followup_overdue",
+	  "UPDATE request SET followup_notified_at = now() WHERE id = $1", describe_followup },
+};
+
+static int
+scan(struct db *db, const struct policy *pol, const struct timer_scan *ts)
+{
+	PGresult *res = db_query(db, ts->select, 0, NULL);
 	int i, total = 0;
 
 	if (res == NULL)
@@ -96,22 +96,20 @@ followups(struct db *db, const struct policy *pol)
 	for (i = 0; i < PQntuples(res); i++) {
 		struct request_facts facts;
 		const struct rule *timer;
-		long long age = db_int(res, i, "age_minutes");
-		char extra[300], key[96];
+		long long minutes = db_int(res, i, "minutes");
+		char extra[400], key[128];
 		int added;
 
 		request_facts_from_row(res, i, &facts);
-		timer = policy_rule_for(pol, EFFECT_FOLLOWUP, &facts);
-		if (timer == NULL || timer->interval_minutes <= 0 || age < timer->interval_minutes)
+		timer = policy_rule_for(pol, ts->effect, &facts);
+		if (timer == NULL || timer->interval_minutes <= 0 || minutes < timer->interval_minutes)
 			continue;
-		snprintf(extra, sizeof(extra), "Request by telephone %lld minutes ago: %s%s%s not recorded yet.",
-		    age, db_bool(res, i, "no_teletype") ? "the teletype" : "",
-		    db_bool(res, i, "no_teletype") && db_bool(res, i, "no_letter") ? " and " : "",
-		    db_bool(res, i, "no_letter") ? "the official letter" : "");
-		snprintf(key, sizeof(key), "followup:%s:%lld", db_value(res, i, "id"),
-		    age / timer->interval_minutes);
-		added = notify_overdue(db, pol, db_value(res, i, "id"), EVENT_FOLLOWUP_OVERDUE,
-		    &facts, timer, extra, key, "followup_overdue", mark, db_value(res, i, "id"));
+		ts->describe(res, i, minutes, extra, sizeof(extra));
+		/* One notification per overdue period since the clock started. */
+		snprintf(key, sizeof(key), "%s:%s:%s:%lld", ts->name, db_value(res, i, "id"),
+		    db_value(res, i, "since"), minutes / timer->interval_minutes);
+		added = notify_overdue(db, pol, db_value(res, i, "request_id"), ts->event, &facts,
+		    timer, extra, key, ts->action, ts->mark, db_value(res, i, "id"));
 		if (added < 0) {
 			PQclear(res);
 			return -1;
@@ -125,10 +123,13 @@ followups(struct db *db, const struct policy *pol)
 int
 timers_run(struct db *db, const struct policy *pol)
 {
-	int a = checkins(db, pol), b;
+	size_t i;
+	int total = 0, n;
 
-	if (a < 0)
-		return -1;
-	b = followups(db, pol);
-	return b < 0 ? -1 : a + b;
+	for (i = 0; i < sizeof(timer_scans) / sizeof(timer_scans[0]); i++) {
+		if ((n = scan(db, pol, &timer_scans[i])) < 0)
+			return -1;
+		total += n;
+	}
+	return total;
 }
