@@ -975,6 +975,41 @@ test_action_ids(void **state)
 	assert_int_equal(action_from_id(NULL), -1);
 }
 
+/*
+ * SOP 230.10 C.3.a: the approver is the bureau chief "of the bureau
+ * requested". A bureau chief of another bureau (approver_mismatch) is
+ * refused in every state before the decision, both to approve and to deny;
+ * the night watch commander's fallback is not affected by the match.
+ */
+static void
+test_approver_of_another_bureau(void **state)
+{
+	static const enum request_status before[] = { STATUS_SUBMITTED,
+	    STATUS_PROVISIONALLY_AUTHORIZED, STATUS_PENDING_APPROVAL };
+	struct action_facts other = afacts(false, false, false, 0, 0);
+	struct action_facts mine = afacts(false, false, false, 0, 0);
+	struct verdict v;
+	size_t i;
+
+	(void)state;
+	other.approver_mismatch = true;
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_APPROVE, before[i], ROLE_BUREAU_CHIEF,
+		    &variants[0].f, &other);
+		assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+		assert_string_equal(v.rule->id, "M-APPROVE");
+		v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_DENY, before[i], ROLE_BUREAU_CHIEF,
+		    &variants[0].f, &other);
+		assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+		v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_APPROVE, before[i], ROLE_BUREAU_CHIEF,
+		    &variants[0].f, &mine);
+		assert_int_equal(v.decision, DECIDE_ALLOW);
+		v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_APPROVE, before[i], ROLE_WATCH_COMMANDER,
+		    &variants[0].f, &other);
+		assert_int_equal(v.decision, DECIDE_ALLOW);
+	}
+}
+
 int
 main(void)
 {
@@ -987,6 +1022,7 @@ main(void)
 		cmocka_unit_test(test_who_before_state),
 		cmocka_unit_test(test_read_only_states),
 		cmocka_unit_test(test_clauses_belong_to_the_preset),
+		cmocka_unit_test(test_approver_of_another_bureau),
 	};
 
 	return cmocka_run_group_tests_name("lifecycle", tests, setup, NULL);
