@@ -109,16 +109,31 @@ read_upload(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static bool
-deliver_smtp(const struct mail_config *cfg, const struct mail_message *m,
-    const struct buf *msg, char *err, size_t errlen)
+void
+mail_sender_close(struct mail_sender *s)
 {
-	CURL *curl = curl_easy_init();
+	if (s != NULL && s->curl != NULL)
+		curl_easy_cleanup(s->curl);
+	if (s != NULL)
+		s->curl = NULL;
+}
+
+static bool
+deliver_smtp(const struct mail_config *cfg, struct mail_sender *sender,
+    const struct mail_message *m, const struct buf *msg, char *err, size_t errlen)
+{
+	CURL *curl;
 	struct curl_slist *rcpt = NULL;
 	struct upload up = { msg->data, msg->len };
 	char from[300], to[300];
 	CURLcode rc;
 
+	/* Reuse the kept handle: curl_easy_reset() keeps its live connection. */
+	if (sender != NULL && sender->curl != NULL) {
+		curl = sender->curl;
+		curl_easy_reset(curl);
+	} else
+		curl = curl_easy_init();
 	if (curl == NULL) {
 		snprintf(err, errlen, "curl_easy_init failed");
 		return false;
@@ -127,6 +142,8 @@ deliver_smtp(const struct mail_config *cfg, const struct mail_message *m,
 	snprintf(to, sizeof(to), "<%s>", m->to_address);
 	if ((rcpt = curl_slist_append(rcpt, to)) == NULL) {
 		curl_easy_cleanup(curl);
+		if (sender != NULL)
+			sender->curl = NULL;
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -149,7 +166,14 @@ deliver_smtp(const struct mail_config *cfg, const struct mail_message *m,
 	if (rc != CURLE_OK)
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(curl);
+	/* After a failure start over with a new connection. */
+	if (sender != NULL && rc == CURLE_OK)
+		sender->curl = curl;
+	else {
+		curl_easy_cleanup(curl);
+		if (sender != NULL)
+			sender->curl = NULL;
+	}
 	return rc == CURLE_OK;
 }
 
@@ -185,7 +209,8 @@ deliver_file(const struct mail_config *cfg, const struct mail_message *m,
 }
 
 bool
-mail_deliver(const struct mail_config *cfg, const struct mail_message *m, char *err, size_t errlen)
+mail_deliver(const struct mail_config *cfg, struct mail_sender *sender,
+    const struct mail_message *m, char *err, size_t errlen)
 {
 	char date[64];
 	time_t now = time(NULL);
@@ -204,7 +229,7 @@ mail_deliver(const struct mail_config *cfg, const struct mail_message *m, char *
 		snprintf(err, errlen, "the message could not be formatted (bad address?)");
 		return false;
 	}
-	ok = cfg->smtp_url != NULL ? deliver_smtp(cfg, m, &msg, err, errlen)
+	ok = cfg->smtp_url != NULL ? deliver_smtp(cfg, sender, m, &msg, err, errlen)
 	                           : deliver_file(cfg, m, &msg, err, errlen);
 	buf_free(&msg);
 	return ok;

@@ -37,8 +37,21 @@ void mail_encode_header(struct buf *, const char *text);
 /* The whole message with CRLF line ends; false on a bad address. */
 bool mail_format(struct buf *, const struct mail_config *, const struct mail_message *,
          const char *date_rfc5322);
-/* Delivers one message; false with a reason in err when it was not accepted. */
-bool mail_deliver(const struct mail_config *, const struct mail_message *,
-         char *err, size_t errlen);
+/*
+ * A kept SMTP connection (a libcurl handle), reused from one message to the
+ * next: curl returns as soon as the server has accepted a message, without
+ * the QUIT exchange, so the notifier marks it sent right away. Zero it to
+ * start; mail_sender_close() ends it.
+ */
+struct mail_sender {
+	void *curl;
+};
+
+void mail_sender_close(struct mail_sender *);
+
+/* Delivers one message (over `sender`'s connection when it is not NULL);
+ * false with a reason in err when it was not accepted. */
+bool mail_deliver(const struct mail_config *, struct mail_sender *,
+         const struct mail_message *, char *err, size_t errlen);
 
 #endif

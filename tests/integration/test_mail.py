@@ -319,7 +319,7 @@ class NotifierKilled(MailTestCase):
         self.assertIsNone(p.poll(), 'the notifier exited at once:\n' + self.notifier_log())
         return p.pid
 
-    def test_sigkill_mid_delivery_each_message_exactly_once(self):
+    def test_sigkill_mid_delivery_nothing_lost_at_most_the_in_flight_message_again(self):
         S = self.stack
         self.make_accounts(supervisors=2)
         rids = [self.file() for _ in range(self.REQUESTS)]
@@ -364,8 +364,19 @@ class NotifierKilled(MailTestCase):
         dups = sum(c - 1 for c in counts.values() if c > 1)
         print('  (%d messages, kills at (received, pending) %s, %d duplicate(s))'
               % (total, kills, dups), end=' ', flush=True)
-        self.assertDeliveredExactlyOnce(ns, received)
-        self.assertEqual(len(received), len([n for n in ns if n['email']]))
+        # SMTP cannot give exactly-once across a crash: a kill that lands
+        # between the server's acceptance and the notifier's commit (one
+        # database round trip) resends that one message, with the same
+        # Message-ID (cgi-bin/notifier.c). So each kill may cause at most one
+        # copy, of the message then in flight; anything more is a bug, and
+        # nothing may ever be missing.
+        self.assertLessEqual(dups, self.KILLS, 'more copies than kills: %s' % counts)
+        by_id = {}
+        for m in received:
+            by_id.setdefault(m.message_id, []).append(m)
+        deduped = [v[0] for v in by_id.values()]
+        self.assertDeliveredExactlyOnce(ns, deduped)
+        self.assertEqual(len(by_id), len([n for n in ns if n['email']]))
         for rid in rids[:3] + rids[-3:]:
             for jn in self.request_json(rid)['notifications']:
                 self.assertIn(jn['email'], ('sent', 'none'), jn)

@@ -635,7 +635,7 @@ test_deliver_to_spool(void **state)
 	assert_non_null(mkdtemp(dir));
 	cfg.spool_dir = dir;
 	err[0] = '\0';
-	assert_true(mail_deliver(&cfg, &m, err, sizeof(err)));
+	assert_true(mail_deliver(&cfg, NULL, &m, err, sizeof(err)));
 
 	snprintf(path, sizeof(path), "%s/notification-42.eml", dir);
 	assert_int_equal(list_dir(dir, names, sizeof(names)), 1);
@@ -658,7 +658,7 @@ test_deliver_to_spool(void **state)
 
 	/* Delivered again (a retry after a crash): one file, the latest text. */
 	m.subject = "Request 12: federal request (again)";
-	assert_true(mail_deliver(&cfg, &m, err, sizeof(err)));
+	assert_true(mail_deliver(&cfg, NULL, &m, err, sizeof(err)));
 	assert_int_equal(list_dir(dir, names, sizeof(names)), 1);
 	assert_string_equal(names, "notification-42.eml|");
 	data = slurp(path);
@@ -669,7 +669,7 @@ test_deliver_to_spool(void **state)
 
 	/* Another notification: its own file, no temporary file left. */
 	m.notification_id = "43";
-	assert_true(mail_deliver(&cfg, &m, err, sizeof(err)));
+	assert_true(mail_deliver(&cfg, NULL, &m, err, sizeof(err)));
 	assert_int_equal(list_dir(dir, names, sizeof(names)), 2);
 	assert_null(strstr(names, ".tmp"));
 	assert_non_null(strstr(names, "notification-43.eml|"));
@@ -690,12 +690,12 @@ test_deliver_refusals(void **state)
 	/* A bad address or an injected header: refused, nothing written. */
 	m.to_address = "nobody";
 	err[0] = '\0';
-	assert_false(mail_deliver(&cfg, &m, err, sizeof(err)));
+	assert_false(mail_deliver(&cfg, NULL, &m, err, sizeof(err)));
 	assert_true(err[0] != '\0');
 	m = message();
 	m.subject = "x\r\nBcc: everyone@example.org";
 	err[0] = '\0';
-	assert_false(mail_deliver(&cfg, &m, err, sizeof(err)));
+	assert_false(mail_deliver(&cfg, NULL, &m, err, sizeof(err)));
 	assert_true(err[0] != '\0');
 	assert_int_equal(list_dir(dir, names, sizeof(names)), 0);
 
@@ -704,7 +704,7 @@ test_deliver_refusals(void **state)
 	cfg.spool_dir = missing;
 	m = message();
 	err[0] = '\0';
-	assert_false(mail_deliver(&cfg, &m, err, sizeof(err)));
+	assert_false(mail_deliver(&cfg, NULL, &m, err, sizeof(err)));
 	assert_true(err[0] != '\0');
 	assert_int_equal(list_dir(dir, names, sizeof(names)), 0);
 	clean_spool(dir);
