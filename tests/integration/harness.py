@@ -632,3 +632,24 @@ _REQ_LOC = re.compile(r'/requests/(\d+)$')
 def request_id_from(resp):
     m = _REQ_LOC.search(resp.location_path or '')
     return int(m.group(1)) if m else None
+
+
+def psql_as_app(stack, sql):
+    """Runs SQL as the portal's own database role portal_app (not the owner):
+    (rc, stdout, stderr). As root, psql is retried as OS user `portal` when
+    the socket refuses root."""
+    dsn = 'host=%s dbname=portal user=portal_app' % os.path.join(stack.var, 'run')
+    argv = ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+    tries = [argv]
+    if IS_ROOT:
+        tries.append(['runuser', '-u', 'portal', '--'] + argv)
+    last = None
+    for a in tries:
+        p = subprocess.run(a, cwd='/', stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode('utf-8', 'replace')
+        last = (p.returncode, p.stdout.decode('utf-8', 'replace'), err)
+        if p.returncode == 0 or not ('connection to server' in err or 'Peer' in err
+                                     or 'role "root"' in err or 'authentication' in err):
+            return last
+    return last

@@ -279,20 +279,7 @@ def element_text(body, elem_id):
 
 def psql_as_app(stack, sql):
     """Runs SQL as the portal's own role portal_app; returns (rc, stdout, stderr)."""
-    dsn = 'host=%s dbname=portal user=portal_app' % os.path.join(stack.var, 'run')
-    argv = ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
-    tries = [argv]
-    if harness.IS_ROOT:
-        tries.append(['runuser', '-u', 'portal', '--'] + argv)
-    last = None
-    for a in tries:
-        p = subprocess.run(a, cwd='/', stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
-        last = (p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'))
-        if p.returncode == 0 or ('connection to server' not in last[2]
-                                 and 'authentication' not in last[2] and 'Peer' not in last[2]):
-            return last
-    return last
+    return harness.psql_as_app(stack, sql)
 
 
 # ---------------------------------------------------------------- test case

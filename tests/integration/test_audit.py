@@ -60,21 +60,7 @@ def n_events():
 
 def as_portal_app(sql):
     """Runs SQL as the portal's role portal_app: (rc, stdout, stderr)."""
-    dsn = 'host=%s dbname=portal user=portal_app' % os.path.join(S.var, 'run')
-    argv = ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
-    tries = [argv]
-    if harness.IS_ROOT:
-        tries.append(['runuser', '-u', 'portal', '--'] + argv)
-    last = None
-    for a in tries:
-        p = subprocess.run(a, cwd='/', stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
-        err = p.stderr.decode('utf-8', 'replace')
-        last = (p.returncode, p.stdout.decode('utf-8', 'replace'), err)
-        if p.returncode == 0 or not ('connection to server' in err or 'Peer' in err
-                                     or 'role "root"' in err or 'authentication' in err):
-            return last
-    return last
+    return harness.psql_as_app(S, sql)
 
 
 class Tamper(harness.TestCase):
