@@ -505,7 +505,7 @@ show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
 	    "  LEFT JOIN account a ON a.id = n.recipient_id"
 	    "  WHERE n.request_id = $1 AND n.email_sent_at IS NOT NULL AND $2"
-	    " ) t ORDER BY date_trunc('second', t.at), t.entry <> 'event', t.at, t.ord";
+	    " ) t ORDER BY t.at, t.ord";
 	const char *params[2] = { id, role_is_staff(c->me.role) ? "true" : "false" };
 	PGresult *res = db_query(&c->app->db, sql, 2, params);
 	int i;
