@@ -13,33 +13,8 @@
 #include "handlers.h"
 #include "log.h"
 #include "page.h"
+#include "routes.h"
 
-static const struct route routes[] = {
-	{ METHOD_GET,  "/healthz",                   h_healthz,          ROUTE_PUBLIC },
-	{ METHOD_GET,  "/login",                     h_login_form,       ROUTE_PUBLIC },
-	{ METHOD_POST, "/login",                     h_login,            ROUTE_PUBLIC | ROUTE_NOCSRF },
-	{ METHOD_POST, "/logout",                    h_logout,           0 },
-	{ METHOD_GET,  "/",                          h_home,             0 },
-	{ METHOD_GET,  "/requests/new",              h_request_new,      0 },
-	{ METHOD_POST, "/requests",                  h_request_create,   0 },
-	{ METHOD_GET,  "/requests/{id}",             h_request_show,     0 },
-	{ METHOD_GET,  "/requests/{id}.json",        h_request_json,     ROUTE_JSON },
-	{ METHOD_GET,  "/requests/{id}/print",       h_request_print,    0 },
-	{ METHOD_POST, "/requests/{id}/{word}",      h_request_action,   0 },
-	{ METHOD_GET,  "/deployments",               h_deployments,      0 },
-	{ METHOD_GET,  "/inbox",                     h_inbox,            0 },
-	{ METHOD_GET,  "/inbox.json",                h_inbox_json,       ROUTE_JSON },
-	{ METHOD_POST, "/notifications/{id}/ack",    h_notification_ack, 0 },
-	{ METHOD_GET,  "/policy",                    h_policy,           0 },
-	{ METHOD_GET,  "/history",                   h_history,          0 },
-	{ METHOD_GET,  "/dashboard",                 h_dashboard,        0 },
-	{ METHOD_GET,  "/admin/accounts",            h_admin_accounts,   0 },
-	{ METHOD_POST, "/admin/accounts",            h_admin_account_create, 0 },
-	{ METHOD_GET,  "/admin/accounts/{id}",       h_admin_account,    0 },
-	{ METHOD_POST, "/admin/accounts/{id}",       h_admin_account_update, 0 },
-	{ METHOD_GET,  "/history.json",              h_history_json,     ROUTE_JSON },
-	{ METHOD_GET,  "/history.csv",               h_history_csv,      0 },
-};
 
 const struct policy *
 app_policy(struct ctx *c)
@@ -69,7 +44,7 @@ dispatch(struct ctx *c)
 	enum body_status bs;
 
 	c->json = path_wants_json(c->http->path);
-	rr = route_find(routes, sizeof(routes) / sizeof(routes[0]), c->http->method,
+	rr = route_find(portal_routes, portal_nroutes, c->http->method,
 	    c->http->path, &c->route, &c->params, allow, sizeof(allow));
 	if (rr == ROUTE_BAD_METHOD) {
 		http_add_header(c->http, "Allow", allow);
@@ -114,6 +89,11 @@ dispatch(struct ctx *c)
 			page_error(c, 401, "Please sign in.", NULL);
 		else
 			http_redirect(c->http, 303, "/login");
+		return;
+	}
+	/* Who may call the route, declared in the route table (routes.c). */
+	if (c->signed_in && !route_admits(c->route, c->me.role)) {
+		page_error(c, 403, "Your role may not use this page.", NULL);
 		return;
 	}
 	if (c->http->method == METHOD_POST && !(c->route->flags & ROUTE_NOCSRF) && !auth_csrf_ok(c)) {

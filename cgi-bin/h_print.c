@@ -109,13 +109,6 @@ h_deployments(struct ctx *c)
 	PGresult *res;
 	int i;
 
-	if (c->me.role != ROLE_DISPATCHER && c->me.role != ROLE_DISPATCH_SUPERVISOR &&
-	    c->me.role != ROLE_SUPERVISOR && c->me.role != ROLE_WATCH_COMMANDER &&
-	    c->me.role != ROLE_CHIEF && c->me.role != ROLE_ADMIN) {
-		page_error(c, 403, "The list of active deployments is for the communications center "
-		    "and supervisors.", "98-023 §IV.B.3");
-		return;
-	}
 	if ((res = db_query(&c->app->db, sql, 0, NULL)) == NULL) {
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;

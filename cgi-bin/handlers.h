@@ -28,8 +28,6 @@ void h_admin_account(struct ctx *);
 void h_admin_account_update(struct ctx *);
 void h_history_json(struct ctx *);
 void h_history_csv(struct ctx *);
-/* Roles that may review the history (CONTRACT.md). */
-bool history_allowed(enum role);
 /* One RFC 4180 CSV field, formulas neutralized. */
 void csv_field(struct buf *, const char *);
 

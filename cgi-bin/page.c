@@ -4,28 +4,22 @@
 #include <string.h>
 
 #include "log.h"
+#include "routes.h"
 
-/* Navigation by role: which links each role sees (CONTRACT.md routes). */
-struct nav_item {
+/* The navigation: each link is shown to the roles its GET route admits
+ * (routes.c), so a link never leads to a refusal. */
+static const struct nav_item {
 	const char *href;
 	const char *label;
-	uint32_t    roles;   /* bit per enum role; 0 = every signed-in person */
-};
-
-#define R(x) ((uint32_t)1 << (x))
-#define STAFF (~R(ROLE_AGENCY) & ((R(ROLE__MAX)) - 1))
-#define REVIEWERS (R(ROLE_ADMIN) | R(ROLE_CHIEF) | R(ROLE_SUPERVISOR) | \
-    R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_BUREAU_CHIEF) | R(ROLE_WATCH_COMMANDER))
-
-static const struct nav_item nav_items[] = {
-	{ "/", "Home", 0 },
-	{ "/requests/new", "New request", 0 },
-	{ "/inbox", "Inbox", 0 },
-	{ "/deployments", "Deployments", R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR) },
-	{ "/history", "History", REVIEWERS },
-	{ "/dashboard", "Dashboard", REVIEWERS | R(ROLE_COMMANDER) },
-	{ "/policy", "Policy", STAFF },
-	{ "/admin/accounts", "Accounts", R(ROLE_ADMIN) },
+} nav_items[] = {
+	{ "/", "Home" },
+	{ "/requests/new", "New request" },
+	{ "/inbox", "Inbox" },
+	{ "/deployments", "Deployments" },
+	{ "/history", "History" },
+	{ "/dashboard", "Dashboard" },
+	{ "/policy", "Policy" },
+	{ "/admin/accounts", "Accounts" },
 };
 
 struct view_dict *
@@ -59,9 +53,10 @@ layout_nav(struct ctx *c, struct view_dict *layout)
 	if (!c->signed_in)
 		return;
 	for (i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {
+		const struct route *r = route_for_get(nav_items[i].href);
 		struct view_dict *item;
 
-		if (nav_items[i].roles != 0 && !(nav_items[i].roles & R(c->me.role)))
+		if (r == NULL || !route_admits(r, c->me.role))
 			continue;
 		if ((item = view_add(layout, "NAV")) == NULL)
 			continue;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http.h"
 
@@ -26,6 +27,7 @@ struct route {
 	const char      *pattern;
 	route_handler    handler;
 	unsigned         flags;
+	uint32_t         roles;     /* bit per enum role admitted (signed in) */
 };
 
 struct route_params {

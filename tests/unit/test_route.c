@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "route.h"
+#include "routes.h"
 
 static void h_home(struct ctx *c) { (void)c; }
 static void h_login(struct ctx *c) { (void)c; }
@@ -20,15 +21,15 @@ static void h_file(struct ctx *c) { (void)c; }
 static void h_logout(struct ctx *c) { (void)c; }
 
 static const struct route table[] = {
-	{ METHOD_GET,  "/", h_home, 0 },
-	{ METHOD_GET,  "/login", h_login, ROUTE_PUBLIC },
-	{ METHOD_POST, "/login", h_login_post, ROUTE_PUBLIC | ROUTE_NOCSRF },
-	{ METHOD_GET,  "/requests/new", h_new, 0 },
-	{ METHOD_POST, "/requests", h_file, 0 },
-	{ METHOD_GET,  "/requests/{id}", h_request, 0 },
-	{ METHOD_GET,  "/api/requests/{id}.json", h_request_json, ROUTE_JSON },
-	{ METHOD_POST, "/requests/{id}/{word}", h_action, 0 },
-	{ METHOD_POST, "/logout", h_logout, 0 },
+	{ METHOD_GET,  "/", h_home, 0, ROLES_ALL },
+	{ METHOD_GET,  "/login", h_login, ROUTE_PUBLIC, ROLES_ALL },
+	{ METHOD_POST, "/login", h_login_post, ROUTE_PUBLIC | ROUTE_NOCSRF, ROLES_ALL },
+	{ METHOD_GET,  "/requests/new", h_new, 0, ROLES_ALL },
+	{ METHOD_POST, "/requests", h_file, 0, ROLES_ALL },
+	{ METHOD_GET,  "/requests/{id}", h_request, 0, ROLES_ALL },
+	{ METHOD_GET,  "/api/requests/{id}.json", h_request_json, ROUTE_JSON, ROLES_ALL },
+	{ METHOD_POST, "/requests/{id}/{word}", h_action, 0, ROLES_ALL },
+	{ METHOD_POST, "/logout", h_logout, 0, ROLES_ALL },
 };
 #define NROUTES (sizeof(table) / sizeof(table[0]))
 
@@ -278,11 +279,91 @@ test_empty_table(void **state)
 	assert_string_equal(allow, "");
 }
 
+/* The portal's own table (routes.c), read as it is. */
+static void
+concrete_path(const char *pattern, char *out, size_t len)
+{
+	size_t o = 0;
+	const char *p;
+
+	for (p = pattern; *p != '\0' && o + 8 < len; p++) {
+		if (strncmp(p, "{id}", 4) == 0) {
+			memcpy(out + o, "12", 2);
+			o += 2;
+			p += 3;
+		} else if (strncmp(p, "{word}", 6) == 0) {
+			memcpy(out + o, "approve", 7);
+			o += 7;
+			p += 5;
+		} else
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+static void
+test_portal_routes_each_reachable(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < portal_nroutes; i++) {
+		const struct route *r = &portal_routes[i], *found = NULL;
+		struct route_params params;
+		char path[128], allow[64];
+
+		concrete_path(r->pattern, path, sizeof(path));
+		assert_int_equal(route_find(portal_routes, portal_nroutes, r->method, path, &found,
+		    &params, allow, sizeof(allow)), ROUTE_FOUND);
+		/* No route is shadowed by an earlier one. */
+		if (found != r)
+			print_error("%s %s is answered by %s\n", r->method == METHOD_GET ? "GET" : "POST",
+			    r->pattern, found->pattern);
+		assert_ptr_equal(found, r);
+	}
+}
+
+static void
+test_portal_routes_roles(void **state)
+{
+	size_t i;
+	int role;
+
+	(void)state;
+	for (i = 0; i < portal_nroutes; i++) {
+		const struct route *r = &portal_routes[i];
+		int admitted = 0;
+
+		for (role = 0; role < ROLE__MAX; role++)
+			admitted += route_admits(r, (enum role)role);
+		/* Every route admits someone; only sign-in and health are public. */
+		assert_true(admitted > 0);
+		if (r->flags & ROUTE_PUBLIC)
+			assert_true(strcmp(r->pattern, "/login") == 0 || strcmp(r->pattern, "/healthz") == 0);
+		/* Accounts are the administrator's alone. */
+		if (strncmp(r->pattern, "/admin/", 7) == 0) {
+			assert_int_equal(admitted, 1);
+			assert_true(route_admits(r, ROLE_ADMIN));
+		}
+		/* History, in every format, is for the reviewers of CONTRACT.md. */
+		if (strncmp(r->pattern, "/history", 8) == 0)
+			assert_int_equal(r->roles, ROLES_REVIEWERS);
+		/* Outside agencies never see internal pages. */
+		if (strcmp(r->pattern, "/policy") == 0 || strcmp(r->pattern, "/deployments") == 0 ||
+		    strcmp(r->pattern, "/dashboard") == 0 || strcmp(r->pattern, "/requests/{id}/print") == 0)
+			assert_false(route_admits(r, ROLE_AGENCY));
+	}
+	assert_non_null(route_for_get("/history"));
+	assert_null(route_for_get("/nowhere"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_literal),
+		cmocka_unit_test(test_portal_routes_each_reachable),
+		cmocka_unit_test(test_portal_routes_roles),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_trailing_slash),
 		cmocka_unit_test(test_id),
