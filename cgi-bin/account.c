@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
+#include "crypto.h"
 
 const struct field_spec account_fields[AF__MAX] = {
 	[AF_LOGIN]       = { "login", "Login", FIELD_LOGIN, 32, 0, 0, NULL, true },
@@ -59,7 +59,7 @@ account_create(struct db *db, char *const v[AF__MAX], const char *password)
 	const char *params[10];
 	int i;
 
-	if (!auth_hash_password(password, hash, sizeof(hash)))
+	if (!password_hash(password, hash, sizeof(hash)))
 		return "the password could not be hashed (out of memory?)";
 	for (i = 0; i < AF__MAX; i++)
 		params[i] = v[i];

@@ -21,7 +21,8 @@ app_policy(struct ctx *c)
 {
 	struct app *app = c->app;
 
-	if (!app->policy_loaded && policy_load(&app->policy, &app->db))
+	if (!app->policy_loaded && settings_load(&app->settings, &app->db) &&
+	    policy_load(&app->policy, &app->db))
 		app->policy_loaded = true;
 	return app->policy_loaded ? &app->policy : NULL;
 }
@@ -80,7 +81,8 @@ dispatch(struct ctx *c)
 			return;
 		}
 	}
-	if (!db_ready(&c->app->db) || !auth_load_session(c) || app_policy(c) == NULL) {
+	/* The policy and settings first: the session's lifetime is a setting. */
+	if (!db_ready(&c->app->db) || app_policy(c) == NULL || !auth_load_session(c)) {
 		page_error(c, 503, "The portal's database is not answering. Please try again in a moment.", NULL);
 		return;
 	}

@@ -15,12 +15,14 @@
 #include "http.h"
 #include "policy.h"
 #include "route.h"
+#include "settings.h"
 #include "view.h"
 
 struct app {
 	struct db        db;
 	struct view_set *views;    /* loaded and frozen before the workers fork */
 	struct policy    policy;   /* loaded from the database, per process */
+	struct settings  settings; /* loaded with the policy */
 	bool             policy_loaded;
 };
 
@@ -56,7 +58,8 @@ struct ctx {
 /* Answers one FastCGI request. */
 void app_handle(struct app *, FCGX_Request *);
 
-/* The policy of this process, loaded on first use. NULL when unavailable. */
+/* The policy of this process, loaded on first use with the settings
+ * (c->app->settings). NULL when unavailable. */
 const struct policy *app_policy(struct ctx *);
 
 #endif

@@ -2,62 +2,52 @@
 
 #include <stdio.h>
 #include <string.h>
-
-#include <sodium.h>
+#include <strings.h>
+#include <time.h>
 
 #include "field.h"
+#include "hashgate.h"
 #include "log.h"
 #include "page.h"
 
-bool
-auth_init(void)
+/* The sign-in form's token lives an hour; then the page is opened again. */
+#define FORM_TOKEN_LIFETIME 3600
+/* How long a sign-in waits for a place at the hash gate before 429. */
+#define HASHGATE_WAIT_MS 250
+
+/* One message for every failed sign-in, whatever the cause (unknown login,
+ * wrong password, disabled account, a pause): it tells an attacker nothing
+ * about which logins exist. */
+static const char failed_message[] =
+    "Sign-in failed. Check your login and password and try again. After repeated "
+    "failures, sign-in for a login pauses for a while; an administrator can help.";
+
+/* RFC 6265bis §4.1.3.2: a "__Host-" cookie is Secure, host-only, Path=/,
+ * so no other site or subdomain can set or shadow it. Browsers accept it
+ * only over TLS; plain HTTP (development on loopback) uses the bare name. */
+static const char *
+cookie_name(const struct ctx *c, const char *bare)
 {
-	return sodium_init() >= 0;
+	if (!c->http->https)
+		return bare;
+	return strcmp(bare, "portal_session") == 0 ? "__Host-portal_session" : "__Host-portal_csrf";
 }
 
-bool
-auth_new_token(char out[TOKEN_CHARS + 1])
-{
-	unsigned char raw[32];
-
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(out, TOKEN_CHARS + 1, raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof(raw));
-	return strlen(out) == TOKEN_CHARS;
-}
-
-bool
-auth_hash_password(const char *password, char *out, size_t outlen)
-{
-	if (outlen < crypto_pwhash_STRBYTES)
-		return false;
-	return crypto_pwhash_str(out, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
-}
-
-/* Hex of BLAKE2b-256(token): what the session table stores. */
 static void
-token_hash_hex(const char *token, char hex[65])
+cookie_header(struct ctx *c, const char *bare, const char *value, bool expire)
 {
-	unsigned char h[32];
+	char header[256];
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(hex, 65, h, sizeof(h));
+	snprintf(header, sizeof(header), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	    cookie_name(c, bare), value, c->http->https ? "; Secure" : "",
+	    expire ? "; Max-Age=0" : "");
+	http_add_header(c->http, "Set-Cookie", header);
 }
 
 static bool
-token_shape_ok(const char *t)
+cookie_token(const struct ctx *c, const char *bare, char *out, size_t outlen)
 {
-	size_t i;
-
-	if (strlen(t) != TOKEN_CHARS)
-		return false;
-	for (i = 0; i < TOKEN_CHARS; i++)
-		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
-		    (t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '_'))
-			return false;
-	return true;
+	return http_cookie(c->http, cookie_name(c, bare), out, outlen);
 }
 
 bool
@@ -68,7 +58,8 @@ auth_load_session(struct ctx *c)
 	     * views write nothing (no commit to wait for). */
 	    "WITH s AS (SELECT token_hash, account_id, csrf, last_seen_at FROM session"
 	    "  WHERE token_hash = decode($1, 'hex')"
-	    "    AND last_seen_at > now() - make_interval(mins => $2::int)),"
+	    "    AND last_seen_at > now() - make_interval(mins => $2::int)"
+	    "    AND created_at > now() - make_interval(hours => $3::int)),"
 	    " touch AS (UPDATE session SET last_seen_at = now()"
 	    "  WHERE token_hash = (SELECT token_hash FROM s)"
 	    "    AND last_seen_at < now() - interval '1 minute')"
@@ -80,19 +71,21 @@ auth_load_session(struct ctx *c)
 	    "  (SELECT count(*) FROM notification n WHERE n.recipient_id IS NULL"
 	    "    AND n.recipient_role = a.role AND n.acknowledged_at IS NULL) AS unread"
 	    " FROM s JOIN account a ON a.id = s.account_id WHERE NOT a.disabled";
-	char token[TOKEN_CHARS + 8], hex[65], idle[8];
-	const char *params[2];
+	char token[TOKEN_CHARS + 8], hex[TOKEN_HASH_HEX + 1], idle[12], max[12];
+	const char *params[3];
 	PGresult *res;
 	int role;
 
 	c->signed_in = false;
-	if (!http_cookie(c->http, SESSION_COOKIE, token, sizeof(token)) || !token_shape_ok(token))
+	if (!cookie_token(c, "portal_session", token, sizeof(token)) || !token_shape_ok(token))
 		return true;
 	token_hash_hex(token, hex);
-	snprintf(idle, sizeof(idle), "%d", SESSION_IDLE_MINUTES);
+	snprintf(idle, sizeof(idle), "%d", c->app->settings.session_idle_minutes);
+	snprintf(max, sizeof(max), "%d", c->app->settings.session_max_hours);
 	params[0] = hex;
 	params[1] = idle;
-	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL)
+	params[2] = max;
+	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL)
 		return false;
 	if (PQntuples(res) != 1 || (role = role_from_id(db_value(res, 0, "role"))) < 0) {
 		PQclear(res);
@@ -117,41 +110,46 @@ auth_load_session(struct ctx *c)
 }
 
 bool
+auth_same_origin(const struct ctx *c)
+{
+	const char *site = c->http->sec_fetch_site, *origin = c->http->origin;
+	char own[320];
+
+	/* Fetch metadata (W3C): "same-site" is another origin of the same
+	 * site (a sibling host), as refused as "cross-site". */
+	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return false;
+	if (origin == NULL)
+		return true;
+	if (c->http->host == NULL || strlen(c->http->host) > 256)
+		return false;
+	snprintf(own, sizeof(own), "%s://%s", c->http->https ? "https" : "http", c->http->host);
+	return strcasecmp(origin, own) == 0;
+}
+
+bool
 auth_csrf_ok(struct ctx *c)
 {
 	const char *sent = form_get(&c->http->body_form, "csrf");
-	const char *site = c->http->sec_fetch_site;
 
-	/* Fetch metadata (W3C): a browser says when a request comes from
-	 * another site; such a POST is never legitimate here. */
-	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
-		return false;
-	return c->csrf != NULL && secret_equal(sent, c->csrf);
+	return auth_same_origin(c) && form_count(&c->http->body_form, "csrf") == 1 &&
+	    c->csrf != NULL && secret_equal(sent, c->csrf);
 }
 
-static void
-cookie_header(struct ctx *c, const char *name, const char *value, int max_age)
-{
-	char header[256];
-
-	snprintf(header, sizeof(header), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-	    name, value, c->http->https ? "; Secure" : "",
-	    max_age == 0 ? "; Max-Age=0" : "");
-	http_add_header(c->http, "Set-Cookie", header);
-}
-
-/* The sign-in form, with a fresh double-submit token. */
+/* The sign-in form, with a fresh token the portal signed. */
 static void
 login_page(struct ctx *c, int status, const char *login, const char *message)
 {
 	struct view_dict *d;
 
-	if (!auth_new_token(c->pre_csrf)) {
-		page_error(c, 500, "No random token could be made.", NULL);
+	if (!c->app->settings.has_form_key ||
+	    !form_token_issue(c->app->settings.form_key, time(NULL), FORM_TOKEN_LIFETIME, c->pre_csrf)) {
+		page_error(c, 503, "The sign-in form could not be prepared. Please try again in a moment.",
+		    NULL);
 		return;
 	}
 	c->csrf = c->pre_csrf;
-	cookie_header(c, PRECSRF_COOKIE, c->pre_csrf, -1);
+	cookie_header(c, "portal_csrf", c->pre_csrf, false);
 	d = page_dict(c);
 	if (login != NULL)
 		view_set_str(d, "LOGIN", login);
@@ -173,6 +171,8 @@ h_login_form(struct ctx *c)
 	login_page(c, 200, NULL, NULL);
 }
 
+/* Every sign-in that reached the password check is recorded, with why it
+ * failed (CJIS 5.4.1.1: successful and unsuccessful logon attempts). */
 static void
 record_login(struct ctx *c, const char *login, const char *account_id, bool ok,
     const char *reason)
@@ -187,133 +187,174 @@ record_login(struct ctx *c, const char *login, const char *account_id, bool ok,
 		log_warn("sign-in of %s not recorded", login);
 }
 
-/* Argon2id verification costs the same whether or not the login exists, so
- * timing does not tell which logins are real. */
-static const char *
-dummy_hash(void)
+static void
+too_many(struct ctx *c, long retry_after, const char *message)
 {
-	static char hash[crypto_pwhash_STRBYTES];
+	char seconds[24];
 
-	if (hash[0] == '\0' && !auth_hash_password("not a password", hash, sizeof(hash)))
-		return NULL;
-	return hash;
+	snprintf(seconds, sizeof(seconds), "%ld", retry_after > 0 ? retry_after : 1);
+	http_add_header(c->http, "Retry-After", seconds);
+	page_error(c, 429, message, NULL);
+}
+
+/* The browser's description, kept for the list of one's sessions: printable
+ * ASCII only (it is not ours and may hold any byte), at most 300. */
+static void
+user_agent_text(const char *ua, char out[301])
+{
+	size_t i, o = 0;
+
+	for (i = 0; ua != NULL && ua[i] != '\0' && o < 300; i++)
+		if ((unsigned char)ua[i] >= 0x20 && (unsigned char)ua[i] < 0x7f)
+			out[o++] = ua[i];
+	out[o] = '\0';
+}
+
+/* The session of a successful sign-in; false when the database failed. */
+static bool
+start_session(struct ctx *c, const char *login, const char *id)
+{
+	static const char ok_sql[] = "SELECT login_attempt_ok($1, $2)";
+	static const char session_sql[] =
+	    "INSERT INTO session (token_hash, account_id, csrf, remote_addr, user_agent)"
+	    " VALUES (decode($1, 'hex'), $2, $3, $4, nullif($5, ''))";
+	static const char drop_sql[] = "DELETE FROM session WHERE token_hash = decode($1, 'hex')";
+	char token[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1], old[TOKEN_CHARS + 8];
+	char hex[TOKEN_HASH_HEX + 1], ua[301];
+	const char *params[5];
+
+	/* A new session id at every sign-in (no session fixation). */
+	if (!token_new(token) || !token_new(csrf))
+		return false;
+	user_agent_text(c->http->user_agent, ua);
+	params[0] = login;
+	params[1] = c->http->remote_addr;
+	if (!db_begin(&c->app->db) || !db_exec(&c->app->db, ok_sql, 2, params))
+		goto fail;
+	if (cookie_token(c, "portal_session", old, sizeof(old)) && token_shape_ok(old)) {
+		token_hash_hex(old, hex);
+		params[0] = hex;
+		if (!db_exec(&c->app->db, drop_sql, 1, params))
+			goto fail;
+	}
+	token_hash_hex(token, hex);
+	params[0] = hex;
+	params[1] = id;
+	params[2] = csrf;
+	params[3] = c->http->remote_addr;
+	params[4] = ua;
+	if (!db_exec(&c->app->db, session_sql, 5, params) || !db_commit(&c->app->db))
+		goto fail;
+	cookie_header(c, "portal_session", token, false);
+	cookie_header(c, "portal_csrf", "", true);
+	return true;
+fail:
+	db_rollback(&c->app->db);
+	return false;
+}
+
+/* Decides the attempt in the database before any hashing: 1 admitted,
+ * 0 refused (answered), -1 the database failed (answered). */
+static int
+admit(struct ctx *c, const char *login)
+{
+	static const char sql[] = "SELECT verdict, retry_after FROM login_attempt_begin($1, $2)";
+	const char *params[2] = { login, c->http->remote_addr };
+	PGresult *res = db_query(&c->app->db, sql, 2, params);
+	const char *verdict;
+	long retry;
+
+	if (res == NULL || PQntuples(res) != 1) {
+		PQclear(res);
+		page_error(c, 503, "The database is not answering. Please try again in a moment.", NULL);
+		return -1;
+	}
+	verdict = db_value(res, 0, "verdict");
+	retry = (long)db_int(res, 0, "retry_after");
+	if (strcmp(verdict, "rate") == 0) {
+		PQclear(res);
+		too_many(c, retry, "Too many sign-in attempts came from your address in the last minute. "
+		    "Wait a minute, then try again.");
+		return 0;
+	}
+	if (strcmp(verdict, "ok") != 0) {
+		PQclear(res);
+		record_login(c, login, NULL, false, "paused after repeated failures");
+		login_page(c, 401, login, failed_message);
+		return 0;
+	}
+	PQclear(res);
+	return 1;
 }
 
 void
 h_login(struct ctx *c)
 {
 	static const char find_sql[] =
-	    "SELECT id, password_hash, disabled, locked_until > now() AS locked"
-	    " FROM account WHERE login = $1";
-	static const char fail_sql[] =
-	    "UPDATE account SET"
-	    "  locked_until = CASE WHEN failed_logins + 1 >= $2::int"
-	    "    THEN now() + make_interval(mins => $3::int) END,"
-	    "  failed_logins = CASE WHEN failed_logins + 1 >= $2::int THEN 0 ELSE failed_logins + 1 END"
-	    " WHERE id = $1 RETURNING locked_until IS NOT NULL AS locked";
-	static const char ok_sql[] =
-	    "UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = $1";
-	static const char session_sql[] =
-	    "INSERT INTO session (token_hash, account_id, csrf) VALUES (decode($1, 'hex'), $2, $3)";
-	static const char drop_sql[] = "DELETE FROM session WHERE token_hash = decode($1, 'hex')";
-	char precsrf[TOKEN_CHARS + 8], token[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1];
-	char hex[65], old[TOKEN_CHARS + 8], lockafter[8], lockmins[8];
+	    "SELECT id, password_hash, disabled FROM account WHERE login = $1";
+	char precsrf[FORM_TOKEN_CHARS + 8];
 	const char *login = form_get(&c->http->body_form, "login");
 	const char *password = form_get(&c->http->body_form, "password");
 	const char *sent = form_get(&c->http->body_form, "csrf");
-	const char *hash, *id;
-	const char *params[3];
+	const char *id = NULL, *hash = NULL, *reason;
 	PGresult *res;
-	bool locked, disabled, verified;
+	bool verified, disabled = false;
 
-	if (!http_cookie(c->http, PRECSRF_COOKIE, precsrf, sizeof(precsrf)) ||
-	    !secret_equal(sent, precsrf) ||
-	    (c->http->sec_fetch_site != NULL && strcmp(c->http->sec_fetch_site, "cross-site") == 0)) {
+	/* Only this portal's own sign-in page may post here, with a token it
+	 * issued: anything else is refused before any hashing. */
+	if (!auth_same_origin(c) || form_count(&c->http->body_form, "csrf") != 1 ||
+	    !cookie_token(c, "portal_csrf", precsrf, sizeof(precsrf)) || !secret_equal(sent, precsrf) ||
+	    !c->app->settings.has_form_key ||
+	    !form_token_valid(c->app->settings.form_key, time(NULL), sent)) {
 		page_error(c, 403, "The sign-in form had expired or did not come from this site. "
 		    "Please open the sign-in page again.", NULL);
 		return;
 	}
 	if (login == NULL || password == NULL || *login == '\0' || *password == '\0' ||
-	    strlen(login) > 64 || strlen(password) > 1024) {
-		login_page(c, 401, login && strlen(login) <= 64 ? login : NULL,
+	    form_count(&c->http->body_form, "login") != 1 ||
+	    form_count(&c->http->body_form, "password") != 1 ||
+	    utf8_length(login) > 64 || strlen(password) > 1024) {
+		login_page(c, 401, login && utf8_length(login) <= 64 ? login : NULL,
 		    "Enter your login and password.");
 		return;
 	}
-	params[0] = login;
-	if ((res = db_query(&c->app->db, find_sql, 1, params)) == NULL) {
+	if (!hashgate_enter(HASHGATE_WAIT_MS)) {
+		too_many(c, 1, "The portal is busy checking other sign-ins. Please try again in a moment.");
+		return;
+	}
+	if (admit(c, login) <= 0) {
+		hashgate_leave();
+		return;
+	}
+	if ((res = db_query(&c->app->db, find_sql, 1, &login)) == NULL) {
+		hashgate_leave();
 		page_error(c, 503, "The database is not answering. Please try again in a moment.", NULL);
 		return;
 	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		if ((hash = dummy_hash()) != NULL &&
-		    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0)
-			log_warn("the dummy password was typed for unknown login %s", login);
-		record_login(c, login, NULL, false, "unknown login");
-		login_page(c, 401, login, "The login or password is not right.");
-		return;
+	if (PQntuples(res) == 1) {
+		id = db_value(res, 0, "id");
+		hash = db_value(res, 0, "password_hash");
+		disabled = db_bool(res, 0, "disabled");
 	}
-	id = db_value(res, 0, "id");
-	locked = db_bool(res, 0, "locked");
-	disabled = db_bool(res, 0, "disabled");
-	verified = crypto_pwhash_str_verify(db_value(res, 0, "password_hash"), password,
-	    strlen(password)) == 0;
-	if (locked || disabled) {
-		record_login(c, login, id, false, locked ? "locked" : "disabled");
-		login_page(c, 401, login, locked
-		    ? "This account is locked for 15 minutes after 5 failed sign-ins in a row. "
-		      "Try again later or ask an administrator."
-		    : "This account is disabled. Ask an administrator.");
+	/* One Argon2id verification whatever the account: an unknown login is
+	 * checked against a dummy hash, a disabled one against its own. */
+	verified = password_verify(hash, password);
+	hashgate_leave();
+	reason = id == NULL ? "unknown login" : !verified ? "wrong password" : disabled ? "disabled" : NULL;
+	if (reason != NULL) {
+		record_login(c, login, id, false, reason);
+		login_page(c, 401, login, failed_message);
 		PQclear(res);
 		return;
 	}
-	if (!verified) {
-		PGresult *fail;
-
-		snprintf(lockafter, sizeof(lockafter), "%d", LOCK_AFTER_FAILURES);
-		snprintf(lockmins, sizeof(lockmins), "%d", LOCK_MINUTES);
-		params[0] = id;
-		params[1] = lockafter;
-		params[2] = lockmins;
-		fail = db_query(&c->app->db, fail_sql, 3, params);
-		locked = fail != NULL && PQntuples(fail) == 1 && db_bool(fail, 0, "locked");
-		PQclear(fail);
-		record_login(c, login, id, false, "wrong password");
-		login_page(c, 401, login, locked
-		    ? "The login or password is not right. After 5 failed sign-ins in a row "
-		      "this account is now locked for 15 minutes."
-		    : "The login or password is not right.");
+	if (!start_session(c, login, id)) {
 		PQclear(res);
-		return;
-	}
-	/* A new session id at every sign-in (no session fixation). */
-	if (!auth_new_token(token) || !auth_new_token(csrf)) {
-		PQclear(res);
-		page_error(c, 500, "No random token could be made.", NULL);
-		return;
-	}
-	if (http_cookie(c->http, SESSION_COOKIE, old, sizeof(old)) && token_shape_ok(old)) {
-		token_hash_hex(old, hex);
-		params[0] = hex;
-		(void)db_exec(&c->app->db, drop_sql, 1, params);
-	}
-	token_hash_hex(token, hex);
-	params[0] = hex;
-	params[1] = id;
-	params[2] = csrf;
-	if (!db_begin(&c->app->db) ||
-	    !db_exec(&c->app->db, ok_sql, 1, &id) ||
-	    !db_exec(&c->app->db, session_sql, 3, params) ||
-	    !db_commit(&c->app->db)) {
-		db_rollback(&c->app->db);
-		PQclear(res);
-		page_error(c, 503, "The database is not answering. Please try again in a moment.", NULL);
+		page_error(c, 503, "The database is not answering. You are not signed in; please try again.",
+		    NULL);
 		return;
 	}
 	record_login(c, login, id, true, "signed in");
 	PQclear(res);
-	cookie_header(c, SESSION_COOKIE, token, -1);
-	cookie_header(c, PRECSRF_COOKIE, "", 0);
 	http_redirect(c->http, 303, "/");
 }
 
@@ -321,10 +362,10 @@ void
 h_logout(struct ctx *c)
 {
 	static const char sql[] = "DELETE FROM session WHERE token_hash = decode($1, 'hex')";
-	char token[TOKEN_CHARS + 8], hex[65];
+	char token[TOKEN_CHARS + 8], hex[TOKEN_HASH_HEX + 1];
 	const char *params[1];
 
-	if (http_cookie(c->http, SESSION_COOKIE, token, sizeof(token)) && token_shape_ok(token)) {
+	if (cookie_token(c, "portal_session", token, sizeof(token)) && token_shape_ok(token)) {
 		token_hash_hex(token, hex);
 		params[0] = hex;
 		if (!db_exec(&c->app->db, sql, 1, params)) {
@@ -332,6 +373,6 @@ h_logout(struct ctx *c)
 			return;
 		}
 	}
-	cookie_header(c, SESSION_COOKIE, "", 0);
+	cookie_header(c, "portal_session", "", true);
 	http_redirect(c->http, 303, "/login");
 }

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "account.h"
-#include "auth.h"
+#include "crypto.h"
+#include "hashgate.h"
 #include "handlers.h"
 #include "notify.h"
 #include "page.h"
@@ -37,7 +38,8 @@ list_page(struct ctx *c, int status, const char *message, char *const typed[AF__
 {
 	static const char sql[] =
 	    "SELECT id, login, full_name, role, email, coalesce(agency, bureau, district, unit, '') AS attr,"
-	    " on_duty, disabled, locked_until > now() AS locked FROM account ORDER BY role, login";
+	    " on_duty, disabled, EXISTS (SELECT 1 FROM login_throttle t WHERE t.login = account.login"
+	    "   AND t.blocked_until > now()) AS locked FROM account ORDER BY role, login";
 	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
 	struct view_dict *d;
 	int i, f;
@@ -109,7 +111,14 @@ h_admin_account_create(struct ctx *c)
 			page_error(c, 503, "The database is not answering.", NULL);
 			return;
 		}
-		if ((problem = account_create(&c->app->db, values, password)) == NULL) {
+		/* A password hash takes a place at the hash gate, as a sign-in does. */
+		if (!hashgate_enter(1000))
+			problem = "the portal is busy checking sign-ins; please try again in a moment";
+		else {
+			problem = account_create(&c->app->db, values, password);
+			hashgate_leave();
+		}
+		if (problem == NULL) {
 			snprintf(msg, sizeof(msg), "Created account %s (%s)", values[AF_LOGIN], values[AF_ROLE]);
 			if (!admin_audit(c, "account_created", msg) || !db_commit(&c->app->db)) {
 				db_rollback(&c->app->db);
@@ -145,6 +154,34 @@ fetch_account(struct ctx *c, const char *id)
 	return res;
 }
 
+/* The sign-in pauses of the login (per source address, and '*' for all
+ * addresses), so that an administrator sees them and can clear them. */
+static void
+throttle_rows(struct ctx *c, struct view_dict *d, const char *login)
+{
+	static const char sql[] =
+	    "SELECT CASE addr WHEN '*' THEN 'every address' ELSE addr END AS addr, failures,"
+	    " to_char(blocked_until, 'YYYY-MM-DD HH24:MI:SS') AS until,"
+	    " to_char(last_failure_at, 'YYYY-MM-DD HH24:MI:SS') AS last_failure"
+	    " FROM login_throttle WHERE login = $1 AND failures > 0 ORDER BY last_failure_at DESC LIMIT 50";
+	PGresult *res = db_query(&c->app->db, sql, 1, &login);
+	int i;
+
+	if (res == NULL)
+		return;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *t = view_add(d, "THROTTLE");
+
+		view_set_str(t, "ADDR", db_value(res, i, "addr"));
+		view_set_str(t, "FAILURES", db_value(res, i, "failures"));
+		view_set_str(t, "LAST_FAILURE", db_value(res, i, "last_failure"));
+		view_set_str(t, "UNTIL", db_value(res, i, "until") ? db_value(res, i, "until") : "not paused");
+	}
+	if (PQntuples(res) > 0)
+		view_show(d, "HAS_THROTTLE");
+	PQclear(res);
+}
+
 static void
 edit_page(struct ctx *c, int status, const PGresult *acc, const char *message)
 {
@@ -163,6 +200,7 @@ edit_page(struct ctx *c, int status, const PGresult *acc, const char *message)
 	view_show(d, db_bool(acc, 0, "on_duty") ? "ON_DUTY" : "OFF_DUTY");
 	view_show(d, db_bool(acc, 0, "disabled") ? "DISABLED" : "ENABLED");
 	view_set_str(d, "REQUESTS", db_value(acc, 0, "requests"));
+	throttle_rows(c, d, db_value(acc, 0, "login"));
 	if (message != NULL)
 		view_set_str(view_add(d, "MESSAGE_BOX"), "MESSAGE", message);
 	page_send(c, status, "Account", "admin_account.tpl", d);
@@ -190,12 +228,13 @@ apply_op(struct ctx *c, const char *op, const char *id, const char *login, char 
 	    " bureau = $7, district = $8, unit = $9 WHERE id = $1";
 	static const char flag_sql[] =
 	    "UPDATE account SET on_duty = CASE $2 WHEN 'duty_on' THEN true WHEN 'duty_off' THEN false ELSE on_duty END,"
-	    " disabled = CASE $2 WHEN 'disable' THEN true WHEN 'enable' THEN false ELSE disabled END,"
-	    " failed_logins = CASE $2 WHEN 'enable' THEN 0 ELSE failed_logins END,"
-	    " locked_until = CASE $2 WHEN 'enable' THEN NULL ELSE locked_until END WHERE id = $1";
+	    " disabled = CASE $2 WHEN 'disable' THEN true WHEN 'enable' THEN false ELSE disabled END"
+	    " WHERE id = $1";
 	static const char sessions_sql[] = "DELETE FROM session WHERE account_id = $1";
-	static const char password_sql[] = "UPDATE account SET password_hash = $2, failed_logins = 0,"
-	    " locked_until = NULL WHERE id = $1";
+	static const char password_sql[] = "UPDATE account SET password_hash = $2 WHERE id = $1";
+	/* Clearing the sign-in pauses of a login, from every address. */
+	static const char unlock_sql[] =
+	    "DELETE FROM login_throttle WHERE login = (SELECT login FROM account WHERE id = $1)";
 	static const char delete_sql[] = "DELETE FROM account WHERE id = $1";
 	struct db *db = &c->app->db;
 	const char *params[9];
@@ -241,7 +280,8 @@ apply_op(struct ctx *c, const char *op, const char *id, const char *login, char 
 		snprintf(note, notelen, "Account %s: %s", login,
 		    strcmp(op, "duty_on") == 0 ? "on duty" : strcmp(op, "duty_off") == 0 ? "off duty" :
 		    strcmp(op, "disable") == 0 ? "disabled (sessions ended)" : "enabled (lock cleared)");
-		if (!db_exec(db, flag_sql, 2, params))
+		if (!db_exec(db, flag_sql, 2, params) ||
+		    (strcmp(op, "enable") == 0 && !db_exec(db, unlock_sql, 1, params)))
 			return "the database refused the change";
 		/* A disabled account is signed out everywhere at once. */
 		if (strcmp(op, "disable") == 0 && !db_exec(db, sessions_sql, 1, params))
@@ -252,21 +292,31 @@ apply_op(struct ctx *c, const char *op, const char *id, const char *login, char 
 		const char *password = form_get(&c->http->body_form, "password");
 		const char *problem = password_check(password);
 		char hash[256];
+		bool ok;
 
 		if (problem != NULL) {
 			snprintf(note, notelen, "Password: %s", problem);
 			return note;
 		}
-		if (!auth_hash_password(password, hash, sizeof(hash)))
+		if (!hashgate_enter(1000))
+			return "the portal is busy checking sign-ins; please try again in a moment";
+		ok = password_hash(password, hash, sizeof(hash));
+		hashgate_leave();
+		if (!ok)
 			return "the password could not be hashed";
 		params[1] = hash;
 		snprintf(note, notelen, "Account %s: password reset by an administrator (sessions ended)", login);
-		return db_exec(db, password_sql, 2, params) && db_exec(db, sessions_sql, 1, params)
-		    ? NULL : "the database refused the change";
+		return db_exec(db, password_sql, 2, params) && db_exec(db, sessions_sql, 1, params) &&
+		    db_exec(db, unlock_sql, 1, params) ? NULL : "the database refused the change";
+	}
+	if (strcmp(op, "unlock") == 0) {
+		snprintf(note, notelen, "Account %s: sign-in pauses cleared", login);
+		return db_exec(db, unlock_sql, 1, params) ? NULL : "the database refused the change";
 	}
 	if (strcmp(op, "delete") == 0) {
 		snprintf(note, notelen, "Account %s deleted", login);
-		if (!db_exec(db, sessions_sql, 1, params) || !db_exec(db, delete_sql, 1, params))
+		if (!db_exec(db, sessions_sql, 1, params) || !db_exec(db, unlock_sql, 1, params) ||
+		    !db_exec(db, delete_sql, 1, params))
 			return strcmp(db_sqlstate(db), "23503") == 0
 			    ? "Requests, deployments, notifications or audit events refer to this account: "
 			      "it cannot be deleted. Disable it instead."

@@ -134,7 +134,7 @@ figures(struct ctx *c, struct view_dict *d)
 	    " (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM dispatched_at - created_at)) / 60)::numeric, 1)"
 	    "   FROM request WHERE dispatched_at IS NOT NULL AND created_at > now() - interval '90 days') AS dispatch_min,"
 	    " (SELECT count(*) FROM deployment dp JOIN request r ON r.id = dp.request_id"
-	    "   WHERE dp.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	    "   WHERE dp.status <> 'returned'"
 	    "   AND $1::int > 0 AND dp.last_checkin_at < now() - make_interval(mins => $1::int)) AS overdue_checkins,"
 	    " (SELECT count(*) FROM request r WHERE r.channel = 'phone' AND $2::int > 0"
 	    "   AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"

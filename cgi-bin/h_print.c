@@ -102,7 +102,7 @@ h_deployments(struct ctx *c)
 	    " floor(extract(epoch FROM now() - dp.last_checkin_at) / 60)::bigint AS idle_minutes,"
 	    " r.emergency, r.channel, r.squads, r.supervisors, r.special_units, r.bureau, r.district"
 	    " FROM deployment dp JOIN request r ON r.id = dp.request_id"
-	    " WHERE dp.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	    " WHERE dp.status <> 'returned'"
 	    " ORDER BY dp.last_checkin_at LIMIT 500";
 	const struct policy *pol = app_policy(c);
 	struct view_dict *d;

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "page.h"
 #include "action.h"
+#include "request_public.h"
 #include "request_store.h"
 
 static const char *
@@ -54,7 +55,8 @@ field_shown(struct ctx *c, enum request_kind kind, enum request_field f)
 {
 	if (!request_field_applies(f, kind))
 		return false;
-	if (c->me.role == ROLE_AGENCY && (f == RF_CHANNEL || f == RF_REQUESTING_AGENCY))
+	if (c->me.role == ROLE_AGENCY && (f == RF_CHANNEL || f == RF_REQUESTING_AGENCY ||
+	    f == RF_REQUESTING_AGENCY_TYPE))
 		return false;
 	if (f == RF_BUREAU || f == RF_DISTRICT)
 		return policy_uses_field(app_policy(c), kind, f);
@@ -207,13 +209,25 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
  * (98-023 §III.B.4) a request "from a federal agency" comes from an
  * account of a federal agency. *why is the rule consulted.
  */
+/* Whether this person's account is an outside agency of the federal kind. */
+static bool
+federal_agency(const struct ctx *c)
+{
+	return c->me.role == ROLE_AGENCY && c->me.agency_type != NULL &&
+	    strcmp(c->me.agency_type, "federal") == 0;
+}
+
 bool
 may_file(struct ctx *c, enum request_kind kind, const struct rule **why)
 {
 	if (!policy_may_file(app_policy(c), c->me.role, kind, why))
 		return false;
-	return !(kind == KIND_FEDERAL_INCOMING && c->me.role == ROLE_AGENCY &&
-	    (c->me.agency_type == NULL || strcmp(c->me.agency_type, "federal") != 0));
+	/* An outside agency's request is federal exactly when the agency is:
+	 * a federal agency files only federal requests for our assistance
+	 * (98-023 §III.B.4), any other agency never does. */
+	if (c->me.role == ROLE_AGENCY)
+		return (kind == KIND_FEDERAL_INCOMING) == federal_agency(c);
+	return true;
 }
 
 void
@@ -255,10 +269,17 @@ refuse_filing(struct ctx *c, enum request_kind kind)
 
 	if (may_file(c, kind, &why))
 		return false;
-	if (kind == KIND_FEDERAL_INCOMING && c->me.role == ROLE_AGENCY && why != NULL &&
-	    (why->actors & ((uint32_t)1 << ROLE_AGENCY))) {
-		page_error(c, 403, "Only a federal agency's account may file a request "
-		    "from a federal agency.", why->clause);
+	if (c->me.role == ROLE_AGENCY && why != NULL && (why->actors & ((uint32_t)1 << ROLE_AGENCY))) {
+		const struct rule *fed = NULL;
+
+		(void)policy_may_file(app_policy(c), ROLE_AGENCY, KIND_FEDERAL_INCOMING, &fed);
+		if (federal_agency(c))
+			page_error(c, 403, "A federal agency's request for our assistance is a federal "
+			    "request: file it as a \"Request from a federal agency\".",
+			    fed ? fed->clause : why->clause);
+		else
+			page_error(c, 403, "Only a federal agency's account may file a request "
+			    "from a federal agency.", why->clause);
 		return true;
 	}
 	snprintf(msg, sizeof(msg), "A %s may not file a \"%s\". %s",
@@ -329,6 +350,18 @@ h_request_create(struct ctx *c)
 		free(values[f]);
 		values[f] = NULL;
 	}
+	/* Who asks is known, not typed, where the portal knows it: an agency's
+	 * own account, and federal_incoming, which only a federal agency asks. */
+	if (c->me.role == ROLE_AGENCY || kind == KIND_FEDERAL_INCOMING) {
+		free(values[RF_REQUESTING_AGENCY_TYPE]);
+		values[RF_REQUESTING_AGENCY_TYPE] = strdup(c->me.role == ROLE_AGENCY && c->me.agency_type
+		    ? c->me.agency_type : "federal");
+		if (values[RF_REQUESTING_AGENCY_TYPE] == NULL) {
+			fields_free(values, RF__MAX);
+			page_error(c, 500, "Out of memory.", NULL);
+			return;
+		}
+	}
 	if (c->me.role == ROLE_AGENCY) {
 		values[RF_CHANNEL] = strdup("portal");
 		values[RF_REQUESTING_AGENCY] = strdup(c->me.agency ? c->me.agency : "");
@@ -357,6 +390,16 @@ h_request_create(struct ctx *c)
 	}
 	id = request_insert(c, (enum request_kind)kind, values);
 	fields_free(values, RF__MAX);
+	if (id == REQUEST_RATE_LIMITED) {
+		char limit[200];
+
+		http_add_header(c->http, "Retry-After", "600");
+		snprintf(limit, sizeof(limit), "This account has filed %d requests in the last hour, the "
+		    "most the portal takes from one account (a department setting). Nothing was stored. "
+		    "For more, call the communications center.", c->app->settings.filings_per_hour);
+		page_error(c, 429, limit, NULL);
+		return;
+	}
 	if (id <= 0) {
 		page_error(c, 503, "The request could not be stored: the database did not accept it. "
 		    "Nothing was saved; please try again.", NULL);
@@ -388,7 +431,7 @@ h_request_json(struct ctx *c)
 	if (res == NULL)
 		return;
 	buf_init(&b);
-	if (!request_json(c, res, &b))
+	if (!(role_is_staff(c->me.role) ? request_json(c, res, &b) : request_public_json(c, res, &b)))
 		page_error(c, 503, "The database is not answering.", NULL);
 	else
 		json_send(c, 200, &b);
@@ -528,6 +571,31 @@ show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 	return true;
 }
 
+/* An outside agency's page of its own request (request_public.c): nothing
+ * internal, and the one action it may take, cancelling. */
+static void
+agency_page(struct ctx *c, struct view_dict *d, PGresult *res)
+{
+	struct request_facts facts;
+	struct action_facts af;
+	int status = status_from_id(db_value(res, 0, "status"));
+	char title[64];
+
+	request_facts_from_row(res, 0, &facts);
+	if (!request_public_view(c, d, res) || status < 0 || !action_facts_load(c, res, &af)) {
+		view_dict_free(d);
+		PQclear(res);
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
+	if (lifecycle_decide(app_policy(c), ACT_CANCEL, (enum request_status)status, c->me.role,
+	    &facts, &af).decision == DECIDE_ALLOW)
+		view_show(d, "CANCEL");
+	snprintf(title, sizeof(title), "Your request %s", db_value(res, 0, "id"));
+	PQclear(res);
+	page_send(c, 200, title, "request_agency.tpl", d);
+}
+
 void
 h_request_show(struct ctx *c)
 {
@@ -567,6 +635,10 @@ h_request_show(struct ctx *c)
 	if (db_value(res, 0, "denial_reason") != NULL)
 		view_set_str(view_add(d, "DENIED"), "DENIAL_REASON", db_value(res, 0, "denial_reason"));
 	show_details(d, res);
+	if (!role_is_staff(c->me.role)) {
+		agency_page(c, d, res);
+		return;
+	}
 	if (!action_offer(c, d, res) || !show_notifications(c, d, id) || !show_timeline(c, d, id)) {
 		view_dict_free(d);
 		PQclear(res);

@@ -37,8 +37,13 @@ http_request_init(struct http_request *h, FCGX_Request *r)
 	if (h->query == NULL)
 		h->query = "";
 	h->remote_addr = param(r, "REMOTE_ADDR");
+	if (h->remote_addr == NULL || *h->remote_addr == '\0' || strlen(h->remote_addr) > 64)
+		h->remote_addr = "unknown";
 	h->cookie = param(r, "HTTP_COOKIE");
 	h->sec_fetch_site = param(r, "HTTP_SEC_FETCH_SITE");
+	h->origin = param(r, "HTTP_ORIGIN");
+	h->host = param(r, "HTTP_HOST");
+	h->user_agent = param(r, "HTTP_USER_AGENT");
 	https = param(r, "HTTPS");
 	h->https = https != NULL && strcasecmp(https, "on") == 0;
 	form_init(&h->query_form);

@@ -24,9 +24,13 @@ struct http_request {
 	const char      *method_name;
 	const char      *path;         /* DOCUMENT_URI: normalized by nginx */
 	const char      *query;        /* QUERY_STRING, may be "" */
-	const char      *remote_addr;
+	const char      *remote_addr;  /* set by nginx (REMOTE_ADDR), never a
+	                                  client's header: see nginx/portal.conf.in */
 	const char      *cookie;       /* HTTP_COOKIE or NULL */
 	const char      *sec_fetch_site;
+	const char      *origin;       /* HTTP_ORIGIN or NULL */
+	const char      *host;         /* HTTP_HOST or NULL */
+	const char      *user_agent;   /* HTTP_USER_AGENT or NULL */
 	bool             https;
 	struct form      query_form;   /* parsed query string */
 	struct form      body_form;    /* parsed urlencoded body (POST) */

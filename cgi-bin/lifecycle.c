@@ -57,7 +57,8 @@ const struct transition transitions[ACT__MAX] = {
 	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN, -1,
 	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
 	    NULL, "the communications center" },
-	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
+	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_PENDING_APPROVAL) |
+	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
 	    STATUS_CLOSED, WHO_ROLES,
 	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
 	    NULL, "a supervisor or dispatcher, once every deployment has returned" },
@@ -161,6 +162,15 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		if (r == NULL)
 			return verdict(DECIDE_CONFLICT, NULL, NULL,
 			    "This request needs no approval under the policy in force.");
+		/* Separation of duties: whoever filed a request does not decide
+		 * it, where the policy in force says so. */
+		if (af->is_originator) {
+			const struct rule *sep = policy_rule_for(pol, EFFECT_SEPARATE, facts);
+
+			if (sep != NULL)
+				return verdict(DECIDE_FORBIDDEN, sep, NULL,
+				    "Whoever filed a request does not approve or deny it.");
+		}
 		if (role == (enum role)r->recipient) {
 			/* SOP 230.10 C.3.a: the bureau chief "of the bureau requested". */
 			if (af->approver_mismatch)
@@ -188,7 +198,8 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		    : "This action is not possible in the request's present state.");
 	switch (action) {
 	case ACT_DISPATCH:
-		if (state == STATUS_PENDING_APPROVAL && !af->provisional)
+		if (state == STATUS_PENDING_APPROVAL && !af->provisional && !af->approved &&
+		    approval != NULL && !af->approval_excepted)
 			return verdict(DECIDE_CONFLICT, approval, NULL,
 			    "The request waits for its approval: only what a provisional authorization "
 			    "covered may be sent before it.");
@@ -200,7 +211,8 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		if (af->open_deployments > 0)
 			return verdict(DECIDE_CONFLICT, r, t->clause,
 			    "Every deployment must have returned before the request is closed.");
-		if (state == STATUS_SUBMITTED && approval != NULL && !af->approval_excepted)
+		if ((state == STATUS_SUBMITTED || state == STATUS_PENDING_APPROVAL) && approval != NULL &&
+		    !af->approval_excepted && !af->approved)
 			return verdict(DECIDE_CONFLICT, approval, NULL,
 			    "The request waits for its approval or denial; it cannot be closed before.");
 		break;
@@ -217,4 +229,73 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		break;
 	}
 	return verdict(DECIDE_ALLOW, r, t->clause, NULL);
+}
+
+bool
+resources_fit(const struct resources *want, const struct resources *envelope)
+{
+	return want->squads <= envelope->squads && want->supervisors <= envelope->supervisors &&
+	    (want->units & ~envelope->units) == 0;
+}
+
+static int
+count_units(uint32_t v)
+{
+	int n = 0;
+
+	for (; v != 0; v &= v - 1)
+		n++;
+	return n;
+}
+
+/*
+ * A dispatch, counted on what would then have been sent in all (SOP
+ * 230.10 D: "more than one squad or ... a specialized unit", counted on
+ * what is actually dispatched, not on what was typed at filing):
+ *  - after an approval that named numbers, within them (C.3.a, D), unless
+ *    the chief excepted the approval rule;
+ *  - under a provisional authorization, within it (C.3.a), unless the chief
+ *    excepted the cap;
+ *  - otherwise only while the approval rule's condition does not hold for
+ *    what would have been sent (or the chief excepted it).
+ */
+struct verdict
+lifecycle_dispatch_fits(const struct policy *pol, enum request_status state,
+    const struct request_facts *requested, const struct action_facts *af,
+    const struct dispatch_check *dc)
+{
+	struct resources total = dc->sent;
+	struct request_facts then = *requested;
+	const struct rule *r;
+
+	total.squads += dc->adding.squads;
+	total.supervisors += dc->adding.supervisors;
+	total.units |= dc->adding.units;
+	if (af->approved) {
+		if (dc->has_envelope && !resources_fit(&total, &dc->approved) && !dc->approval_excepted)
+			return verdict(DECIDE_INVALID, lifecycle_approval_rule(pol, requested), NULL,
+			    "This would send more than was approved (counting everyone sent so far). "
+			    "Record the on-scene assessment, so that the approver can approve more.");
+		return verdict(DECIDE_ALLOW, NULL, NULL, NULL);
+	}
+	if (af->provisional && (state == STATUS_PROVISIONALLY_AUTHORIZED ||
+	    state == STATUS_PENDING_APPROVAL)) {
+		r = policy_rule_for(pol, EFFECT_CAP, requested);
+		if (!resources_fit(&total, &dc->authorized) && !dc->cap_excepted)
+			return verdict(DECIDE_INVALID, r, NULL,
+			    "This would send more than the provisional authorization covers (counting "
+			    "everyone sent so far); sending more waits for the approval.");
+		return verdict(DECIDE_ALLOW, NULL, NULL, NULL);
+	}
+	if (total.squads > then.squads)
+		then.squads = total.squads;
+	if (total.supervisors > then.supervisors)
+		then.supervisors = total.supervisors;
+	then.special_units |= total.units;
+	r = lifecycle_approval_rule(pol, &then);
+	if (r != NULL && !dc->approval_excepted)
+		return verdict(DECIDE_CONFLICT, r, NULL, count_units(total.units) > 0 || total.squads > 1
+		    ? "Sending this many (counting everyone sent so far) needs an approval first."
+		    : "This request must be approved (or provisionally authorized) before anyone is sent.");
+	return verdict(DECIDE_ALLOW, NULL, NULL, NULL);
 }

@@ -50,6 +50,7 @@ extern const struct transition transitions[ACT__MAX];
 /* What the caller knows from the database. */
 struct action_facts {
 	bool is_originator;          /* the actor filed it (or is of its agency) */
+	bool approved;               /* an approval was given (approved_at) */
 	bool primary_approver_on_duty; /* a holder of the approve rule's role (matched) is on duty */
 	bool approval_excepted;      /* the chief excepted the approve rule for it */
 	bool provisional;            /* a provisional authorization was given (C.3.a) */
@@ -59,7 +60,12 @@ struct action_facts {
 	int  deployments;            /* all deployments */
 };
 
-enum decision { DECIDE_ALLOW, DECIDE_FORBIDDEN /* 403 */, DECIDE_CONFLICT /* 409 */ };
+enum decision {
+	DECIDE_ALLOW,
+	DECIDE_FORBIDDEN,  /* 403: this role may never do it */
+	DECIDE_CONFLICT,   /* 409: not in the request's present state */
+	DECIDE_INVALID     /* 422: the numbers are beyond what may be done */
+};
 
 struct verdict {
 	enum decision      decision;
@@ -77,5 +83,31 @@ struct verdict lifecycle_decide(const struct policy *, enum action, enum request
                    enum role, const struct request_facts *, const struct action_facts *);
 
 int  action_from_id(const char *);
+
+/* Squads, supervisors and specialized units (bit per special_unit_choices). */
+struct resources {
+	int      squads, supervisors;
+	uint32_t units;
+};
+
+/* Whether `want` stays within `envelope` (each kind counted apart). */
+bool resources_fit(const struct resources *want, const struct resources *envelope);
+
+/* What a dispatch is checked against (SOP 230.10 C.3.a, D): every
+ * deployment of the request so far and this one, against the approval
+ * given, else the provisional authorization, else the approval rule's
+ * condition on what would then have been sent. */
+struct dispatch_check {
+	struct resources sent;        /* every deployment so far, returned or not */
+	struct resources adding;      /* this dispatch */
+	bool             has_envelope;/* the approval named numbers */
+	struct resources approved;
+	struct resources authorized;  /* the provisional authorization */
+	bool             approval_excepted, cap_excepted;  /* 98-023 §VI */
+};
+
+struct verdict lifecycle_dispatch_fits(const struct policy *, enum request_status,
+                   const struct request_facts *requested, const struct action_facts *,
+                   const struct dispatch_check *);
 
 #endif

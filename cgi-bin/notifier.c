@@ -39,6 +39,9 @@
 #include "policy.h"
 #include "timers.h"
 
+/* How often expired sessions and old sign-in records are deleted. */
+#define RETENTION_SECONDS 300
+
 static volatile sig_atomic_t stopping;
 
 static void
@@ -214,7 +217,7 @@ main(void)
 	struct notifier n;
 	struct sigaction sa;
 	char spool[4096];
-	time_t last_timers = 0;
+	time_t last_timers = 0, last_retention = 0;
 	const char *dsn = env_or("PORTAL_DB_DSN", getenv("PORTAL_DSN"));
 
 	if (dsn == NULL) {
@@ -261,6 +264,16 @@ main(void)
 			if (timers_run(&n.db, &n.policy) < 0)
 				log_warn("timers failed: %s", n.db.error);
 			last_timers = time(NULL);
+		}
+		/* Expired sessions and old sign-in records, every few minutes. */
+		if (time(NULL) - last_retention >= RETENTION_SECONDS) {
+			long gone = retention_run(&n.db);
+
+			if (gone < 0)
+				log_warn("retention failed: %s", n.db.error);
+			else if (gone > 0)
+				log_info("retention: %ld expired sessions and old sign-in records deleted", gone);
+			last_retention = time(NULL);
 		}
 		while (!stopping && (r = deliver_next(&n)) > 0)
 			;

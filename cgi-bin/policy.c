@@ -18,6 +18,7 @@ const struct choice effect_choices[EFFECT__MAX] = {
 	[EFFECT_FOLLOWUP] = { "followup", "Follow-up documents" },
 	[EFFECT_EXCEPTION] = { "exception", "Exceptions" },
 	[EFFECT_UNITS] = { "units", "Choice of units" },
+	[EFFECT_SEPARATE] = { "separate", "Separation of duties" },
 };
 
 const struct choice event_choices[EVENT__MAX] = {
@@ -40,6 +41,8 @@ const struct choice condition_choices[COND__MAX] = {
 	[COND_PHONE] = { "phone", "when the request came by telephone" },
 	[COND_BEYOND_ONE_SQUAD] = { "beyond_one_squad", "when more than one squad or any specialized unit is needed" },
 	[COND_BEYOND_CAP] = { "beyond_cap", "when more is needed than may be provisionally authorized" },
+	[COND_FEDERAL] = { "federal", "when the request is federal (to or from a federal agency)" },
+	[COND_FEDERAL_PARTY] = { "federal_party", "when federal authorities ask for our assistance" },
 };
 
 /*
@@ -254,6 +257,12 @@ rule_condition_holds(const struct rule *r, const struct request_facts *f)
 	case COND_BEYOND_ONE_SQUAD:
 		/* SOP 230.10 D: more than one squad or any specialized unit. */
 		return f->squads > 1 || f->special_units != 0;
+	case COND_FEDERAL:
+		/* A request is federal when its kind is, or when a federal
+		 * agency asks (98-023 §III.B.4), whatever kind it was filed as. */
+		return kind_is_federal(f->kind) || f->federal_party;
+	case COND_FEDERAL_PARTY:
+		return f->federal_party;
 	case COND_BEYOND_CAP:
 		return (r->cap_squads >= 0 && f->squads > r->cap_squads) ||
 		    (r->cap_supervisors >= 0 && f->supervisors > r->cap_supervisors) ||
@@ -401,10 +410,16 @@ request_facts_from_row(const PGresult *res, int row, struct request_facts *f)
 	memset(f, 0, sizeof(*f));
 	f->kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
 	f->emergency = db_bool(res, row, "emergency");
+	f->federal_party = db_value(res, row, "requesting_agency_type") != NULL &&
+	    strcmp(db_value(res, row, "requesting_agency_type"), "federal") == 0;
 	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
-	f->squads = (int)db_int(res, row, "squads");
-	f->supervisors = (int)db_int(res, row, "supervisors");
-	f->special_units = special_units_mask(db_value(res, row, "special_units"));
+	/* What is asked: the on-scene assessment (SOP 230.10 C.3.c) once there
+	 * is one, else what was filed. */
+	f->squads = (int)db_int(res, row, db_value(res, row, "assessed_squads") ? "assessed_squads" : "squads");
+	f->supervisors = (int)db_int(res, row,
+	    db_value(res, row, "assessed_supervisors") ? "assessed_supervisors" : "supervisors");
+	f->special_units = special_units_mask(db_value(res, row,
+	    db_value(res, row, "assessed_special_units") ? "assessed_special_units" : "special_units"));
 	f->bureau = db_value(res, row, "bureau");
 	f->district = db_value(res, row, "district");
 }

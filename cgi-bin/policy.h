@@ -22,7 +22,7 @@ struct db;
 enum rule_effect {
 	EFFECT_FILE, EFFECT_REQUIRE, EFFECT_NOTIFY, EFFECT_CAP, EFFECT_APPROVE,
 	EFFECT_DISPATCH, EFFECT_CHECKIN, EFFECT_FOLLOWUP, EFFECT_EXCEPTION,
-	EFFECT_UNITS, EFFECT__MAX
+	EFFECT_UNITS, EFFECT_SEPARATE, EFFECT__MAX
 };
 
 enum policy_event {
@@ -33,7 +33,8 @@ enum policy_event {
 
 enum rule_condition {
 	COND_ALWAYS, COND_EMERGENCY, COND_SPECIAL_UNIT, COND_PHONE,
-	COND_BEYOND_ONE_SQUAD, COND_BEYOND_CAP, COND__MAX
+	COND_BEYOND_ONE_SQUAD, COND_BEYOND_CAP, COND_FEDERAL, COND_FEDERAL_PARTY,
+	COND__MAX
 };
 
 enum match_attr { MATCH_NONE, MATCH_BUREAU, MATCH_DISTRICT, MATCH_UNIT };
@@ -71,6 +72,7 @@ struct request_facts {
 	int               squads, supervisors;
 	uint32_t          special_units;  /* bit per special_unit_choices index */
 	const char       *bureau, *district;
+	bool              federal_party;  /* the requesting agency is federal */
 };
 
 extern const struct choice effect_choices[EFFECT__MAX];

@@ -25,7 +25,8 @@
 #include <fcgiapp.h>
 
 #include "app.h"
-#include "auth.h"
+#include "crypto.h"
+#include "hashgate.h"
 #include "log.h"
 
 #define MAX_WORKERS 64
@@ -35,6 +36,7 @@ struct config {
 	const char *templates;
 	const char *dsn;
 	int         workers;
+	int         hash_slots;   /* password hashes at once, all workers together */
 };
 
 /* Set by signal handlers only. */
@@ -63,7 +65,7 @@ on_worker_stop(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: portal --socket PATH --templates DIR [--workers N]\n"
+	fprintf(stderr, "usage: portal --socket PATH --templates DIR [--workers N] [--hash-slots N]\n"
 	    "  the database comes from PORTAL_DB_DSN (or PORTAL_DSN)\n");
 	exit(2);
 }
@@ -160,7 +162,7 @@ spawn(int listen_fd, const struct config *cfg, struct view_set *views)
 int
 main(int argc, char *argv[])
 {
-	struct config cfg = { NULL, NULL, NULL, 4 };
+	struct config cfg = { NULL, NULL, NULL, 4, 2 };
 	struct view_set *views;
 	pid_t pids[MAX_WORKERS] = { 0 };
 	struct sigaction sa;
@@ -176,6 +178,10 @@ main(int argc, char *argv[])
 			cfg.workers = atoi(argv[++i]);
 			if (cfg.workers < 1 || cfg.workers > MAX_WORKERS)
 				usage();
+		} else if (strcmp(argv[i], "--hash-slots") == 0 && i + 1 < argc) {
+			cfg.hash_slots = atoi(argv[++i]);
+			if (cfg.hash_slots < 1 || cfg.hash_slots > MAX_WORKERS)
+				usage();
 		} else
 			usage();
 	}
@@ -184,8 +190,13 @@ main(int argc, char *argv[])
 		cfg.dsn = getenv("PORTAL_DSN");
 	if (cfg.socket_path == NULL || cfg.templates == NULL || cfg.dsn == NULL)
 		usage();
-	if (!auth_init()) {
+	if (!crypto_init()) {
 		log_warn("libsodium did not initialize");
+		return 1;
+	}
+	/* Before fork: the workers share the gate (64 MiB per Argon2id hash). */
+	if (!hashgate_init(cfg.hash_slots)) {
+		log_warn("the hash gate could not be made");
 		return 1;
 	}
 	/* Templates are loaded and frozen once, before the workers fork. */

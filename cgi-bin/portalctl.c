@@ -26,7 +26,7 @@
 
 #include "account.h"
 #include "audit.h"
-#include "auth.h"
+#include "crypto.h"
 #include "buf.h"
 #include "db.h"
 #include "log.h"
@@ -476,7 +476,7 @@ cmd_demo(struct db *db)
 		char email[64];
 		int rc;
 
-		if (!auth_new_token(password))
+		if (!token_new(password))
 			return 1;
 		password[16] = '\0';	/* 96 random bits are plenty to type */
 		snprintf(email, sizeof(email), "%s@portal.invalid", demo[i].login);
@@ -524,7 +524,7 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		return usage();
-	if (!auth_init())
+	if (!crypto_init())
 		return 1;
 	/* Check the words before touching the database. */
 	if (!(strcmp(argv[1], "migrate") == 0 || strcmp(argv[1], "init") == 0 ||

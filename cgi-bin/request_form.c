@@ -41,6 +41,10 @@ const struct field_spec request_fields[RF__MAX] = {
 	[RF_INVESTIGATION_CATEGORY] = CHOICE("investigation_category", "Investigation category",
 	                               investigation_category_choices),
 	[RF_BUREAU]              = TEXT("bureau", "Bureau requested", 100),
+	/* Who asks decides whether the request is federal (98-023 §III.B.4):
+	 * always asked when staff log another agency's request. */
+	[RF_REQUESTING_AGENCY_TYPE] = { "requesting_agency_type", "Type of the requesting agency",
+	                               FIELD_CHOICE, 40, 0, 0, agency_type_choices, true },
 };
 
 const char *const request_section_titles[RS__MAX] = {
@@ -55,7 +59,8 @@ enum request_section
 request_field_section(enum request_field f)
 {
 	switch (f) {
-	case RF_REQUESTING_AGENCY: case RF_REQUESTER_NAME: case RF_REQUESTER_POSITION:
+	case RF_REQUESTING_AGENCY: case RF_REQUESTING_AGENCY_TYPE:
+	case RF_REQUESTER_NAME: case RF_REQUESTER_POSITION:
 	case RF_AUTHORIZED_BY: case RF_CONTACT_PHONE: case RF_CONTACT_EMAIL:
 	case RF_CHANNEL:
 		return RS_WHO;
@@ -94,6 +99,9 @@ request_field_applies(enum request_field f, enum request_kind k)
 	case RF_REQUESTING_AGENCY:
 	case RF_AUTHORIZED_BY:
 		return k != KIND_AID_INTERNAL;
+	case RF_REQUESTING_AGENCY_TYPE:
+		/* A federal_incoming request's party is federal by definition. */
+		return k == KIND_AID_INCOMING;
 	default:
 		return true;
 	}

@@ -51,12 +51,19 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	    " channel, incident_type, nature, emergency, priority, location, municipality,"
 	    " county, district, staging_area, radio_channel, commander_name, agencies_on_scene,"
 	    " squads, supervisors, personnel, special_units, equipment, needed_by, duration,"
-	    " instructions, federal_agency, case_number, investigation_category, bureau)"
+	    " instructions, federal_agency, case_number, investigation_category, bureau,"
+	    " requesting_agency_type)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, 'portal'), $11, $12,"
 	    " coalesce($13::text = 'yes', false), coalesce($14, 'routine'), $15, $16, $17, $18, $19, $20,"
 	    " $21, $22, coalesce($23::int, 0), coalesce($24::int, 0), coalesce($25::int, 0),"
-	    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34)"
+	    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34, $35)"
 	    " RETURNING id";
+	/* The account's row lock orders its filings, so the hourly limit
+	 * holds even for filings sent at once. */
+	static const char rate_sql[] =
+	    "SELECT (SELECT count(*) FROM request WHERE filed_by = a.id"
+	    "  AND created_at > now() - interval '1 hour') AS last_hour"
+	    " FROM account a WHERE a.id = $1 FOR UPDATE";
 	static const enum request_field order[] = {
 		RF_REQUESTING_AGENCY, RF_REQUESTER_NAME, RF_REQUESTER_POSITION,
 		RF_AUTHORIZED_BY, RF_CONTACT_PHONE, RF_CONTACT_EMAIL, RF_CHANNEL,
@@ -66,6 +73,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT,
 		RF_NEEDED_BY, RF_DURATION, RF_INSTRUCTIONS, RF_FEDERAL_AGENCY,
 		RF_CASE_NUMBER, RF_INVESTIGATION_CATEGORY, RF_BUREAU,
+		RF_REQUESTING_AGENCY_TYPE,
 	};
 	const char *params[3 + RF__MAX];
 	char filed_by[24];
@@ -85,6 +93,17 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		params[3 + i] = v[order[i]];
 	if (!db_begin(db))
 		return 0;
+	if ((res = db_query(db, rate_sql, 1, params + 1)) == NULL || PQntuples(res) != 1) {
+		PQclear(res);
+		db_rollback(db);
+		return 0;
+	}
+	if (db_int(res, 0, "last_hour") >= c->app->settings.filings_per_hour) {
+		PQclear(res);
+		db_rollback(db);
+		return REQUEST_RATE_LIMITED;
+	}
+	PQclear(res);
 	if ((res = db_query(db, sql, 3 + RF__MAX, params)) == NULL) {
 		db_rollback(db);
 		return 0;
@@ -93,6 +112,8 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	memset(&facts, 0, sizeof(facts));
 	facts.kind = kind;
 	facts.emergency = v[RF_EMERGENCY] != NULL && strcmp(v[RF_EMERGENCY], "yes") == 0;
+	facts.federal_party = v[RF_REQUESTING_AGENCY_TYPE] != NULL &&
+	    strcmp(v[RF_REQUESTING_AGENCY_TYPE], "federal") == 0;
 	facts.by_phone = v[RF_CHANNEL] != NULL && strcmp(v[RF_CHANNEL], "phone") == 0;
 	facts.squads = v[RF_SQUADS] ? atoi(v[RF_SQUADS]) : 0;
 	facts.supervisors = v[RF_SUPERVISORS] ? atoi(v[RF_SUPERVISORS]) : 0;

@@ -16,9 +16,10 @@
  * database error: *db_failed tells which). The caller PQclear()s it. */
 PGresult *request_fetch(struct ctx *, long long id, bool *db_failed);
 
-/* Inserts a validated request with its audit event and the notifications
- * its policy requires, in one transaction. Returns the new id (> 0), 0 when
- * the database refused (see c->app->db). */
+#define REQUEST_RATE_LIMITED (-2)
+/* Stores a filed request with its audit event and notifications in one
+ * transaction: its id, 0 when the database failed (nothing stored), or
+ * REQUEST_RATE_LIMITED when the account filed filings_per_hour already. */
 long long request_insert(struct ctx *, enum request_kind, char *const values[RF__MAX]);
 
 /* JSON of a request with its notifications, deployments and events. */

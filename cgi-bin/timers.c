@@ -68,7 +68,7 @@ static const struct timer_scan {
 	  " floor(extract(epoch FROM now() - d.last_checkin_at) / 60)::bigint AS minutes,"
 	  " floor(extract(epoch FROM d.last_checkin_at))::bigint AS since"
 	  " FROM deployment d JOIN request r ON r.id = d.request_id"
-	  " WHERE d.status <> 'returned' AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	  " WHERE d.status <> 'returned'"
 	  " ORDER BY d.last_checkin_at LIMIT 500",
 	  EFFECT_CHECKIN, EVENT_CHECKIN_OVERDUE, "checkin_overdue",
 	  "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1", describe_checkin },
@@ -130,6 +130,34 @@ timers_run(struct db *db, const struct policy *pol)
 		if ((n = scan(db, pol, &timer_scans[i])) < 0)
 			return -1;
 		total += n;
+	}
+	return total;
+}
+
+long
+retention_run(struct db *db)
+{
+	/* Each statement reads its limits from the settings (sql/008). */
+	static const char *const sql[] = {
+		"DELETE FROM session WHERE"
+		" last_seen_at < now() - make_interval(mins => setting_int('session_idle_minutes', 30))"
+		" OR created_at < now() - make_interval(hours => setting_int('session_max_hours', 12))",
+		"DELETE FROM login_event WHERE"
+		" at < now() - make_interval(days => setting_int('login_event_retention_days', 365))",
+		"DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day'"
+		" AND (blocked_until IS NULL OR blocked_until < now())",
+		"DELETE FROM login_rate WHERE window_start < now() - interval '1 hour'",
+	};
+	long total = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		PGresult *res = db_query(db, sql[i], 0, NULL);
+
+		if (res == NULL)
+			return -1;
+		total += strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
 	}
 	return total;
 }

@@ -14,4 +14,9 @@
 /* Returns the number of notifications added, or -1 on a database error. */
 int timers_run(struct db *, const struct policy *);
 
+/* Retention: deletes expired sessions (idle or past their lifetime), sign-in
+ * records older than login_event_retention_days (CJIS 5.4.7 keeps them a
+ * year) and stale sign-in counters. Returns rows deleted, or -1. */
+long retention_run(struct db *);
+
 #endif

@@ -339,14 +339,19 @@ start_postgres() {
       die "$PGDATA exists but holds no database cluster (an interrupted first start?); remove it and start again"
     fi
     say "creating the PostgreSQL cluster in $PGDATA"
-    if ! "$bin/initdb" -D "$PGDATA" -U portal_owner -A trust -E UTF8 --locale=C.UTF-8 >"$LOG/initdb.log" 2>&1; then
+    # No trust authentication, even on loopback: the Unix socket uses peer
+    # authentication with a map (write_pg_auth) and there is no TCP at all.
+    if ! "$bin/initdb" -D "$PGDATA" -U portal_owner --auth-local=peer --auth-host=reject \
+        -E UTF8 --locale=C.UTF-8 >"$LOG/initdb.log" 2>&1; then
       cat "$LOG/initdb.log" >&2
       die "initdb failed (log above, also in $LOG/initdb.log)"
     fi
   fi
+  write_pg_auth
   local pid
   pid=$(pid_of "$PGDATA/postmaster.pid")
   if [[ -n $pid ]] && alive "$pid" postgres; then
+    "$bin/pg_ctl" -D "$PGDATA" reload >/dev/null 9>&- || true
     say "PostgreSQL already running (pid $pid)"
   else
     # Unix socket only (no TCP), in $RUN, reachable by this user only.
@@ -366,11 +371,37 @@ start_postgres() {
       die "could not create database portal"
     say "created database portal"
   fi
+  # One role per process, each with only its own rights (sql/grants.sql).
   "${psql[@]}" -c "DO \$\$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_app') THEN
         CREATE ROLE portal_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
       END IF;
-    END \$\$;" || die "could not create role portal_app"
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_notifier') THEN
+        CREATE ROLE portal_notifier LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+      END IF;
+    END \$\$;" || die "could not create the roles portal_app and portal_notifier"
+}
+
+# Who may connect, as which database role: only over the Unix socket (no
+# TCP), with peer authentication (the kernel says which OS user connects),
+# mapped so that the OS user running the stack (and root, who could become
+# it anyway) may use the portal's three roles. Rewritten at every start, so
+# an older cluster made with "trust" is tightened too.
+write_pg_auth() {
+  local me
+  me=$(id -un)
+  {
+    echo "# Written by scripts/stack.sh at every start; edit the script, not this file."
+    echo "# TYPE  DATABASE  USER  METHOD"
+    echo "local   all       all   peer map=portal"
+  } >"$PGDATA/pg_hba.conf"
+  {
+    echo "# Written by scripts/stack.sh: OS user -> database roles it may use."
+    for role in portal_owner portal_app portal_notifier; do
+      echo "portal  $me  $role"
+      [[ $me == root ]] || echo "portal  root  $role"
+    done
+  } >"$PGDATA/pg_ident.conf"
 }
 
 run_portalctl() {
@@ -452,10 +483,12 @@ start_all() {
   if ((EXTERNAL_DB)); then
     say "using the external PostgreSQL of PORTAL_DSN"
     export PORTAL_OWNER_DSN=$PORTAL_DSN PORTAL_DB_DSN=$PORTAL_DSN
+    NOTIFIER_DSN=${PORTAL_NOTIFIER_DSN:-$PORTAL_DSN}
   else
     start_postgres
     export PORTAL_OWNER_DSN="host=$RUN dbname=portal user=portal_owner"
     export PORTAL_DB_DSN="host=$RUN dbname=portal user=portal_app"
+    NOTIFIER_DSN="host=$RUN dbname=portal user=portal_notifier"
   fi
 
   run_portalctl "database migrations" migrate
@@ -488,7 +521,7 @@ start_all() {
       # Links in e-mails point at this instance unless PORTAL_BASE_URL says otherwise.
       start_daemon notifier "$LOG/notifier.log" "$RUN/notifier.pid" \
         env -u PORTAL_OWNER_DSN PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}" \
-        "$BUILD/notifier"
+        PORTAL_DB_DSN="$NOTIFIER_DSN" "$BUILD/notifier"
     fi
   else
     warn "$BUILD/notifier does not exist; e-mail notifications will not be sent"

@@ -23,6 +23,11 @@
 <input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
 <h3>Access</h3>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
+{{#HAS_THROTTLE}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<h3>Failed sign-ins</h3>
+<table class="list"><thead><tr><th scope="col">From</th><th scope="col">Failures in a row</th><th scope="col">Last failure</th><th scope="col">Paused until</th></tr></thead>
+<tbody>{{#THROTTLE}}<tr><td data-label="From">{{ADDR}}</td><td data-label="Failures in a row">{{FAILURES}}</td><td data-label="Last failure" class="time">{{LAST_FAILURE}}</td><td data-label="Paused until" class="time">{{UNTIL}}</td></tr>{{/THROTTLE}}</tbody></table>
+<input type="hidden" name="op" value="unlock"><button type="submit">Clear the failed sign-ins</button></form>{{/HAS_THROTTLE}}
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
 <h3>Delete</h3><p class="hint">Only an account nothing refers to can be deleted; otherwise disable it.</p><input type="hidden" name="op" value="delete"><button type="submit" class="danger">Delete the account</button></form>
 </div>

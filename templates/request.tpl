@@ -10,12 +10,14 @@
 {{#ACTION}}<form method="post" action="/requests/{{ID}}/{{ACTION_ID}}" class="action form">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <h3>{{ACTION_LABEL}}{{#ACTION_CLAUSE}} <span class="clause">{{ACTION_CLAUSE}}</span>{{/ACTION_CLAUSE}}</h3>
-{{#RESOURCES}}{{#CAPS}}<p class="hint">At most {{CAP_SQUADS}} squads, {{CAP_SUPERVISORS}} supervisor and {{CAP_UNITS}} specialized unit.</p>{{/CAPS}}
+{{#RESOURCES}}{{#ASKED}}<p class="hint">Leave these empty to approve what is asked: {{ASKED_TEXT}}. Dispatches are held to what is approved.</p>{{/ASKED}}{{#CAPS}}<p class="hint">At most {{CAP_SQUADS}} squads, {{CAP_SUPERVISORS}} supervisor and {{CAP_UNITS}} specialized unit.</p>{{/CAPS}}
 <div class="field"><label for="{{ACTION_ID}}-squads">Squads</label><input id="{{ACTION_ID}}-squads" name="squads" type="number" min="0" max="99" inputmode="numeric"></div>
 <div class="field"><label for="{{ACTION_ID}}-supervisors">Supervisors</label><input id="{{ACTION_ID}}-supervisors" name="supervisors" type="number" min="0" max="99" inputmode="numeric"></div>
 <fieldset class="choices"><legend>Specialized units</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>{{/RESOURCES}}
-{{#DISPATCH}}<div class="field"><label for="dispatch-assignee-1">Officer login or squad</label><input id="dispatch-assignee-1" name="assignee" type="text" maxlength="100"></div>
-<div class="field"><label for="dispatch-assignee-2">Another officer or squad (optional)</label><input id="dispatch-assignee-2" name="assignee" type="text" maxlength="100"></div>
+{{#DISPATCH}}<datalist id="roster">{{#MEMBER}}<option value="{{LOGIN}}">{{LABEL}}</option>{{/MEMBER}}</datalist>
+<p class="hint">Members of the department, by login: an officer goes as a squad, a supervisor as a supervisor.</p>
+<div class="field"><label for="dispatch-assignee-1">Member sent</label><input id="dispatch-assignee-1" name="assignee" type="text" maxlength="32" list="roster" autocomplete="off"></div>
+<div class="field"><label for="dispatch-assignee-2">Another member (optional)</label><input id="dispatch-assignee-2" name="assignee" type="text" maxlength="32" list="roster" autocomplete="off"></div>
 <fieldset class="choices"><legend>Specialized units sent</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>{{/DISPATCH}}
 {{#FOLLOWUP}}<div class="field"><label for="followup-type">Document received</label><select id="followup-type" name="type"><option value="teletype">Teletype</option><option value="letter">Official letter</option></select></div>
 <div class="field"><label for="followup-note">Note</label><input id="followup-note" name="note" type="text" maxlength="2000"></div>{{/FOLLOWUP}}

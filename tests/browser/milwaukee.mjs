@@ -140,6 +140,7 @@ async function logPhoneRequest(page, stack, { nature = NATURE } = {}) {
   await navigating(page, () => page.locator('main').getByRole('link', { name: 'Request for our aid', exact: true }).click());
   eq(new URL(page.url()).searchParams.get('kind'), 'aid_incoming', 'the kind of the form');
   await page.fill('#f-requesting_agency', 'Wauwatosa Police Department');
+  await page.selectOption('#f-requesting_agency_type', 'local');
   await page.fill('#f-requester_name', 'Lt. Jordan Reyes');
   await page.fill('#f-contact_phone', '414-555-0187');
   await page.selectOption('#f-channel', { label: 'Telephone' });

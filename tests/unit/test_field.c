@@ -543,11 +543,13 @@ test_request_fields_validate(void **state)
 	const char *errors[RF__MAX];
 	struct form f;
 	const char *src = "nature=Riot+downtown&squads=3&special_units=swat&special_units=k9"
-	    "&needed_by=2026-11-22T09%3A00&contact_email=desk%40county.gov&emergency=yes";
+	    "&needed_by=2026-11-22T09%3A00&contact_email=desk%40county.gov&emergency=yes"
+	    "&requesting_agency_type=county";
 
 	(void)state;
 	assert_int_equal(form_parse(&f, src, strlen(src), NULL), FORM_OK);
 	assert_int_equal(fields_check(request_fields, RF__MAX, &f, values, errors), 0);
+	assert_string_equal(values[RF_REQUESTING_AGENCY_TYPE], "county");
 	assert_string_equal(values[RF_NATURE], "Riot downtown");
 	assert_string_equal(values[RF_SQUADS], "3");
 	assert_string_equal(values[RF_SPECIAL_UNITS], "{swat,k9}");
@@ -560,7 +562,9 @@ test_request_fields_validate(void **state)
 
 	src = "squads=100&special_units=tanks&emergency=maybe";
 	assert_int_equal(form_parse(&f, src, strlen(src), NULL), FORM_OK);
-	assert_int_equal(fields_check(request_fields, RF__MAX, &f, values, errors), 4);
+	/* Nature and the requesting agency's type are required by the table. */
+	assert_int_equal(fields_check(request_fields, RF__MAX, &f, values, errors), 5);
+	assert_non_null(errors[RF_REQUESTING_AGENCY_TYPE]);
 	assert_non_null(errors[RF_NATURE]);
 	assert_non_null(errors[RF_SQUADS]);
 	assert_non_null(errors[RF_SPECIAL_UNITS]);

@@ -94,6 +94,7 @@ build_oconomowoc(void)
 	    K(KIND_AID_INCOMING) | K(KIND_AID_OUTGOING) | K(KIND_AID_INTERNAL) | K(KIND_FEDERAL_INCOMING), 0);
 	r->recipient = ROLE_SUPERVISOR;
 	add_rule(p, "O-EXCEPTION", "98-023 §VI", EFFECT_EXCEPTION, 0, R(ROLE_CHIEF));
+	add_rule(p, "O-SEPARATION", "Department rule (separation of duties)", EFFECT_SEPARATE, 0, 0);
 	snprintf(pols[p].preset, sizeof(pols[p].preset), "%s", preset_names[p]);
 	pols[p].rules = rules[p];
 }
@@ -143,6 +144,7 @@ build_milwaukee(void)
 	r = add_rule(p, "M-ASSESS-CHIEF", "SOP 230.10 C.3.c", EFFECT_NOTIFY, K(KIND_AID_INCOMING), 0);
 	r->recipient = ROLE_CHIEF;
 	r->on_event = EVENT_ASSESSED;
+	add_rule(p, "M-SEPARATION", "Department rule (separation of duties)", EFFECT_SEPARATE, 0, 0);
 	add_rule(p, "M-DISPATCH", "SOP 230.10 C.3.d", EFFECT_DISPATCH, 0,
 	    R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR));
 	add_rule(p, "M-INTERNAL-FILE", "SOP 230.10 D", EFFECT_FILE, K(KIND_AID_INTERNAL),
@@ -188,23 +190,23 @@ struct facts_variant {
 
 static const struct facts_variant variants[] = {
 	{ "aid_incoming, emergency, bureau Patrol",
-	  { KIND_AID_INCOMING, true, true, 2, 1, 0, "Patrol", NULL } },
+	  { KIND_AID_INCOMING, true, true, 2, 1, 0, "Patrol", NULL, false } },
 	{ "aid_incoming, not an emergency",
-	  { KIND_AID_INCOMING, false, false, 1, 0, 0, "Patrol", NULL } },
+	  { KIND_AID_INCOMING, false, false, 1, 0, 0, "Patrol", NULL, false } },
 	{ "aid_internal, 1 squad",
-	  { KIND_AID_INTERNAL, false, false, 1, 0, 0, NULL, "District 3" } },
+	  { KIND_AID_INTERNAL, false, false, 1, 0, 0, NULL, "District 3", false } },
 	{ "aid_internal, 3 squads",
-	  { KIND_AID_INTERNAL, true, false, 3, 1, 0, NULL, "District 3" } },
+	  { KIND_AID_INTERNAL, true, false, 3, 1, 0, NULL, "District 3", false } },
 	{ "aid_internal, 1 squad and a special unit",
-	  { KIND_AID_INTERNAL, false, false, 1, 0, SU_SWAT, NULL, "District 3" } },
+	  { KIND_AID_INTERNAL, false, false, 1, 0, SU_SWAT, NULL, "District 3", false } },
 	{ "aid_outgoing, emergency",
-	  { KIND_AID_OUTGOING, true, false, 4, 1, 0, NULL, NULL } },
+	  { KIND_AID_OUTGOING, true, false, 4, 1, 0, NULL, NULL, false } },
 	{ "federal_investigative",
-	  { KIND_FEDERAL_INVESTIGATIVE, false, false, 0, 0, 0, NULL, NULL } },
+	  { KIND_FEDERAL_INVESTIGATIVE, false, false, 0, 0, 0, NULL, NULL, false } },
 	{ "federal_emergency",
-	  { KIND_FEDERAL_EMERGENCY, true, false, 0, 0, 0, NULL, NULL } },
+	  { KIND_FEDERAL_EMERGENCY, true, false, 0, 0, 0, NULL, NULL, false } },
 	{ "federal_incoming",
-	  { KIND_FEDERAL_INCOMING, false, false, 0, 0, 0, NULL, NULL } },
+	  { KIND_FEDERAL_INCOMING, false, false, 0, 0, 0, NULL, NULL, true } },
 };
 #define N_VARIANTS (sizeof(variants) / sizeof(variants[0]))
 
@@ -314,6 +316,11 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 		if (ap == NULL)
 			return DECIDE_CONFLICT;
 		*rule = ap->rule_id;
+		/* Department rule: whoever filed it does not decide it. */
+		if (af->is_originator) {
+			*rule = p == P_OCONOMOWOC ? "O-SEPARATION" : "M-SEPARATION";
+			return DECIDE_FORBIDDEN;
+		}
 		if ((int)role == ap->recipient)
 			;
 		else if (ap->fallback >= 0 && (int)role == ap->fallback) {
@@ -345,8 +352,9 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 			return DECIDE_CONFLICT;
 		}
 		/* SOP 230.10 C.3.a: waiting for the approval (after an
-		 * assessment), only within a provisional authorization. */
-		if (s == STATUS_PENDING_APPROVAL && !af->provisional) {
+		 * assessment), only within a provisional authorization or an
+		 * approval given before; nothing waits when none is needed. */
+		if (s == STATUS_PENDING_APPROVAL && !af->provisional && !af->approved && awaiting_approval) {
 			*rule = ap != NULL ? ap->rule_id : NULL;
 			return DECIDE_CONFLICT;
 		}
@@ -380,8 +388,8 @@ expected(enum preset p, enum action act, enum request_status s, enum role role,
 			return DECIDE_FORBIDDEN;
 		if (af->open_deployments > 0)
 			return DECIDE_CONFLICT;
-		if (s == STATUS_SUBMITTED) {
-			if (!awaiting_approval)
+		if (s == STATUS_SUBMITTED || s == STATUS_PENDING_APPROVAL) {
+			if (!awaiting_approval || af->approved)
 				return DECIDE_ALLOW;
 			*rule = ap->rule_id;
 			return DECIDE_CONFLICT;
@@ -637,7 +645,8 @@ clause_of_preset(enum preset p, enum action act, enum request_status s, enum rol
 	bool ok;
 	size_t i;
 
-	if (v.clause == NULL)
+	/* A department rule cites no clause of either policy, and says so. */
+	if (v.clause == NULL || strncmp(v.clause, "Department rule", 15) == 0)
 		ok = true;
 	else if (p == P_OCONOMOWOC)
 		ok = strncmp(v.clause, "98-023", 6) == 0;

@@ -1,0 +1,168 @@
+#include "request_public.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "request_store.h"
+
+static const char *const public_status[STATUS__MAX] = {
+	[STATUS_SUBMITTED] = "Received: the department is looking at your request.",
+	[STATUS_PROVISIONALLY_AUTHORIZED] = "Help is provisionally authorized while the department's "
+	    "command staff decide on your request.",
+	[STATUS_PENDING_APPROVAL] = "Waiting for a decision by the department's command staff.",
+	[STATUS_APPROVED] = "Approved: the department is sending help.",
+	[STATUS_DENIED] = "The department cannot give this help.",
+	[STATUS_DISPATCHED] = "Help is on its way or on scene.",
+	[STATUS_CLOSED] = "Closed: the help has ended.",
+	[STATUS_CANCELLED] = "Cancelled by your agency.",
+};
+
+/* Milestones an agency sees on its request's timeline, in its words. */
+static const struct choice public_events[] = {
+	{ "submitted", "Request received" },
+	{ "provisionally_authorized", "Help provisionally authorized" },
+	{ "approved", "Request approved" },
+	{ "denied", "Request denied" },
+	{ "dispatched", "Units sent" },
+	{ "closed", "Request closed" },
+	{ "cancelled", "Request cancelled" },
+	{ NULL, NULL }
+};
+
+const char *
+request_status_public(enum request_status s)
+{
+	return (unsigned)s < STATUS__MAX ? public_status[s] : "";
+}
+
+/* Units sent, by kind and status, never by name. */
+static const char units_sql[] =
+    "SELECT unit_type, special_unit, status, count(*) AS n FROM deployment"
+    " WHERE request_id = $1 GROUP BY unit_type, special_unit, status"
+    " ORDER BY unit_type, special_unit, status";
+
+static const char events_sql[] =
+    "SELECT to_char(at, 'YYYY-MM-DD HH24:MI') AS shown, to_json(at)#>>'{}' AS at, action"
+    " FROM audit_event WHERE request_id = $1"
+    " AND action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
+    "   'dispatched', 'closed', 'cancelled') ORDER BY seq";
+
+static const char desk_sql[] = "SELECT value FROM setting WHERE name = 'desk_contact'";
+
+static const char *
+unit_words(const PGresult *res, int i)
+{
+	const char *type = db_value(res, i, "unit_type");
+
+	if (strcmp(type, "special_unit") == 0)
+		return choice_label(special_unit_choices, db_value(res, i, "special_unit"));
+	return strcmp(type, "supervisor") == 0 ? "Supervisor" : "Squad";
+}
+
+bool
+request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
+{
+	const char *id = db_value(req, 0, "id");
+	int status = status_from_id(db_value(req, 0, "status"));
+	PGresult *units, *events, *desk;
+	int i;
+
+	view_set_str(d, "PUBLIC_STATUS", request_status_public(status < 0 ? STATUS_SUBMITTED
+	    : (enum request_status)status));
+	if ((units = db_query(&c->app->db, units_sql, 1, &id)) == NULL)
+		return false;
+	for (i = 0; i < PQntuples(units); i++) {
+		struct view_dict *u = view_add(d, "UNIT_SENT");
+
+		view_set_str(u, "UNIT", unit_words(units, i));
+		view_set_str(u, "COUNT", db_value(units, i, "n"));
+		view_set_str(u, "UNIT_STATUS", choice_label(deployment_status_choices,
+		    db_value(units, i, "status")));
+	}
+	view_show(d, PQntuples(units) > 0 ? "HAS_UNITS" : "NO_UNITS");
+	PQclear(units);
+	if ((events = db_query(&c->app->db, events_sql, 1, &id)) == NULL)
+		return false;
+	for (i = 0; i < PQntuples(events); i++) {
+		struct view_dict *e = view_add(d, "MILESTONE");
+
+		view_set_str(e, "AT", db_value(events, i, "shown"));
+		view_set_str(e, "WHAT", choice_label(public_events, db_value(events, i, "action")));
+	}
+	PQclear(events);
+	if ((desk = db_query(&c->app->db, desk_sql, 0, NULL)) == NULL)
+		return false;
+	if (PQntuples(desk) == 1 && *db_value(desk, 0, "value") != '\0')
+		view_set_str(view_add(d, "DESK"), "DESK_CONTACT", db_value(desk, 0, "value"));
+	PQclear(desk);
+	return true;
+}
+
+static void
+json_str(struct buf *b, const char *name, const char *value)
+{
+	buf_puts(b, ", ");
+	buf_json_str(b, name);
+	buf_puts(b, ": ");
+	buf_json_str(b, value);
+}
+
+bool
+request_public_json(struct ctx *c, const PGresult *req, struct buf *b)
+{
+	static const char deployments_sql[] =
+	    "SELECT id, unit_type, special_unit, status, to_json(last_checkin_at)#>>'{}' AS last_checkin_at"
+	    " FROM deployment WHERE request_id = $1 ORDER BY id";
+	static const char *const own[] = {
+		"requesting_agency", "requester_name", "requester_position", "contact_phone",
+		"contact_email", "incident_type", "nature", "priority", "location", "municipality",
+		"county", "staging_area", "radio_channel", "commander_name", "equipment",
+		"duration", "instructions", "denial_reason",
+	};
+	const char *id = db_value(req, 0, "id");
+	int status = status_from_id(db_value(req, 0, "status"));
+	PGresult *deps, *events;
+	size_t k;
+	int i;
+
+	buf_printf(b, "{\"id\": %s", id);
+	json_str(b, "kind", db_value(req, 0, "kind"));
+	json_str(b, "status", db_value(req, 0, "status"));
+	json_str(b, "status_text", request_status_public(status < 0 ? STATUS_SUBMITTED
+	    : (enum request_status)status));
+	buf_printf(b, ", \"emergency\": %s", db_bool(req, 0, "emergency") ? "true" : "false");
+	for (k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+		json_str(b, own[k], db_value(req, 0, own[k]));
+	buf_printf(b, ", \"squads\": %s, \"supervisors\": %s, \"personnel\": %s, \"special_units\": ",
+	    db_value(req, 0, "squads"), db_value(req, 0, "supervisors"), db_value(req, 0, "personnel"));
+	json_id_array(b, db_value(req, 0, "special_units"));
+	json_str(b, "filed_by", db_value(req, 0, "filed_by_login"));
+	json_str(b, "created_at", db_value(req, 0, "created_at_json"));
+	/* Who was told inside the department is the department's business. */
+	buf_puts(b, ", \"notifications\": [], \"deployments\": [");
+	if ((deps = db_query(&c->app->db, deployments_sql, 1, &id)) == NULL)
+		return false;
+	for (i = 0; i < PQntuples(deps); i++) {
+		buf_printf(b, "%s{\"id\": %s", i ? ", " : "", db_value(deps, i, "id"));
+		json_str(b, "unit", unit_words(deps, i));
+		json_str(b, "unit_type", db_value(deps, i, "unit_type"));
+		json_str(b, "special_unit", db_value(deps, i, "special_unit"));
+		json_str(b, "status", db_value(deps, i, "status"));
+		json_str(b, "last_checkin_at", db_value(deps, i, "last_checkin_at"));
+		buf_putc(b, '}');
+	}
+	PQclear(deps);
+	buf_puts(b, "], \"events\": [");
+	if ((events = db_query(&c->app->db, events_sql, 1, &id)) == NULL)
+		return false;
+	for (i = 0; i < PQntuples(events); i++) {
+		buf_puts(b, i ? ", {\"at\": " : "{\"at\": ");
+		buf_json_str(b, db_value(events, i, "at"));
+		json_str(b, "action", db_value(events, i, "action"));
+		json_str(b, "what", choice_label(public_events, db_value(events, i, "action")));
+		buf_putc(b, '}');
+	}
+	PQclear(events);
+	buf_puts(b, "]}");
+	return !buf_failed(b);
+}
