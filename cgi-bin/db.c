@@ -102,6 +102,41 @@ db_exec(struct db *db, const char *sql, int nparams, const char *const *values)
 }
 
 bool
+db_each_row(struct db *db, const char *sql, int nparams, const char *const *values,
+    bool (*row)(void *, const PGresult *), void *arg)
+{
+	PGresult *res;
+	bool ok = true, handing = true;
+
+	if (db->conn == NULL || !PQsendQueryParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0)) {
+		snprintf(db->error, sizeof(db->error), "%s", db->conn ? PQerrorMessage(db->conn) : "no connection");
+		db->failed = true;
+		return false;
+	}
+	/* Right after sending, single-row mode is always accepted (libpq). */
+	if (!PQsetSingleRowMode(db->conn)) {
+		ok = false;
+		handing = false;
+	}
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE) {
+			if (handing && !row(arg, res))
+				handing = false;
+		} else if (st != PGRES_TUPLES_OK) {	/* TUPLES_OK: the end, no row */
+			snprintf(db->error, sizeof(db->error), "%s", PQresultErrorMessage(res));
+			if (!db->quiet)
+				log_warn("statement failed: %s", db->error);
+			db->failed = true;
+			ok = false;
+		}
+		PQclear(res);
+	}
+	return ok;
+}
+
+bool
 db_begin(struct db *db)
 {
 	db->failed = false;

@@ -31,6 +31,12 @@ bool      db_ready(struct db *);
 PGresult *db_query(struct db *, const char *sql, int nparams, const char *const *values);
 /* For statements without rows: true on success. */
 bool      db_exec(struct db *, const char *sql, int nparams, const char *const *values);
+/* Runs a query in libpq's single-row mode, handing each row to row(arg,
+ * res) as it arrives, so that memory stays one row whatever the result's
+ * size (exports). A false from row() stops the handing (the rest is read
+ * and dropped). False when the query failed. */
+bool      db_each_row(struct db *, const char *sql, int nparams, const char *const *values,
+              bool (*row)(void *arg, const PGresult *), void *arg);
 
 bool      db_begin(struct db *);
 bool      db_commit(struct db *);

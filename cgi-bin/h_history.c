@@ -125,10 +125,7 @@ history_link(struct buf *b, const char *path, const struct history_query *hq, in
 		buf_printf(b, "%cpage=%d", sep, page);
 }
 
-static PGresult *
-history_rows(struct ctx *c, const struct history_query *hq, int limit, int offset)
-{
-	static const char sql[] =
+static const char history_rows_sql[] =
 	    "SELECT r.id, r.kind, r.status, r.emergency, r.requesting_agency, r.requester_name,"
 	    " r.nature, r.location, r.municipality, r.federal_agency, r.case_number,"
 	    " a.login AS filed_by, to_json(r.created_at)#>>'{}' AS created_at,"
@@ -141,17 +138,30 @@ history_rows(struct ctx *c, const struct history_query *hq, int limit, int offse
 	    "   FROM notification n WHERE n.request_id = r.id AND n.recipient_role = 'chief') ch ON true"
 	    HISTORY_WHERE
 	    " ORDER BY r.created_at DESC, r.id DESC LIMIT $7::int OFFSET $8::int";
-	char lim[16], off[16];
-	const char *params[8];
+
+/* The parameters of history_rows_sql, the numbers written into lim/off. */
+static void
+history_params(const struct history_query *hq, const char *params[8], char lim[12], char off[12],
+    int limit, int offset)
+{
 	int i;
 
 	for (i = 0; i < 6; i++)
 		params[i] = i == HF_AGENCY ? hq->agency_pattern : hq->values[i];
-	snprintf(lim, sizeof(lim), "%d", limit);
-	snprintf(off, sizeof(off), "%d", offset);
+	snprintf(lim, 12, "%d", limit);
+	snprintf(off, 12, "%d", offset);
 	params[6] = lim;
 	params[7] = off;
-	return db_query(&c->app->db, sql, 8, params);
+}
+
+static PGresult *
+history_rows(struct ctx *c, const struct history_query *hq, int limit, int offset)
+{
+	const char *params[8];
+	char lim[12], off[12];
+
+	history_params(hq, params, lim, off, limit, offset);
+	return db_query(&c->app->db, history_rows_sql, 8, params);
 }
 
 /* Matching rows, counted up to the cap. -1 on a database error. */
@@ -343,53 +353,69 @@ csv_field(struct buf *b, const char *v)
 	buf_putc(b, '"');
 }
 
+static const char *const csv_cols[] = { "id", "created_at", "kind", "status", "emergency",
+    "requesting_agency", "requester_name", "nature", "location", "municipality",
+    "federal_agency", "case_number", "filed_by", "approved_at", "dispatched_at",
+    "chief_notified", "chief_acknowledged_at" };
+#define NCSV (sizeof(csv_cols) / sizeof(csv_cols[0]))
+
+/* One CSV line, written out as soon as its row arrives: the export never
+ * holds more than a row and a line, whatever its length. */
+static bool
+csv_row(void *arg, const PGresult *res)
+{
+	struct ctx *c = arg;
+	struct buf line;
+	size_t k;
+	bool ok;
+
+	buf_init(&line);
+	for (k = 0; k < NCSV; k++) {
+		const char *v = db_value(res, 0, csv_cols[k]);
+
+		if (strcmp(csv_cols[k], "emergency") == 0 || strcmp(csv_cols[k], "chief_notified") == 0)
+			v = v && v[0] == 't' ? "yes" : "no";
+		if (k > 0)
+			buf_putc(&line, ',');
+		csv_field(&line, v);
+	}
+	buf_puts(&line, "\r\n");
+	ok = !buf_failed(&line) && http_write(c->http, line.data, line.len);
+	buf_free(&line);
+	return ok;
+}
+
 void
 h_history_csv(struct ctx *c)
 {
-	static const char *const cols[] = { "id", "created_at", "kind", "status", "emergency",
-	    "requesting_agency", "requester_name", "nature", "location", "municipality",
-	    "federal_agency", "case_number", "filed_by", "approved_at", "dispatched_at",
-	    "chief_notified", "chief_acknowledged_at" };
 	struct history_query hq;
-	PGresult *res;
-	struct buf b;
+	const char *params[8];
+	char lim[12], off[12];
+	struct buf head;
 	size_t k;
-	int i;
+	bool ok;
 
 	if (!history_read(c, &hq))
 		return;
-	res = history_rows(c, &hq, HISTORY_CSV_MAX, 0);
-	history_free(&hq);
-	if (res == NULL) {
-		page_error(c, 503, "The database is not answering.", NULL);
-		return;
-	}
-	buf_init(&b);
-	for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+	history_params(&hq, params, lim, off, HISTORY_CSV_MAX, 0);
+	buf_init(&head);
+	for (k = 0; k < NCSV; k++) {
 		if (k > 0)
-			buf_putc(&b, ',');
-		csv_field(&b, cols[k]);
+			buf_putc(&head, ',');
+		csv_field(&head, csv_cols[k]);
 	}
-	buf_puts(&b, "\r\n");
-	for (i = 0; i < PQntuples(res); i++) {
-		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
-			const char *v = db_value(res, i, cols[k]);
-
-			if (strcmp(cols[k], "emergency") == 0 || strcmp(cols[k], "chief_notified") == 0)
-				v = v && v[0] == 't' ? "yes" : "no";
-			if (k > 0)
-				buf_putc(&b, ',');
-			csv_field(&b, v);
-		}
-		buf_puts(&b, "\r\n");
-	}
-	PQclear(res);
-	if (buf_failed(&b)) {
-		buf_free(&b);
-		page_error(c, 500, "The export is too large.", NULL);
-		return;
-	}
+	buf_puts(&head, "\r\n");
 	http_add_header(c->http, "Content-Disposition", "attachment; filename=\"mutual-aid-history.csv\"");
-	http_send(c->http, 200, "text/csv; charset=utf-8; header=present", b.data, b.len);
-	buf_free(&b);
+	http_begin(c->http, 200, "text/csv; charset=utf-8; header=present");
+	ok = !buf_failed(&head) && http_write(c->http, head.data, head.len) &&
+	    db_each_row(&c->app->db, history_rows_sql, 8, params, csv_row, c);
+	buf_free(&head);
+	history_free(&hq);
+	/* The status is sent already: a failure can only cut the export short,
+	 * and a last line says so, so that nobody takes it for complete. */
+	if (!ok) {
+		static const char cut[] = "\"THE EXPORT IS INCOMPLETE: the database stopped answering\"\r\n";
+
+		(void)http_write(c->http, cut, sizeof(cut) - 1);
+	}
 }

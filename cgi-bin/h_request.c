@@ -394,9 +394,9 @@ h_request_create(struct ctx *c)
 		char limit[200];
 
 		http_add_header(c->http, "Retry-After", "600");
-		snprintf(limit, sizeof(limit), "This account has filed %d requests in the last hour, the "
-		    "most the portal takes from one account (a department setting). Nothing was stored. "
-		    "For more, call the communications center.", c->app->settings.filings_per_hour);
+		snprintf(limit, sizeof(limit), "This account has filed as many requests in the last hour "
+		    "as the portal takes from one account (a department setting). Nothing was stored. "
+		    "For more, call the communications center.");
 		page_error(c, 429, limit, NULL);
 		return;
 	}

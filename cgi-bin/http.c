@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -165,15 +166,12 @@ http_status_text(int status)
 	return "Unknown";
 }
 
-void
-http_send(struct http_request *h, int status, const char *content_type,
-    const char *body, size_t len)
+/* The status line and headers; length < 0: not known (no Content-Length). */
+static void
+send_head(struct http_request *h, int status, const char *content_type, long long length)
 {
-	FCGX_Stream *out = h->fcgi->out;
 	struct buf head;
 
-	if (h->responded)
-		return;
 	h->responded = true;
 	/* libfcgi's own FCGX_FPrintF knows no %zu: format with the C library. */
 	buf_init(&head);
@@ -182,14 +180,39 @@ http_send(struct http_request *h, int status, const char *content_type,
 		buf_printf(&head, "Content-Type: %s\r\n", content_type);
 	/* Pages carry personal data: never cached by browsers or proxies. */
 	buf_puts(&head, "Cache-Control: no-store\r\n");
-	buf_printf(&head, "Content-Length: %zu\r\n", len);
+	if (length >= 0)
+		buf_printf(&head, "Content-Length: %lld\r\n", length);
 	buf_append(&head, h->headers.data, h->headers.len);
 	buf_puts(&head, "\r\n");
 	if (!buf_failed(&head))
-		FCGX_PutStr(head.data, (int)head.len, out);
+		FCGX_PutStr(head.data, (int)head.len, h->fcgi->out);
 	buf_free(&head);
+}
+
+void
+http_send(struct http_request *h, int status, const char *content_type,
+    const char *body, size_t len)
+{
+	if (h->responded)
+		return;
+	send_head(h, status, content_type, (long long)len);
 	if (h->method != METHOD_HEAD && len > 0)
-		FCGX_PutStr(body, (int)len, out);
+		FCGX_PutStr(body, (int)len, h->fcgi->out);
+}
+
+void
+http_begin(struct http_request *h, int status, const char *content_type)
+{
+	if (!h->responded)
+		send_head(h, status, content_type, -1);
+}
+
+bool
+http_write(struct http_request *h, const char *data, size_t len)
+{
+	if (h->method == METHOD_HEAD || len == 0)
+		return true;
+	return len <= (size_t)INT_MAX && FCGX_PutStr(data, (int)len, h->fcgi->out) == (int)len;
 }
 
 void

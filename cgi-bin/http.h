@@ -62,6 +62,10 @@ void             http_add_header(struct http_request *, const char *name,
 void             http_send(struct http_request *, int status, const char *content_type,
                      const char *body, size_t len);
 void             http_redirect(struct http_request *, int status, const char *location);
+/* A response whose length is not known in advance (an export): the status
+ * and headers now, then the body in pieces with http_write(). */
+void             http_begin(struct http_request *, int status, const char *content_type);
+bool             http_write(struct http_request *, const char *data, size_t len);
 const char      *http_status_text(int status);
 
 #endif

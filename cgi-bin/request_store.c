@@ -62,7 +62,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	 * holds even for filings sent at once. */
 	static const char rate_sql[] =
 	    "SELECT (SELECT count(*) FROM request WHERE filed_by = a.id"
-	    "  AND created_at > now() - interval '1 hour') AS last_hour"
+	    "  AND created_at > now() - interval '1 hour') >= setting_int('filings_per_hour', 60) AS limited"
 	    " FROM account a WHERE a.id = $1 FOR UPDATE";
 	static const enum request_field order[] = {
 		RF_REQUESTING_AGENCY, RF_REQUESTER_NAME, RF_REQUESTER_POSITION,
@@ -98,7 +98,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		db_rollback(db);
 		return 0;
 	}
-	if (db_int(res, 0, "last_hour") >= c->app->settings.filings_per_hour) {
+	if (db_bool(res, 0, "limited")) {
 		PQclear(res);
 		db_rollback(db);
 		return REQUEST_RATE_LIMITED;
@@ -217,7 +217,7 @@ static bool
 json_deployments(struct ctx *c, const char *id, int checkin_minutes, struct buf *b)
 {
 	static const char sql[] =
-	    "SELECT d.id, d.assignee, d.special_unit, au.login AS authorized_by, d.status,"
+	    "SELECT d.id, d.assignee, d.special_unit, d.unit_type, au.login AS authorized_by, d.status,"
 	    " " JSON_TIME("d.last_checkin_at") " AS last_checkin_at,"
 	    " (d.status <> 'returned' AND $2::int > 0"
 	    "   AND d.last_checkin_at < now() - make_interval(mins => $2::int)) AS overdue"
@@ -239,6 +239,7 @@ json_deployments(struct ctx *c, const char *id, int checkin_minutes, struct buf 
 		buf_printf(b, "\"id\": %s", db_value(res, i, "id"));
 		json_field(b, "assignee", db_value(res, i, "assignee"));
 		json_field(b, "special_unit", db_value(res, i, "special_unit"));
+		json_field(b, "unit_type", db_value(res, i, "unit_type"));
 		json_field(b, "authorized_by", db_value(res, i, "authorized_by"));
 		json_field(b, "status", db_value(res, i, "status"));
 		json_field(b, "last_checkin_at", db_value(res, i, "last_checkin_at"));
@@ -311,6 +312,22 @@ request_json(struct ctx *c, const PGresult *res, struct buf *b)
 	json_raw(b, "authorized_supervisors", db_value(res, 0, "authorized_supervisors"));
 	buf_puts(b, ", \"authorized_special_units\": ");
 	json_id_array(b, db_value(res, 0, "authorized_special_units"));
+	/* SOP 230.10 C.3.c: the on-scene assessment; C.3.a, D: what an
+	 * approval approved (null: none, or approved without numbers). */
+	json_raw(b, "assessed_squads", db_value(res, 0, "assessed_squads"));
+	json_raw(b, "assessed_supervisors", db_value(res, 0, "assessed_supervisors"));
+	buf_puts(b, ", \"assessed_special_units\": ");
+	if (db_value(res, 0, "assessed_special_units") != NULL)
+		json_id_array(b, db_value(res, 0, "assessed_special_units"));
+	else
+		buf_puts(b, "null");
+	json_raw(b, "approved_squads", db_value(res, 0, "approved_squads"));
+	json_raw(b, "approved_supervisors", db_value(res, 0, "approved_supervisors"));
+	buf_puts(b, ", \"approved_special_units\": ");
+	if (db_value(res, 0, "approved_special_units") != NULL)
+		json_id_array(b, db_value(res, 0, "approved_special_units"));
+	else
+		buf_puts(b, "null");
 	json_field(b, "denial_reason", db_value(res, 0, "denial_reason"));
 	json_field(b, "filed_by", db_value(res, 0, "filed_by_login"));
 	json_field(b, "created_at", db_value(res, 0, "created_at_json"));

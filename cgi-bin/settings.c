@@ -15,12 +15,6 @@ static const struct int_setting {
 } int_settings[] = {
 	{ "session_idle_minutes", offsetof(struct settings, session_idle_minutes), 30, 1, 24 * 60 },
 	{ "session_max_hours", offsetof(struct settings, session_max_hours), 12, 1, 24 * 7 },
-	{ "login_failures_per_address", offsetof(struct settings, login_failures_per_address), 5, 1, 100 },
-	{ "login_block_minutes", offsetof(struct settings, login_block_minutes), 10, 1, 24 * 60 },
-	{ "login_failures_per_login", offsetof(struct settings, login_failures_per_login), 20, 1, 10000 },
-	{ "login_attempts_per_minute", offsetof(struct settings, login_attempts_per_minute), 30, 1, 100000 },
-	{ "filings_per_hour", offsetof(struct settings, filings_per_hour), 60, 1, 100000 },
-	{ "login_event_retention_days", offsetof(struct settings, login_event_retention_days), 365, 1, 36500 },
 };
 
 #define NSETTINGS (sizeof(int_settings) / sizeof(int_settings[0]))

@@ -12,15 +12,12 @@
 
 struct db;
 
+/* The settings the C code reads; the others (sign-in limits, filings per
+ * hour, retention) are read by the SQL that applies them (setting_int()),
+ * so a change takes effect at once. */
 struct settings {
 	int  session_idle_minutes;        /* CJIS 5.5.5: 30 */
 	int  session_max_hours;           /* absolute session lifetime: 12 */
-	int  login_failures_per_address;  /* CJIS 5.5.3: 5 */
-	int  login_block_minutes;         /* CJIS 5.5.3: 10, doubling */
-	int  login_failures_per_login;    /* across addresses: 20 */
-	int  login_attempts_per_minute;   /* per source address: 30 */
-	int  filings_per_hour;            /* per account: 60 */
-	int  login_event_retention_days;  /* CJIS 5.4.7: 365 */
 	bool has_form_key;
 	unsigned char form_key[FORM_KEY_BYTES];
 };

@@ -457,8 +457,12 @@ def encode_fields(fields):
 class Client:
     """HTTP client with a cookie jar; never follows redirects."""
 
-    def __init__(self, stack, timeout=HTTP_TIMEOUT):
+    def __init__(self, stack, timeout=HTTP_TIMEOUT, source=None):
+        """source: the local address to connect from (e.g. '127.0.0.2': any
+        address of 127.0.0.0/8 reaches nginx on 127.0.0.1, which passes it
+        to the portal as the client's address)."""
         self.stack = stack
+        self.source = source
         self.port = stack.port if hasattr(stack, 'port') else int(stack)
         self.timeout = timeout
         self.cookies = {}
@@ -514,7 +518,8 @@ class Client:
             hdrs['Content-Length'] = '0'
         if headers:
             hdrs.update(headers)
-        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=self.timeout,
+                                          source_address=(self.source, 0) if self.source else None)
         try:
             try:
                 conn.request(method, path, body=body, headers=hdrs)
@@ -641,9 +646,15 @@ def request_id_from(resp):
 
 def psql_as_app(stack, sql):
     """Runs SQL as the portal's own database role portal_app (not the owner):
+    (rc, stdout, stderr)."""
+    return psql_as(stack, 'portal_app', sql)
+
+
+def psql_as(stack, role, sql):
+    """Runs SQL as database role `role` (portal_app, portal_notifier):
     (rc, stdout, stderr). As root, psql is retried as OS user `portal` when
     the socket refuses root."""
-    dsn = 'host=%s dbname=portal user=portal_app' % os.path.join(stack.var, 'run')
+    dsn = 'host=%s dbname=portal user=%s' % (os.path.join(stack.var, 'run'), role)
     argv = ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
     tries = [argv]
     if IS_ROOT:

@@ -48,9 +48,12 @@ class DatabaseRules(harness.TestCase):
         cls.det = person(cls.S, 'detective', 'dbdet')
         cls.owner_id = ph.account_id(cls.S, cls.det)
 
-    def insert_sql(self, kind, nature):
-        return ("INSERT INTO request (kind, filed_by, channel, nature) VALUES (%s, %d, 'portal', %s)"
-                % (q(kind), self.owner_id, q(nature)))
+    def insert_sql(self, kind, nature, party=None):
+        if party is None and kind == 'federal_incoming':
+            party = 'federal'
+        return ("INSERT INTO request (kind, filed_by, channel, nature, requesting_agency_type)"
+                " VALUES (%s, %d, 'portal', %s, %s)"
+                % (q(kind), self.owner_id, q(nature), q(party) if party else 'NULL'))
 
     def stored(self, nature):
         return self.S.count('request', 'nature = %s' % q(nature))
@@ -98,12 +101,26 @@ class DatabaseRules(harness.TestCase):
             " acknowledged_at) SELECT id, 'supervisor', 'DB-TEST', 'x', 'y', 'none', now() FROM r; COMMIT;"
             % self.insert_sql('federal_emergency', nature), nature)
 
-    def test_changing_kind_to_federal_without_chief_notification_cannot_commit(self):
-        """A request made federal by an UPDATE of its kind is held to the same rule."""
+    def test_98_023_III_B_4_request_from_a_federal_agency_without_chief_notification_cannot_commit(self):
+        """98-023 §III.B.4: a request is federal when its requesting party is a
+        federal agency, whatever its kind: an aid_incoming from a federal
+        agency without a chief notification fails at COMMIT."""
+        nature = 'db rule federal party ' + uniq('n')
+        self.assertCommitRefused(self.insert_sql('aid_incoming', nature, party='federal'), nature)
+
+    def test_changing_a_filed_kind_or_party_is_refused(self):
+        """What was filed cannot be changed, even by the owner: a request is
+        not made (or unmade) federal by an UPDATE of its kind or party."""
         nature = 'db rule kind change ' + uniq('n')
-        self.assertCommitRefused(
-            "BEGIN; %s; UPDATE request SET kind = 'federal_incoming' WHERE nature = %s; COMMIT;"
-            % (self.insert_sql('aid_incoming', nature), q(nature)), nature)
+        self.S.psql(self.insert_sql('aid_incoming', nature, party='local'))
+        for change in ("kind = 'federal_incoming', requesting_agency_type = 'federal'",
+                       "requesting_agency_type = 'county'", "nature = 'rewritten'"):
+            with self.subTest(change=change):
+                with self.assertRaises(AssertionError) as cm:
+                    self.S.psql("UPDATE request SET %s WHERE nature = %s" % (change, q(nature)))
+                self.assertIn('what was filed cannot be changed', str(cm.exception))
+        self.assertEqual(self.S.scalar("SELECT kind || '/' || requesting_agency_type FROM request "
+                                       "WHERE nature = %s" % q(nature)), 'aid_incoming/local')
 
     def test_every_federal_request_filed_over_http_has_a_stored_chief_notification(self):
         """Through the portal, each federal kind is stored with its chief

@@ -292,7 +292,7 @@ class NotifierKilled(MailTestCase):
 
     def start_notifier(self):
         """Starts build/notifier as scripts/stack.sh does (same environment,
-        the application role, its own session, the same log and pid file).
+        the notifier's own role, its own session, the same log and pid file).
         `scripts/stack.sh start` does not do it: while nginx answers
         /healthz it reports "already running" and starts nothing."""
         S = self.stack
@@ -300,7 +300,7 @@ class NotifierKilled(MailTestCase):
         env = S.env()
         env.update(NOTIFIER_ENV)
         env.pop('PORTAL_OWNER_DSN', None)
-        env['PORTAL_DB_DSN'] = 'host=%s dbname=portal user=portal_app' % run
+        env['PORTAL_DB_DSN'] = 'host=%s dbname=portal user=portal_notifier' % run
         env['PORTAL_BASE_URL'] = 'http://127.0.0.1:%d' % S.port
         env['PORTAL_ROOT'] = harness.ROOT
         argv = [os.path.join(S.build, 'notifier')]
