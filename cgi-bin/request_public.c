@@ -41,11 +41,14 @@ static const char units_sql[] =
     " WHERE request_id = $1 GROUP BY unit_type, special_unit, status"
     " ORDER BY unit_type, special_unit, status";
 
+/* The actor is named only when it is the agency's own person (who filed
+ * it); the department's people are "the department". */
 static const char events_sql[] =
-    "SELECT to_char(at, 'YYYY-MM-DD HH24:MI') AS shown, to_json(at)#>>'{}' AS at, action"
-    " FROM audit_event WHERE request_id = $1"
-    " AND action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
-    "   'dispatched', 'closed', 'cancelled') ORDER BY seq";
+    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI') AS shown, to_json(e.at)#>>'{}' AS at, e.action,"
+    " CASE WHEN e.actor_id = r.filed_by THEN e.actor_login ELSE 'the department' END AS actor"
+    " FROM audit_event e JOIN request r ON r.id = e.request_id WHERE e.request_id = $1"
+    " AND e.action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
+    "   'dispatched', 'closed', 'cancelled') ORDER BY e.seq";
 
 static const char desk_sql[] = "SELECT value FROM setting WHERE name = 'desk_contact'";
 
@@ -114,7 +117,8 @@ request_public_json(struct ctx *c, const PGresult *req, struct buf *b)
 	    "SELECT id, unit_type, special_unit, status, to_json(last_checkin_at)#>>'{}' AS last_checkin_at"
 	    " FROM deployment WHERE request_id = $1 ORDER BY id";
 	static const char *const own[] = {
-		"requesting_agency", "requester_name", "requester_position", "contact_phone",
+		"requesting_agency", "requesting_agency_type", "channel", "requester_name",
+		"requester_position", "contact_phone",
 		"contact_email", "incident_type", "nature", "priority", "location", "municipality",
 		"county", "staging_area", "radio_channel", "commander_name", "equipment",
 		"duration", "instructions", "denial_reason",
@@ -158,6 +162,7 @@ request_public_json(struct ctx *c, const PGresult *req, struct buf *b)
 	for (i = 0; i < PQntuples(events); i++) {
 		buf_puts(b, i ? ", {\"at\": " : "{\"at\": ");
 		buf_json_str(b, db_value(events, i, "at"));
+		json_str(b, "actor", db_value(events, i, "actor"));
 		json_str(b, "action", db_value(events, i, "action"));
 		json_str(b, "what", choice_label(public_events, db_value(events, i, "action")));
 		buf_putc(b, '}');

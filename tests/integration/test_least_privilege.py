@@ -64,9 +64,14 @@ class LeastPrivilege(harness.TestCase):
         self.assertEqual(self.snapshot(), before, 'a refused statement changed something')
 
     def test_app_cannot_acknowledge_for_someone_else(self):
+        r = ph.file(signed(S, self.disp), fed_in_fields())
+        rid = harness.request_id_from(r)
+        note = S.scalar("SELECT id FROM notification WHERE request_id = %d AND recipient_role = "
+                        "'chief' AND acknowledged_at IS NULL ORDER BY id LIMIT 1" % rid)
         self.assertRefused('portal_app', "UPDATE notification SET acknowledged_at = now(), "
-                           "acknowledged_by = %s WHERE id = %s" % (self.fbi_id, self.chief_note),
+                           "acknowledged_by = %s WHERE id = %s" % (self.fbi_id, note),
                            'only its recipient acknowledges it')
+        self.assertIsNone(S.scalar("SELECT acknowledged_at FROM notification WHERE id = %s" % note) or None)
 
     def test_app_cannot_rewrite_a_notification(self):
         for sql in ("UPDATE notification SET recipient_id = %s WHERE id = %s",

@@ -78,6 +78,17 @@ def message_of(resp):
     return re.sub(r'\s+', ' ', re.sub(r'<[^>]+>', '', m.group(1))).strip() if m else None
 
 
+def try_until_answered(client, login, password):
+    """Signs in, waiting out 429 (the hash gate full: Retry-After) as a
+    browser user would; the first answer that is not 429."""
+    for _ in range(60):
+        r = client.try_login(login, password)
+        if r.status != 429:
+            return r
+        time.sleep(0.2)
+    return r
+
+
 def parallel(n, fn):
     results = [None] * n
     barrier = threading.Barrier(n)
@@ -102,14 +113,14 @@ class Pause(TestCase):
         clients = [Client(S) for _ in range(6)]
         for c in clients:
             c.get('/login')
-        statuses = parallel(6, lambda i: clients[i].try_login(login, PW).status)
+        statuses = parallel(6, lambda i: try_until_answered(clients[i], login, PW).status)
         self.assertEqual(statuses, [401] * 6)
         self.assertEqual(sessions(login), 0, 'a session was made during the pause')
         self.assertTrue(throttle(login)[1], 'the pause was lifted')
 
     def test_cjis_5_5_3_parallel_wrong_passwords_check_at_most_five(self):
         login = new_user()
-        statuses = parallel(16, lambda i: Client(S).try_login(login, 'wrong %d' % i).status)
+        statuses = parallel(16, lambda i: try_until_answered(Client(S), login, 'wrong %d' % i).status)
         self.assertEqual(statuses, [401] * 16)
         checked = [e for e in events(login) if e[1] == 'wrong password']
         self.assertEqual(len(checked), 5, 'passwords checked: %r' % events(login))
