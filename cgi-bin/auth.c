@@ -12,8 +12,9 @@
 
 /* The sign-in form's token lives an hour; then the page is opened again. */
 #define FORM_TOKEN_LIFETIME 3600
-/* How long a sign-in waits for a place at the hash gate before 429. */
-#define HASHGATE_WAIT_MS 250
+/* How long a sign-in waits for a place at the hash gate before 429: short,
+ * so that a flood never holds the workers that signed-in people need. */
+#define HASHGATE_WAIT_MS 100
 
 /* One message for every failed sign-in, whatever the cause (unknown login,
  * wrong password, disabled account, a pause): it tells an attacker nothing

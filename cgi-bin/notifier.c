@@ -19,7 +19,9 @@
  * Environment: PORTAL_DB_DSN (or PORTAL_DSN), PORTAL_SMTP_URL (unset: files
  * in $PORTAL_VAR/mail/), PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD,
  * PORTAL_MAIL_FROM, PORTAL_BASE_URL, PORTAL_NOTIFIER_POLL (seconds, 5),
- * PORTAL_NOTIFIER_MAX_BACKOFF (seconds, 60).
+ * PORTAL_NOTIFIER_MAX_BACKOFF (seconds, 60), PORTAL_NOTIFIER_RETENTION (how
+ * often, in seconds, expired sessions and old sign-in records are deleted:
+ * 300).
  */
 #include <errno.h>
 #include <poll.h>
@@ -39,9 +41,6 @@
 #include "policy.h"
 #include "timers.h"
 
-/* How often expired sessions and old sign-in records are deleted. */
-#define RETENTION_SECONDS 300
-
 static volatile sig_atomic_t stopping;
 
 static void
@@ -59,6 +58,7 @@ struct notifier {
 	struct mail_config mail;
 	struct mail_sender sender;   /* the SMTP connection kept between messages */
 	int                poll_seconds;
+	int                retention_seconds;  /* how often expired sessions... go */
 	int                max_backoff;
 };
 
@@ -241,6 +241,9 @@ main(void)
 	n.mail.base_url = env_or("PORTAL_BASE_URL", "http://127.0.0.1:8080");
 	n.poll_seconds = atoi(env_or("PORTAL_NOTIFIER_POLL", "5"));
 	n.max_backoff = atoi(env_or("PORTAL_NOTIFIER_MAX_BACKOFF", "60"));
+	n.retention_seconds = atoi(env_or("PORTAL_NOTIFIER_RETENTION", "300"));
+	if (n.retention_seconds < 1)
+		n.retention_seconds = 300;
 	if (n.poll_seconds < 1)
 		n.poll_seconds = 5;
 	if (n.max_backoff < 1)
@@ -266,7 +269,7 @@ main(void)
 			last_timers = time(NULL);
 		}
 		/* Expired sessions and old sign-in records, every few minutes. */
-		if (time(NULL) - last_retention >= RETENTION_SECONDS) {
+		if (time(NULL) - last_retention >= n.retention_seconds) {
 			long gone = retention_run(&n.db);
 
 			if (gone < 0)

@@ -6,11 +6,14 @@
  * at most --workers Argon2id hashes of 64 MiB run at once).
  *
  * The socket is created here rather than with FCGX_OpenSocket, which
- * exit()s when bind fails and leaves the mode to the umask: nginx must be
- * able to connect, so the socket is made 0666 inside a private directory.
+ * exit()s when bind fails and leaves the mode to the umask. It is made
+ * 0660: the portal's user and group may connect, nobody else. In
+ * production nginx runs as another user: --socket-group names a group
+ * nginx belongs to (e.g. www-data), given to the socket.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,7 @@ struct config {
 	const char *socket_path;
 	const char *templates;
 	const char *dsn;
+	const char *socket_group;  /* NULL: the process's own group */
 	int         workers;
 	int         hash_slots;   /* password hashes at once, all workers together */
 };
@@ -66,18 +70,29 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: portal --socket PATH --templates DIR [--workers N] [--hash-slots N]\n"
+	    "              [--socket-group GROUP]\n"
 	    "  the database comes from PORTAL_DB_DSN (or PORTAL_DSN)\n");
 	exit(2);
 }
 
 static int
-open_socket(const char *path)
+open_socket(const char *path, const char *group)
 {
 	struct sockaddr_un sun;
+	gid_t gid = (gid_t)-1;
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
+	if (group != NULL) {
+		struct group *g = getgrnam(group);
+
+		if (g == NULL) {
+			log_warn("socket group %s does not exist", group);
+			return -1;
+		}
+		gid = g->gr_gid;
+	}
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		log_warn("socket path too long (%zu bytes, at most %zu): %s", strlen(path),
 		    sizeof(sun.sun_path) - 1, path);
@@ -96,8 +111,9 @@ open_socket(const char *path)
 		close(fd);
 		return -1;
 	}
-	if (chmod(path, 0666) < 0 || listen(fd, 128) < 0) {
-		log_warn("chmod/listen %s: %s", path, strerror(errno));
+	if ((gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) < 0) || chmod(path, 0660) < 0 ||
+	    listen(fd, 128) < 0) {
+		log_warn("chown/chmod/listen %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
 		return -1;
@@ -162,7 +178,7 @@ spawn(int listen_fd, const struct config *cfg, struct view_set *views)
 int
 main(int argc, char *argv[])
 {
-	struct config cfg = { NULL, NULL, NULL, 4, 2 };
+	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0 };
 	struct view_set *views;
 	pid_t pids[MAX_WORKERS] = { 0 };
 	struct sigaction sa;
@@ -178,7 +194,9 @@ main(int argc, char *argv[])
 			cfg.workers = atoi(argv[++i]);
 			if (cfg.workers < 1 || cfg.workers > MAX_WORKERS)
 				usage();
-		} else if (strcmp(argv[i], "--hash-slots") == 0 && i + 1 < argc) {
+		} else if (strcmp(argv[i], "--socket-group") == 0 && i + 1 < argc)
+			cfg.socket_group = argv[++i];
+		else if (strcmp(argv[i], "--hash-slots") == 0 && i + 1 < argc) {
 			cfg.hash_slots = atoi(argv[++i]);
 			if (cfg.hash_slots < 1 || cfg.hash_slots > MAX_WORKERS)
 				usage();
@@ -194,7 +212,14 @@ main(int argc, char *argv[])
 		log_warn("libsodium did not initialize");
 		return 1;
 	}
-	/* Before fork: the workers share the gate (64 MiB per Argon2id hash). */
+	/* Before fork: the workers share the gate (64 MiB and a core per
+	 * Argon2id hash). By default half the cores hash at most, so that a
+	 * sign-in flood always leaves the other half to the pages. */
+	if (cfg.hash_slots == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cfg.hash_slots = cores > 2 ? (int)(cores / 2) : 1;
+	}
 	if (!hashgate_init(cfg.hash_slots)) {
 		log_warn("the hash gate could not be made");
 		return 1;
@@ -204,7 +229,7 @@ main(int argc, char *argv[])
 		log_warn("%s", err);
 		return 1;
 	}
-	if ((fd = open_socket(cfg.socket_path)) < 0) {
+	if ((fd = open_socket(cfg.socket_path, cfg.socket_group)) < 0) {
 		view_set_free(views);
 		return 1;
 	}

@@ -329,3 +329,47 @@ class Sessions(TestCase):
         r = c.get('/')
         self.assertEqual(r.status, 303)
         self.assertEqual(r.location_path, '/login')
+
+
+class Retention(TestCase):
+    """Expired sessions and sign-in records past login_event_retention_days
+    are deleted by the notifier (item 12); recent ones stay."""
+
+    def test_expired_sessions_and_old_sign_in_records_are_deleted(self):
+        import policyhelp as ph
+
+        class RetentionStack(ph.FastStack):
+            def env(self):
+                e = super().env()
+                e['PORTAL_NOTIFIER_RETENTION'] = '1'
+                return e
+        R = RetentionStack(policy='oconomowoc', name='retention', start=False)
+        try:
+            R.start()
+            login = uniq('rt')
+            R.add_user(login, 'dispatcher', 'Retention', PW)
+            fresh, stale = Client(R), Client(R)
+            fresh.login(login, PW)
+            stale.login(login, PW)
+            R.psql("UPDATE session SET created_at = now() - interval '13 hours' WHERE token_hash = "
+                   "(SELECT token_hash FROM session ORDER BY created_at DESC LIMIT 1)")
+            R.psql("INSERT INTO login_event (login, success, reason, at) VALUES "
+                   "('%s', false, 'old', now() - interval '366 days'), "
+                   "('%s', false, 'recent', now() - interval '364 days')" % (login, login))
+            done = harness_wait(lambda: R.count('login_event', "login = '%s' AND reason = 'old'"
+                                                % login) == 0 and R.count('session') == 1)
+            self.assertTrue(done, 'nothing was pruned in 20 s')
+            self.assertEqual(R.count('login_event', "login = '%s' AND reason = 'recent'" % login), 1)
+            self.assertEqual(fresh.get('/').status, 200)
+        finally:
+            R.stop()
+            R.remove()
+
+
+def harness_wait(fn, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if fn():
+            return True
+        time.sleep(0.5)
+    return False

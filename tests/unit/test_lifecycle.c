@@ -1019,6 +1019,120 @@ test_approver_of_another_bureau(void **state)
 	}
 }
 
+/*
+ * No request can be wedged: in every open state, for every kind of request
+ * of either preset, someone can still move it on (approve, deny, dispatch,
+ * close or cancel) with the facts that state can have. (An assessment once
+ * left a request needing no approval in pending_approval, refused by all.)
+ */
+static void
+test_no_state_is_a_dead_end(void **state)
+{
+	static const enum action moves[] = { ACT_APPROVE, ACT_DENY, ACT_DISPATCH, ACT_CLOSE, ACT_CANCEL };
+	static const enum request_status open[] = { STATUS_SUBMITTED, STATUS_PROVISIONALLY_AUTHORIZED,
+		STATUS_PENDING_APPROVAL, STATUS_APPROVED, STATUS_DISPATCHED };
+	size_t p, s, vi, m;
+
+	(void)state;
+	for (p = 0; p < P__MAX; p++)
+		for (s = 0; s < sizeof(open) / sizeof(open[0]); s++)
+			for (vi = 0; vi < N_VARIANTS; vi++) {
+				/* What the state implies: a provisional authorization
+				 * before pending approval from provisional; an approval
+				 * once approved or dispatched. */
+				struct action_facts af = afacts(false, false, false, 0, 0);
+				bool moved = false;
+				int role;
+
+				af.provisional = open[s] == STATUS_PROVISIONALLY_AUTHORIZED;
+				af.approved = open[s] == STATUS_APPROVED || open[s] == STATUS_DISPATCHED;
+				if (open[s] == STATUS_DISPATCHED)
+					af.deployments = 1;
+				for (role = 0; role < ROLE__MAX && !moved; role++)
+					for (m = 0; m < sizeof(moves) / sizeof(moves[0]) && !moved; m++) {
+						af.is_originator = moves[m] == ACT_CANCEL;
+						moved = lifecycle_decide(&pols[p], moves[m], open[s], (enum role)role,
+						    &variants[vi].f, &af).decision == DECIDE_ALLOW;
+					}
+				if (!moved)
+					print_error("dead end: %s %s [%s]\n", preset_names[p],
+					    status_choices[open[s]].id, variants[vi].name);
+				assert_true(moved);
+			}
+}
+
+static struct resources
+res3(int squads, int supervisors, uint32_t units)
+{
+	struct resources r = { squads, supervisors, units };
+
+	return r;
+}
+
+/* SOP 230.10 C.3.a, D: each kind apart, over everything sent so far. */
+static void
+test_dispatch_counts_each_kind_cumulatively(void **state)
+{
+	const struct policy *m = &pols[P_MILWAUKEE];
+	struct request_facts internal = variants[2].f;   /* aid_internal, 1 squad */
+	struct request_facts outside = variants[0].f;    /* aid_incoming, emergency */
+	struct action_facts af = afacts(false, false, false, 0, 0);
+	struct dispatch_check dc;
+	struct verdict v;
+
+	(void)state;
+	/* D: one squad needs no approval; a second one (sent later) does. */
+	memset(&dc, 0, sizeof(dc));
+	dc.adding = res3(1, 0, 0);
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_SUBMITTED, &internal, &af, &dc).decision,
+	    DECIDE_ALLOW);
+	dc.sent = res3(1, 0, 0);
+	v = lifecycle_dispatch_fits(m, STATUS_DISPATCHED, &internal, &af, &dc);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_string_equal(v.rule->id, "M-INTERNAL-APPROVE");
+	/* ... and so does any specialized unit; the chief's exception lifts it. */
+	dc.sent = res3(0, 0, 0);
+	dc.adding = res3(0, 0, SU_SWAT);
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_SUBMITTED, &internal, &af, &dc).decision,
+	    DECIDE_CONFLICT);
+	dc.approval_excepted = true;
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_SUBMITTED, &internal, &af, &dc).decision,
+	    DECIDE_ALLOW);
+	/* C.3.a: within the provisional authorization, kind by kind: two
+	 * squads and a supervisor do not make three squads. */
+	memset(&dc, 0, sizeof(dc));
+	af.provisional = true;
+	dc.authorized = res3(2, 1, SU_SWAT);
+	dc.sent = res3(2, 0, 0);
+	dc.adding = res3(1, 0, 0);
+	v = lifecycle_dispatch_fits(m, STATUS_PROVISIONALLY_AUTHORIZED, &outside, &af, &dc);
+	assert_int_equal(v.decision, DECIDE_INVALID);
+	assert_string_equal(v.rule->id, "M-CAP");
+	dc.adding = res3(0, 1, SU_SWAT);
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_PROVISIONALLY_AUTHORIZED, &outside, &af,
+	    &dc).decision, DECIDE_ALLOW);
+	dc.adding = res3(0, 0, 2u);	/* a unit not authorized */
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_PENDING_APPROVAL, &outside, &af,
+	    &dc).decision, DECIDE_INVALID);
+	dc.cap_excepted = true;
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_PENDING_APPROVAL, &outside, &af,
+	    &dc).decision, DECIDE_ALLOW);
+	/* After the approval, its numbers hold; without numbers, nothing. */
+	memset(&dc, 0, sizeof(dc));
+	af.provisional = false;
+	af.approved = true;
+	dc.has_envelope = true;
+	dc.approved = res3(4, 1, 0);
+	dc.sent = res3(4, 1, 0);
+	dc.adding = res3(1, 0, 0);
+	v = lifecycle_dispatch_fits(m, STATUS_DISPATCHED, &outside, &af, &dc);
+	assert_int_equal(v.decision, DECIDE_INVALID);
+	assert_string_equal(v.rule->id, "M-APPROVE");
+	dc.has_envelope = false;
+	assert_int_equal(lifecycle_dispatch_fits(m, STATUS_DISPATCHED, &outside, &af, &dc).decision,
+	    DECIDE_ALLOW);
+}
+
 int
 main(void)
 {
@@ -1032,6 +1146,8 @@ main(void)
 		cmocka_unit_test(test_read_only_states),
 		cmocka_unit_test(test_clauses_belong_to_the_preset),
 		cmocka_unit_test(test_approver_of_another_bureau),
+		cmocka_unit_test(test_no_state_is_a_dead_end),
+		cmocka_unit_test(test_dispatch_counts_each_kind_cumulatively),
 	};
 
 	return cmocka_run_group_tests_name("lifecycle", tests, setup, NULL);
