@@ -76,6 +76,18 @@ read_assignees(struct ctx *c, struct buf *logins, size_t *n, struct result *res)
 	return buf_failed(logins) ? OUTCOME_DB : OUTCOME_DONE;
 }
 
+/* The roster row of `login` among the members found. */
+static int
+member_row(const PGresult *members, const char *login)
+{
+	int k;
+
+	for (k = 0; members != NULL && k < PQntuples(members); k++)
+		if (strcmp(db_value(members, k, "login"), login) == 0)
+			return k;
+	return -1;
+}
+
 /* The members named, from the roster; every one must be there. */
 static enum outcome
 find_members(struct ctx *c, const struct target *t, const char *logins, size_t n, PGresult **out,
@@ -90,20 +102,16 @@ find_members(struct ctx *c, const struct target *t, const char *logins, size_t n
 	const struct form *form = &c->http->body_form;
 	PGresult *rows;
 	size_t i;
-	int k;
 
 	if ((rows = db_query(&c->app->db, sql, 2, params)) == NULL)
 		return OUTCOME_DB;
 	*out = rows;
 	for (i = 0; i < form_count(form, "assignee"); i++) {
 		const char *a = form_get_nth(form, "assignee", i);
-		int found = -1;
+		int found = member_row(rows, a);
 
 		if (*a == '\0')
 			continue;
-		for (k = 0; k < PQntuples(rows) && found < 0; k++)
-			if (strcmp(db_value(rows, k, "login"), a) == 0)
-				found = k;
 		if (found < 0)
 			return refuse(res, OUTCOME_INVALID, NULL, "Assignee: %s is not an active sworn member "
 			    "of the department. Only the department's own officers and supervisors are "
@@ -157,17 +165,25 @@ insert_deployment(struct ctx *c, const struct target *t, const char *assignee,
 	return db_exec(&c->app->db, sql, 6, params);
 }
 
-/* Writes the deployments, tells each member sent; the note lists them. */
+/* Writes the deployments in the order the form names them, tells each
+ * member sent; the note lists them. */
 static bool
 send_all(struct ctx *c, const struct target *t, const struct verdict *v, const PGresult *members,
     uint32_t units, struct buf *note)
 {
+	const struct form *form = &c->http->body_form;
+	size_t i;
 	int k, u;
 
-	for (k = 0; members != NULL && k < PQntuples(members); k++) {
-		const char *login = db_value(members, k, "login"), *id = db_value(members, k, "id");
-		const char *as = db_value(members, k, "deploys_as");
+	for (i = 0; members != NULL && i < form_count(form, "assignee"); i++) {
+		const char *login, *id, *as;
 		char told[300];
+
+		if ((k = member_row(members, form_get_nth(form, "assignee", i))) < 0)
+			continue;
+		login = db_value(members, k, "login");
+		id = db_value(members, k, "id");
+		as = db_value(members, k, "deploys_as");
 
 		if (!insert_deployment(c, t, login, id, NULL, as))
 			return false;

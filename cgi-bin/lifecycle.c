@@ -295,7 +295,8 @@ lifecycle_dispatch_fits(const struct policy *pol, enum request_status state,
 	r = lifecycle_approval_rule(pol, &then);
 	if (r != NULL && !dc->approval_excepted)
 		return verdict(DECIDE_CONFLICT, r, NULL, count_units(total.units) > 0 || total.squads > 1
-		    ? "Sending this many (counting everyone sent so far) needs an approval first."
+		    ? "Sending this many (counting everyone sent so far) needs an approval first: "
+		      "record the assessment of what is needed, so that the approver can approve it."
 		    : "This request must be approved (or provisionally authorized) before anyone is sent.");
 	return verdict(DECIDE_ALLOW, NULL, NULL, NULL);
 }
