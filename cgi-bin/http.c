@@ -39,6 +39,8 @@ http_request_init(struct http_request *h, FCGX_Request *r)
 	h->remote_addr = param(r, "REMOTE_ADDR");
 	h->cookie = param(r, "HTTP_COOKIE");
 	h->sec_fetch_site = param(r, "HTTP_SEC_FETCH_SITE");
+	h->origin = param(r, "HTTP_ORIGIN");
+	h->host = param(r, "HTTP_HOST");
 	https = param(r, "HTTPS");
 	h->https = https != NULL && strcasecmp(https, "on") == 0;
 	form_init(&h->query_form);
@@ -94,6 +96,19 @@ http_read_body(struct http_request *h, enum form_error *ferr)
 	*ferr = form_parse(&h->body_form, body, (size_t)len, NULL);
 	free(body);
 	return *ferr == FORM_OK ? BODY_OK : BODY_BAD_FORM;
+}
+
+bool
+http_same_origin(const char *origin, const char *host, bool https)
+{
+	const char *scheme = https ? "https://" : "http://";
+	size_t n = strlen(scheme);
+
+	if (origin == NULL)
+		return true;
+	if (host == NULL || *host == '\0')
+		return false;
+	return strncasecmp(origin, scheme, n) == 0 && strcasecmp(origin + n, host) == 0;
 }
 
 bool

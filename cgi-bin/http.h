@@ -27,6 +27,8 @@ struct http_request {
 	const char      *remote_addr;
 	const char      *cookie;       /* HTTP_COOKIE or NULL */
 	const char      *sec_fetch_site;
+	const char      *origin;       /* HTTP_ORIGIN or NULL */
+	const char      *host;         /* HTTP_HOST or NULL */
 	bool             https;
 	struct form      query_form;   /* parsed query string */
 	struct form      body_form;    /* parsed urlencoded body (POST) */
@@ -47,6 +49,11 @@ void             http_request_init(struct http_request *, FCGX_Request *);
 void             http_request_free(struct http_request *);
 enum form_error  http_parse_query(struct http_request *);
 enum body_status http_read_body(struct http_request *, enum form_error *);
+
+/* Whether an Origin header (RFC 6454 §7) names this site: absent (older
+ * browsers, other clients: the CSRF token decides), or exactly
+ * "http[s]://" + Host. "null" and every other origin are another site. */
+bool             http_same_origin(const char *origin, const char *host, bool https);
 
 /* A cookie's value (copied into out), or false when absent/too long. */
 bool             http_cookie(const struct http_request *, const char *name,
