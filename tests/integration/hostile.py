@@ -77,12 +77,14 @@ def people():
     return {role: person(role) for role in ROLES}
 
 
-def signed(login, fresh=False):
-    """A signed-in client of `login`, kept for the run unless fresh."""
+def signed(login, fresh=False, alive=False):
+    """A signed-in client of `login`, kept for the run unless fresh; alive:
+    signed in again if an earlier case ended the kept session."""
     s = stack()
     key = (s.port, login)
     if not fresh and key in _clients:
-        return _clients[key]
+        if not alive or _clients[key].get('/').status == 200:
+            return _clients[key]
     c = Client(s)
     c.login(login, PW)
     if not fresh:
