@@ -1,4 +1,5 @@
-/* Unit tests of http.c: the Origin check of forms (http_same_origin). */
+/* Unit tests of http.c: the Origin check of forms (http_same_origin) and
+ * the form's Content-Type (http_form_type_ok). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,28 @@ test_no_host_cannot_be_verified(void **state)
 	assert_false(http_same_origin("http://", "", false));
 }
 
+static void
+test_form_type(void **state)
+{
+	(void)state;
+	assert_true(http_form_type_ok("application/x-www-form-urlencoded"));
+	assert_true(http_form_type_ok("application/x-www-form-urlencoded;charset=UTF-8"));
+	assert_true(http_form_type_ok("Application/X-WWW-Form-URLEncoded; charset=utf-8"));
+	/* White space before the ';' (RFC 9110 §8.3.1, OWS). */
+	assert_true(http_form_type_ok("application/x-www-form-urlencoded ; charset=UTF-8"));
+	assert_true(http_form_type_ok("application/x-www-form-urlencoded\t;charset=UTF-8"));
+	assert_true(http_form_type_ok("application/x-www-form-urlencoded "));
+	assert_false(http_form_type_ok(NULL));
+	assert_false(http_form_type_ok(""));
+	assert_false(http_form_type_ok("application/x-www-form-urlencodedX"));
+	assert_false(http_form_type_ok("application/x-www-form-urlencoded-extra"));
+	assert_false(http_form_type_ok("application/x-www-form-urlencoded x"));
+	assert_false(http_form_type_ok("application/x-www-form"));
+	assert_false(http_form_type_ok("multipart/form-data; boundary=x"));
+	assert_false(http_form_type_ok("application/json"));
+	assert_false(http_form_type_ok("text/plain"));
+}
+
 int
 main(void)
 {
@@ -61,6 +84,7 @@ main(void)
 		cmocka_unit_test(test_own_origin),
 		cmocka_unit_test(test_other_origins),
 		cmocka_unit_test(test_no_host_cannot_be_verified),
+		cmocka_unit_test(test_form_type),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
