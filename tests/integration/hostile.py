@@ -308,9 +308,20 @@ class Raw:
         return '%r' % self.data[:n]
 
 
-def raw(data, timeout=10, port=None):
+def _complete(out):
+    """Whether `out` holds a whole response with a Content-Length (nginx
+    may keep the connection open a while after an early answer)."""
+    head, sep, body = out.partition(b'\r\n\r\n')
+    if not sep:
+        return False
+    m = re.search(rb'\r\ncontent-length:\s*(\d+)', head, re.I)
+    return m is not None and len(body) >= int(m.group(1))
+
+
+def raw(data, timeout=10, port=None, half_close=False):
     """Sends bytes as they are and reads the answer until the server closes.
-    Never half-closes (nginx takes that for a client that went away)."""
+    Half-closes only when asked (nginx takes that for a client that went
+    away, and answers nothing)."""
     port = port or stack().port
     if isinstance(data, str):
         data = data.encode('latin-1')
@@ -321,7 +332,12 @@ def raw(data, timeout=10, port=None):
             s.sendall(data)
         except (BrokenPipeError, ConnectionResetError):
             pass        # answered (and closed) before reading it all
-        while True:
+        if half_close:
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        while not _complete(out):
             try:
                 chunk = s.recv(65536)
             except ConnectionResetError:
