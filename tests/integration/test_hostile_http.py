@@ -269,6 +269,7 @@ CASES = [
     ('percent_encoded_letter', dict(send=lambda: get('/%68ealthz'), want=200, body='ok\n')),
     ('nul_in_path', dict(send=lambda: get('/healthz%00.json'), want=400)),
     ('upper_case_path', dict(send=lambda: get('/INBOX'), want=404)),
+    ('unknown_json_path', dict(send=lambda: get('/requests/new.json'), want=404, json=True)),
     ('path_parameter', dict(send=lambda: get('/inbox;jsessionid=1'), want=404)),
     ('path_7000_bytes', dict(send=lambda: get('/' + 'a' * 7000), want=404)),
     ('path_9000_bytes', dict(send=lambda: get('/' + 'a' * 9000), want=414)),

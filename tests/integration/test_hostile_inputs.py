@@ -257,6 +257,11 @@ ACCEPTED = [
         stored={'length(requester_name)': '200', 'octet_length(requester_name)': '400',
                 'length(location)': '200', 'octet_length(location)': '800',
                 'length(nature)': '4000'})),
+    # The form invites 4000 characters of any script (maxlength counts
+    # characters): 4000 CJK characters are 36,000 bytes urlencoded, beyond
+    # the portal's 32 KiB body limit, so the valid form is refused with 413.
+    ('nature_of_4000_cjk_characters_fits_the_body_limit', dict(
+        over={'nature': '\u65e5' * 4000}, stored={'length(nature)': '4000'})),
     ('numbers_at_minimum', dict(over={'squads': '0', 'supervisors': '0', 'personnel': '0'},
                                 stored={'squads': '0', 'supervisors': '0', 'personnel': '0'})),
     ('number_surrounded_by_white_space', dict(over={'squads': ' 7\t'}, stored={'squads': '7'})),
@@ -288,6 +293,31 @@ ACCEPTED = [
                 'filed_by_agency': lambda: hostile.agency_of(P['agency'])})),
 ]
 hostile.add_cases(RequestForm, 'accepted', ACCEPTED, RequestForm.accepted)
+
+
+# ---------------------------------------------------------------- the kind of a new request
+
+class NewRequestKind(harness.TestCase):
+    """GET /requests/new?kind=...: an unknown kind is 404 in words, an
+    unreadable query 400; never the value back unescaped."""
+
+    def run_case(self, name, spec):
+        query, want = spec
+        c = hostile.signed(P['supervisor'])
+        case = 'GET /requests/new?%s, %s' % (query, name)
+        r = c.get('/requests/new?' + query)
+        hostile.assert_error_page(self, r, want, case)
+        hostile.assert_not_reflected(self, r, urllib.parse.unquote(query), case)
+
+
+hostile.add_cases(NewRequestKind, 'kind', [
+    ('unknown', ('kind=aid_everything', 404)),
+    ('markup', ('kind=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 404)),
+    ('upper_case', ('kind=AID_INCOMING', 404)),
+    ('invalid_utf8', ('kind=%FF', 400)),
+    ('nul', ('kind=aid_incoming%00', 400)),
+    ('overlong', ('kind=%C0%AE', 400)),
+], NewRequestKind.run_case)
 
 
 # ---------------------------------------------------------------- action forms
@@ -521,6 +551,19 @@ class AccountForms(harness.TestCase):
         hostile.assert_unchanged(self, before, case)
 
 
+    def op(self, name, spec):
+        fields, want = spec
+        c = hostile.signed(P['admin'])
+        target = hostile.account_id(hostile.person('officer', key='inputs-account-target'))
+        case = 'POST /admin/accounts/%d, %s' % (target, name)
+        before = hostile.snapshot()
+        r = c.post('/admin/accounts/%d' % target, list(fields) + [('csrf', c.csrf)])
+        hostile.assert_error_page(self, r, want, case)
+        for _, v in fields:
+            hostile.assert_not_reflected(self, r, v, case)
+        hostile.assert_unchanged(self, before, case)
+
+
 CREATE_CASES = [
     ('login_one_character', ([('login', 'a')], 422)),
     ('login_33_characters', ([('login', 'a' * 33)], 422)),
@@ -551,6 +594,7 @@ CREATE_CASES = [
     ('password_9_characters', ([('password', '123456789')], 422)),
     ('password_257_bytes', ([('password', 'p' * 257)], 422)),
     ('password_missing', ([('password', None)], 422)),
+    ('password_twice', ([('password', 'the first long password'), ('password', 'short')], 422)),
     ('password_nul', ([('password', None), ('__raw__', 'password=long%00enough%00password')], 400)),
     ('name_invalid_utf8', ([('name', None), ('__raw__', 'name=%C3%28')], 400)),
     ('name_overlong', ([('name', None), ('__raw__', 'name=%E0%80%BCscript')], 400)),
@@ -573,6 +617,20 @@ SAVE_CASES = [
     ('district_101_characters', ({'district': sized(101)}, 422)),
 ]
 hostile.add_cases(AccountForms, 'save', SAVE_CASES, AccountForms.save)
+
+OP_CASES = [
+    ('op_missing', ([], 422)),
+    ('op_empty', ([('op', '')], 422)),
+    ('op_unknown_markup', ([('op', '<b>drop</b>')], 422)),
+    ('op_upper_case', ([('op', 'DISABLE')], 422)),
+    # Two operations at once: which one was meant? Neither is done.
+    ('op_twice', ([('op', 'duty_off'), ('op', 'disable')], 422)),
+    ('password_twice', ([('op', 'password'), ('password', 'the first long password'),
+                         ('password', 'the second long password')], 422)),
+    ('password_9_characters', ([('op', 'password'), ('password', '123456789')], 422)),
+    ('password_257_bytes', ([('op', 'password'), ('password', 'p' * 257)], 422)),
+]
+hostile.add_cases(AccountForms, 'op', OP_CASES, AccountForms.op)
 
 
 if __name__ == '__main__':
