@@ -198,6 +198,20 @@ _SNAPSHOT_NAMES = ('request', 'notification', 'audit_event', 'deployment', 'chec
                    'policy_exception', 'session')
 
 
+def tidy(notifications=(), deployments=()):
+    """After a module: the notifications it put in place by SQL are removed
+    (one kept for a role would show in every holder's inbox) and its
+    deployments have returned (none stays active or becomes overdue on the
+    stack the other modules share)."""
+    d = db()
+    ids = ','.join(str(int(i)) for i in notifications if i)
+    if ids:
+        d.query('DELETE FROM notification WHERE id IN (%s)' % ids)
+    ids = ','.join(str(int(i)) for i in deployments if i)
+    if ids:
+        d.query("UPDATE deployment SET status = 'returned' WHERE id IN (%s)" % ids)
+
+
 def snapshot():
     """The state of every table a request may change, as a dict."""
     row = db().query(_SNAPSHOT_SQL)[0]

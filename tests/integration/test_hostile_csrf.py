@@ -43,6 +43,10 @@ def setUpModule():
     OBJ['target2'] = hostile.account_id(P['target2'])
 
 
+def tearDownModule():
+    hostile.tidy(notifications=[OBJ.get('note'), OBJ.get('note_control')])
+
+
 # Each POST route: who posts, where, and a form that succeeds with the token.
 ROUTES = {
     'file_request': ('agency', lambda: '/requests', lambda: incoming_fields(nature='Forged filing')),

@@ -74,6 +74,11 @@ def setUpModule():
     OBJ['max_note'] = int(db.scalar('SELECT max(id) FROM notification'))
 
 
+def tearDownModule():
+    hostile.tidy(notifications=[OBJ.get('note_bystander'), OBJ.get('note_role')],
+                 deployments=[OBJ.get('dep_rx'), OBJ.get('dep_ry')])
+
+
 def fmt(path):
     return path.format(
         missing=OBJ['max_request'] + 100000, missing_account=OBJ['max_account'] + 100000,

@@ -343,6 +343,10 @@ class ActionForms(harness.TestCase):
             " VALUES (%d, %s, %d, %d) RETURNING id" % (OBJ['deployed'], hostile.lit(P['officer_dep']), off, disp)))
         db.query("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ['deployed'])
 
+    @classmethod
+    def tearDownClass(cls):
+        hostile.tidy(deployments=[OBJ.get('dep')])
+
     def refused(self, name, spec):
         who, action, fields, want = spec[:4]
         target = spec[4] if len(spec) > 4 else 'open'

@@ -77,6 +77,10 @@ def setUpModule():
         % (OBJ['request'], OBJ['account'])))
 
 
+def tearDownModule():
+    hostile.tidy(notifications=[OBJ.get('notification')])
+
+
 def client_of(who):
     return Client(S) if who is None else hostile.signed(P[who])
 
