@@ -384,7 +384,3 @@ def add_cases(cls, prefix, cases, run):
             raise ValueError('two cases named %s' % meth)
         setattr(cls, meth, test)
     return cls
-
-
-def count_cases(*classes):
-    return sum(1 for cls in classes for n in dir(cls) if n.startswith('test_'))

@@ -16,6 +16,7 @@ An acceptance (the values at the limits, normalizations, fields that are not
 the form's): 303 and exactly the normalized value stored.
 """
 
+import re
 import unittest
 import urllib.parse
 
@@ -63,7 +64,6 @@ def body_with(pairs, csrf, raw=None):
 
 
 def marked_fields(body):
-    import re
     m = re.search(r'<div class="error-summary".*?</div>', body, re.S)
     return sorted(set(re.findall(r'href="#f-([a-z_]+)"', m.group(0)))) if m else []
 
