@@ -98,6 +98,15 @@ dispatch(struct ctx *c)
 		page_error(c, 403, "Your role may not use this page.", NULL);
 		return;
 	}
+	/* A form names its token once, and a browser names the page it was
+	 * sent from (Origin): a second token or another site's page is never
+	 * one of our forms, whatever the token (the sign-in form too). */
+	if (c->http->method == METHOD_POST &&
+	    (form_count(&c->http->body_form, "csrf") > 1 || !auth_same_origin(c))) {
+		page_error(c, 403, "This form had no valid security token (CSRF) or came from another "
+		    "site, so nothing was done. Please go back, reload the page and try again.", NULL);
+		return;
+	}
 	if (c->http->method == METHOD_POST && !(c->route->flags & ROUTE_NOCSRF) && !auth_csrf_ok(c)) {
 		page_error(c, 403, "This form had no valid security token (CSRF) or came from another "
 		    "site, so nothing was done. Please go back, reload the page and try again.", NULL);

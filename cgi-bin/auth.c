@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "field.h"
@@ -113,19 +112,13 @@ auth_load_session(struct ctx *c)
 bool
 auth_same_origin(const struct ctx *c)
 {
-	const char *site = c->http->sec_fetch_site, *origin = c->http->origin;
-	char own[320];
+	const char *site = c->http->sec_fetch_site;
 
 	/* Fetch metadata (W3C): "same-site" is another origin of the same
 	 * site (a sibling host), as refused as "cross-site". */
 	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
 		return false;
-	if (origin == NULL)
-		return true;
-	if (c->http->host == NULL || strlen(c->http->host) > 256)
-		return false;
-	snprintf(own, sizeof(own), "%s://%s", c->http->https ? "https" : "http", c->http->host);
-	return strcasecmp(origin, own) == 0;
+	return http_same_origin(c->http->origin, c->http->host, c->http->https);
 }
 
 bool
@@ -133,8 +126,9 @@ auth_csrf_ok(struct ctx *c)
 {
 	const char *sent = form_get(&c->http->body_form, "csrf");
 
-	return auth_same_origin(c) && form_count(&c->http->body_form, "csrf") == 1 &&
-	    c->csrf != NULL && secret_equal(sent, c->csrf);
+	/* The origin was checked for every POST before (app.c dispatch). */
+	return form_count(&c->http->body_form, "csrf") == 1 && c->csrf != NULL &&
+	    secret_equal(sent, c->csrf);
 }
 
 /* The sign-in form, with a fresh token the portal signed. */
@@ -301,9 +295,10 @@ h_login(struct ctx *c)
 	PGresult *res;
 	bool verified, disabled = false;
 
-	/* Only this portal's own sign-in page may post here, with a token it
-	 * issued: anything else is refused before any hashing. */
-	if (!auth_same_origin(c) || form_count(&c->http->body_form, "csrf") != 1 ||
+	/* Only this portal's own sign-in page may post here (its origin was
+	 * checked in app.c), with a token it issued: anything else is refused
+	 * before any hashing. */
+	if (form_count(&c->http->body_form, "csrf") != 1 ||
 	    !cookie_token(c, "portal_csrf", precsrf, sizeof(precsrf)) || !secret_equal(sent, precsrf) ||
 	    !c->app->settings.has_form_key ||
 	    !form_token_valid(c->app->settings.form_key, time(NULL), sent)) {

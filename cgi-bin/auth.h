@@ -30,7 +30,7 @@
 /* Reads the session cookie; sets c->signed_in and c->me. False when the
  * database failed (a missing or expired session is not a failure). */
 bool auth_load_session(struct ctx *);
-/* Checks the CSRF token of a POST, Sec-Fetch-Site and Origin. */
+/* Checks the CSRF token of a POST (exactly one, the session's). */
 bool auth_csrf_ok(struct ctx *);
 /* Whether the request comes from this portal's own pages: Sec-Fetch-Site
  * (W3C Fetch Metadata) is same-origin or none when sent, and Origin, when

@@ -133,6 +133,13 @@ decode(const char *src, size_t len, char **out)
 		free(dst);
 		return FORM_BAD_UTF8;
 	}
+	/* The C1 controls U+0080..U+009F (NEL, CSI...) are control characters
+	 * too: in valid UTF-8 they are 0xC2 followed by 0x80..0x9F. */
+	for (i = 0; i + 1 < j; i++)
+		if ((unsigned char)dst[i] == 0xc2 && (unsigned char)dst[i + 1] <= 0x9f) {
+			free(dst);
+			return FORM_CONTROL;
+		}
 	*out = dst;
 	return FORM_OK;
 }

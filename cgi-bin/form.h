@@ -5,9 +5,10 @@
  *
  *  - the input is bounded (never trust CONTENT_LENGTH beyond a limit);
  *  - "%XX" must be two hex digits, '+' is a space;
- *  - a decoded NUL byte, a control character other than TAB, CR and LF,
- *    or invalid UTF-8 (RFC 3629: overlongs, surrogates, > U+10FFFF) refuses
- *    the whole input, so no handler ever sees such a value.
+ *  - a decoded NUL byte, a control character other than TAB, CR and LF
+ *    (C0, DEL and the C1 controls U+0080..U+009F), or invalid UTF-8
+ *    (RFC 3629: overlongs, surrogates, > U+10FFFF) refuses the whole input,
+ *    so no handler ever sees such a value.
  *
  * Ownership: a struct form owns its pairs; form_free() releases them.
  */

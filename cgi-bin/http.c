@@ -66,6 +66,20 @@ http_parse_query(struct http_request *h)
 	return form_parse(&h->query_form, h->query, strlen(h->query), NULL);
 }
 
+bool
+http_form_type_ok(const char *type)
+{
+	static const char form_type[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof(form_type) - 1;
+
+	if (type == NULL || strncasecmp(type, form_type, n) != 0)
+		return false;
+	/* RFC 9110 §8.3.1: type/subtype *( OWS ";" OWS parameter ) */
+	for (type += n; *type == ' ' || *type == '\t'; type++)
+		;
+	return *type == '\0' || *type == ';';
+}
+
 enum body_status
 http_read_body(struct http_request *h, enum form_error *ferr)
 {
@@ -87,8 +101,7 @@ http_read_body(struct http_request *h, enum form_error *ferr)
 		return BODY_TOO_LARGE;
 	if (len == 0)
 		return BODY_OK;
-	if (type == NULL || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0 ||
-	    (type[33] != '\0' && type[33] != ';'))
+	if (!http_form_type_ok(type))
 		return BODY_BAD_TYPE;
 	if ((body = malloc((size_t)len)) == NULL)
 		return BODY_IO;
@@ -100,6 +113,19 @@ http_read_body(struct http_request *h, enum form_error *ferr)
 	*ferr = form_parse(&h->body_form, body, (size_t)len, NULL);
 	free(body);
 	return *ferr == FORM_OK ? BODY_OK : BODY_BAD_FORM;
+}
+
+bool
+http_same_origin(const char *origin, const char *host, bool https)
+{
+	const char *scheme = https ? "https://" : "http://";
+	size_t n = strlen(scheme);
+
+	if (origin == NULL)
+		return true;
+	if (host == NULL || *host == '\0')
+		return false;
+	return strncasecmp(origin, scheme, n) == 0 && strcasecmp(origin + n, host) == 0;
 }
 
 bool

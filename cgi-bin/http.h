@@ -52,6 +52,15 @@ void             http_request_free(struct http_request *);
 enum form_error  http_parse_query(struct http_request *);
 enum body_status http_read_body(struct http_request *, enum form_error *);
 
+/* Whether a Content-Type is application/x-www-form-urlencoded (any case,
+ * with or without parameters, white space allowed before the ';'). */
+bool             http_form_type_ok(const char *type);
+
+/* Whether an Origin header (RFC 6454 §7) names this site: absent (older
+ * browsers, other clients: the CSRF token decides), or exactly
+ * "http[s]://" + Host. "null" and every other origin are another site. */
+bool             http_same_origin(const char *origin, const char *host, bool https);
+
 /* A cookie's value (copied into out), or false when absent/too long. */
 bool             http_cookie(const struct http_request *, const char *name,
                      char *out, size_t outlen);

@@ -10,6 +10,7 @@
  *   portalctl user list
  *   portalctl policy show
  *   portalctl audit verify
+ *   portalctl routes                   the route table: method, pattern, flags, roles admitted
  *
  * Exit 0 on success; bad input: one line on stderr naming the problem, exit 2,
  * nothing changed; the database unreachable or failing: exit 1.
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "notify.h"
 #include "policy.h"
+#include "routes.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -509,11 +511,46 @@ cmd_demo(struct db *db)
 	return 0;
 }
 
+/* The route table of routes.c as the portal dispatches it, one route a
+ * line: method, pattern, flags (public, json, nocsrf; "-" for none) and the
+ * role ids it admits, tab-separated; the lists comma-separated. Needs no
+ * database: the tests read it so that they cannot drift from the code. */
+static int
+cmd_routes(void)
+{
+	static const struct { unsigned flag; const char *name; } flags[] = {
+		{ ROUTE_PUBLIC, "public" }, { ROUTE_JSON, "json" }, { ROUTE_NOCSRF, "nocsrf" },
+	};
+	size_t i, f;
+	int role;
+
+	for (i = 0; i < portal_nroutes; i++) {
+		const struct route *r = &portal_routes[i];
+		const char *sep = "";
+
+		printf("%s\t%s\t", r->method == METHOD_POST ? "POST" : "GET", r->pattern);
+		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			if (r->flags & flags[f].flag) {
+				printf("%s%s", sep, flags[f].name);
+				sep = ",";
+			}
+		printf("%s\t", *sep ? "" : "-");
+		sep = "";
+		for (role = 0; role < ROLE__MAX; role++)
+			if (route_admits(r, (enum role)role)) {
+				printf("%s%s", sep, role_choices[role].id);
+				sep = ",";
+			}
+		putchar('\n');
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int
 usage(void)
 {
 	return bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
-	    "policy show | audit verify");
+	    "policy show | audit verify | routes");
 }
 
 int
@@ -524,6 +561,8 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		return usage();
+	if (strcmp(argv[1], "routes") == 0)
+		return argc == 2 ? cmd_routes() : usage();
 	if (!crypto_init())
 		return 1;
 	/* Check the words before touching the database. */

@@ -240,6 +240,19 @@ test_control_characters(void **state)
 	refused_with("%01=x", FORM_CONTROL);
 	refused_with("v=a\x01", FORM_CONTROL);	/* raw, not escaped */
 	refused_with("v=a\x7f", FORM_CONTROL);
+	/* The C1 controls, U+0080..U+009F, escaped or raw. */
+	refused_with("v=%C2%80", FORM_CONTROL);
+	refused_with("v=a%C2%85b", FORM_CONTROL);	/* NEL, a line break to some */
+	refused_with("v=%C2%9B31m", FORM_CONTROL);	/* CSI */
+	refused_with("v=%c2%9f", FORM_CONTROL);
+	refused_with("%C2%85=x", FORM_CONTROL);
+	refused_with("v=a\xc2\x85", FORM_CONTROL);
+	/* Their neighbours are characters: NBSP, '\u00a9', and 0x85 as a
+	 * continuation byte of another character (U+2026, the ellipsis). */
+	parses_to("v=%C2%A0", "\xc2\xa0");
+	parses_to("v=%C2%A9", "\xc2\xa9");
+	parses_to("v=%E2%80%A6", "\xe2\x80\xa6");
+	parses_to("v=%C3%82%C2%A9", "\xc3\x82\xc2\xa9");
 	/* TAB, CR and LF are text. */
 	parses_to("v=a%09b", "a\tb");
 	parses_to("v=line1%0D%0Aline2%0a", "line1\r\nline2\n");
@@ -279,7 +292,7 @@ test_valid_multibyte(void **state)
 	parses_to("v=%F4%8F%BF%BF", "\xf4\x8f\xbf\xbf");			/* U+10FFFF */
 	parses_to("v=%EE%80%80", "\xee\x80\x80");				/* U+E000 */
 	parses_to("v=%ED%9F%BF", "\xed\x9f\xbf");				/* U+D7FF */
-	parses_to("v=%C2%80", "\xc2\x80");					/* U+0080 */
+	parses_to("v=%C2%A0", "\xc2\xa0");					/* U+00A0 (U+0080..U+009F: controls) */
 	parses_to("v=\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9");		/* raw UTF-8 */
 }
 
@@ -368,6 +381,7 @@ test_utf8_valid(void **state)
 	assert_true(utf8_valid("", 0));
 	assert_true(utf8_valid("plain ascii", 11));
 	assert_true(utf8_valid("\xc3\xa9", 2));
+	assert_true(utf8_valid("\xc2\x80", 2));		/* valid UTF-8; form_parse refuses it as a control */
 	assert_true(utf8_valid("\xe6\x97\xa5\xe6\x9c\xac", 6));
 	assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));
 	assert_true(utf8_valid("\xf4\x8f\xbf\xbf", 4));
