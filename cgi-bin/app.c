@@ -68,7 +68,7 @@ dispatch(struct ctx *c)
 	if (c->http->method == METHOD_POST) {
 		bs = http_read_body(c->http, &ferr);
 		if (bs == BODY_TOO_LARGE) {
-			page_error(c, 413, "The form is larger than this portal accepts (32 KiB).", NULL);
+			page_error(c, 413, "The form is larger than this portal accepts (128 KiB).", NULL);
 			return;
 		}
 		if (bs == BODY_BAD_TYPE) {

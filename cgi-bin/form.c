@@ -4,7 +4,7 @@
 #include <string.h>
 
 const struct form_limits form_default_limits = {
-	.max_bytes = 32 * 1024,
+	.max_bytes = 128 * 1024,
 	.max_pairs = 256,
 };
 

@@ -89,6 +89,16 @@ admin_audit(struct ctx *c, const char *action, const char *note)
 	return audit_record(&c->app->db, NULL, c->me.id, c->me.login, action, NULL, note);
 }
 
+/* A field read by hand (not through the field table) may be sent once:
+ * two `op` or two `password` fields are not a form of ours. */
+static bool
+sent_twice(struct ctx *c)
+{
+	const struct form *form = &c->http->body_form;
+
+	return form_count(form, "op") > 1 || form_count(form, "password") > 1;
+}
+
 void
 h_admin_account_create(struct ctx *c)
 {
@@ -98,6 +108,10 @@ h_admin_account_create(struct ctx *c)
 	char msg[300];
 	int f;
 
+	if (sent_twice(c)) {
+		page_error(c, 422, "A field was sent twice. Nothing was changed.", NULL);
+		return;
+	}
 	if (fields_check(account_fields, AF__MAX, &c->http->body_form, values, errors) > 0) {
 		for (f = 0; f < AF__MAX && problem == NULL; f++)
 			if (errors[f] != NULL) {
@@ -334,6 +348,10 @@ h_admin_account_update(struct ctx *c)
 	const char *problem;
 	PGresult *acc;
 
+	if (sent_twice(c)) {
+		page_error(c, 422, "A field was sent twice. Nothing was changed.", NULL);
+		return;
+	}
 	snprintf(id, sizeof(id), "%lld", c->params.id);
 	if ((acc = fetch_account(c, id)) == NULL)
 		return;

@@ -178,7 +178,7 @@ def db():
 
 # What a request that "stored nothing" leaves unchanged: every row of the
 # tables a request can write, except what the notifier changes on its own
-# (e-mail delivery columns) and sign-in bookkeeping (failed_logins).
+# (e-mail delivery columns) and sign-in bookkeeping (login_throttle).
 _SNAPSHOT_SQL = """
 SELECT
  (SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r.id)), '') FROM request r),
@@ -199,14 +199,16 @@ _SNAPSHOT_NAMES = ('request', 'notification', 'audit_event', 'deployment', 'chec
 
 
 def tidy(notifications=(), deployments=()):
-    """After a module: the notifications it put in place by SQL are removed
-    (one kept for a role would show in every holder's inbox) and its
-    deployments have returned (none stays active or becomes overdue on the
-    stack the other modules share)."""
+    """After a module: the notifications it put in place by SQL are
+    acknowledged (they are never deleted: sql/007; one kept for a role would
+    show in every holder's inbox) and its deployments have returned (none
+    stays active or becomes overdue on the stack the other modules share)."""
     d = db()
     ids = ','.join(str(int(i)) for i in notifications if i)
     if ids:
-        d.query('DELETE FROM notification WHERE id IN (%s)' % ids)
+        d.query('UPDATE notification n SET acknowledged_at = now(), acknowledged_by ='
+                ' coalesce(n.recipient_id, (SELECT a.id FROM account a WHERE a.role = n.recipient_role'
+                ' ORDER BY a.id LIMIT 1)) WHERE n.id IN (%s) AND n.acknowledged_at IS NULL' % ids)
     ids = ','.join(str(int(i)) for i in deployments if i)
     if ids:
         d.query("UPDATE deployment SET status = 'returned' WHERE id IN (%s)" % ids)

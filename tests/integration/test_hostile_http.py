@@ -1,7 +1,7 @@
 """Hostile suite: HTTP and resource bounds, over raw sockets (bytes as an
 attacker sends them, not as a client library would).
 
-Bodies just under and over the portal's 32 KiB and nginx's 64k, lying
+Bodies just under and over the portal's 128 KiB and nginx's 160k, lying
 Content-Length, chunked bodies, transfer and content types the portal does
 not take, methods it does not answer (405 with Allow), HEAD, absolute-form
 targets and foreign Host headers, dot segments, encoded slashes, double and
@@ -148,10 +148,10 @@ class Http(harness.TestCase):
 
 CASES = [
     # -- bodies at and beyond the limits (a valid filing, padded)
-    ('body_exactly_32KiB_is_stored', dict(send=lambda: post(padded(32 * 1024)), want=303, stores=True)),
-    ('body_32KiB_plus_1', dict(send=lambda: post(padded(32 * 1024 + 1)), want=413)),
-    ('body_exactly_64KiB', dict(send=lambda: post(padded(64 * 1024)), want=413)),
-    ('body_64KiB_plus_1_nginx', dict(send=lambda: post(padded(64 * 1024 + 1)), want=413)),
+    ('body_exactly_128KiB_is_stored', dict(send=lambda: post(padded(128 * 1024)), want=303, stores=True)),
+    ('body_128KiB_plus_1', dict(send=lambda: post(padded(128 * 1024 + 1)), want=413)),
+    ('body_exactly_160KiB', dict(send=lambda: post(padded(160 * 1024)), want=413)),
+    ('body_160KiB_plus_1_nginx', dict(send=lambda: post(padded(160 * 1024 + 1)), want=413)),
     ('body_1MiB', dict(send=lambda: post(padded(1024 * 1024)), want=413)),
     ('declares_10MiB_sends_little', dict(send=lambda: post('csrf=x', length='10485760'), want=413)),
     # -- Content-Length that lies
@@ -183,8 +183,8 @@ CASES = [
     ('chunked_is_stored', dict(send=lambda: chunked(filing()), want=303, stores=True)),
     ('chunked_with_extension_is_stored', dict(send=lambda: chunked(filing(), ext=';x=1'), want=303,
                                               stores=True)),
-    ('chunked_40000_bytes', dict(send=lambda: chunked(padded(40000)), want=413)),
-    ('chunked_70000_bytes_nginx', dict(send=lambda: chunked(padded(70000)), want=413)),
+    ('chunked_140000_bytes', dict(send=lambda: chunked(padded(140000)), want=413)),
+    ('chunked_170000_bytes_nginx', dict(send=lambda: chunked(padded(170000)), want=413)),
     ('chunked_bad_size', dict(send=lambda: head('POST', '/requests') +
                               'Content-Type: application/x-www-form-urlencoded\r\n'
                               'Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n', want=400)),

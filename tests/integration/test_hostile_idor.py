@@ -57,8 +57,8 @@ def setUpModule():
     # officer's own on ry, both authorized by the dispatcher.
     for req, officer in (('rx', 'officer_b'), ('ry', 'officer')):
         OBJ['dep_' + req] = int(db.scalar(
-            "INSERT INTO deployment (request_id, assignee, account_id, authorized_by)"
-            " VALUES (%d, %s, %d, %d) RETURNING id"
+            "INSERT INTO deployment (request_id, assignee, account_id, unit_type, authorized_by)"
+            " VALUES (%d, %s, %d, 'squad', %d) RETURNING id"
             % (OBJ[req], hostile.lit(P[officer]), me[officer], me['dispatcher'])))
         db.query("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ[req])
     # A notification for the bystander alone, and one kept for the chief's role.

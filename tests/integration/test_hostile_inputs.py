@@ -258,8 +258,8 @@ ACCEPTED = [
                 'length(location)': '200', 'octet_length(location)': '800',
                 'length(nature)': '4000'})),
     # The form invites 4000 characters of any script (maxlength counts
-    # characters): 4000 CJK characters are 36,000 bytes urlencoded, beyond
-    # the portal's 32 KiB body limit, so the valid form is refused with 413.
+    # characters): 4000 CJK characters are 36,000 bytes urlencoded, within
+    # the portal's body limit (128 KiB).
     ('nature_of_4000_cjk_characters_fits_the_body_limit', dict(
         over={'nature': '\u65e5' * 4000}, stored={'length(nature)': '4000'})),
     ('numbers_at_minimum', dict(over={'squads': '0', 'supervisors': '0', 'personnel': '0'},
@@ -329,8 +329,11 @@ class ActionForms(harness.TestCase):
     @classmethod
     def setUpClass(cls):
         sup = hostile.signed(P['supervisor'])
-        for name in ('open', 'cancel_max', 'deny_max'):
-            r = sup.post('/requests', incoming_fields(nature='Action inputs ' + uniq('n')) + [('csrf', sup.csrf)])
+        dsp = hostile.signed(P['dispatcher'])
+        # Whoever filed a request does not approve or deny it (separation of
+        # duties): the supervisor decides requests the dispatcher filed.
+        for name, by in (('open', sup), ('cancel_max', sup), ('decide', dsp), ('deny_max', dsp)):
+            r = by.post('/requests', incoming_fields(nature='Action inputs ' + uniq('n')) + [('csrf', by.csrf)])
             assert r.status == 303, r.describe()
             OBJ[name] = request_id_from(r)
         db = hostile.db()
@@ -339,8 +342,8 @@ class ActionForms(harness.TestCase):
         r = sup.post('/requests', incoming_fields(nature='Deployed ' + uniq('n')) + [('csrf', sup.csrf)])
         OBJ['deployed'] = request_id_from(r)
         OBJ['dep'] = int(db.scalar(
-            "INSERT INTO deployment (request_id, assignee, account_id, authorized_by)"
-            " VALUES (%d, %s, %d, %d) RETURNING id" % (OBJ['deployed'], hostile.lit(P['officer_dep']), off, disp)))
+            "INSERT INTO deployment (request_id, assignee, account_id, unit_type, authorized_by)"
+            " VALUES (%d, %s, %d, 'squad', %d) RETURNING id" % (OBJ['deployed'], hostile.lit(P['officer_dep']), off, disp)))
         db.query("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ['deployed'])
 
     @classmethod
@@ -384,16 +387,16 @@ class ActionForms(harness.TestCase):
 
 
 ACTION_CASES = [
-    ('deny_without_reason', ('supervisor', 'deny', [], 422)),
-    ('deny_reason_only_white_space', ('supervisor', 'deny', [('reason', ' \t\r\n ')], 422)),
-    ('deny_reason_2001_characters', ('supervisor', 'deny', [('reason', sized(2001))], 422)),
-    ('deny_reason_2001_multibyte', ('supervisor', 'deny', [('reason', sized(2001, '\U0001F693'))], 422)),
-    ('deny_two_reasons', ('supervisor', 'deny', [('reason', 'one'), ('reason', 'two')], 422)),
-    ('deny_reason_nul', ('supervisor', 'deny', [('__raw__', 'reason=no%00pe')], 400)),
-    ('deny_reason_overlong', ('supervisor', 'deny', [('__raw__', 'reason=%C0%BCscript%C0%BE')], 400)),
-    ('deny_reason_surrogate', ('supervisor', 'deny', [('__raw__', 'reason=%ED%B0%80')], 400)),
-    ('deny_reason_bad_escape', ('supervisor', 'deny', [('__raw__', 'reason=50%ZZ')], 400)),
-    ('approve_note_2001_characters', ('supervisor', 'approve', [('note', sized(2001))], 422)),
+    ('deny_without_reason', ('supervisor', 'deny', [], 422, 'decide')),
+    ('deny_reason_only_white_space', ('supervisor', 'deny', [('reason', ' \t\r\n ')], 422, 'decide')),
+    ('deny_reason_2001_characters', ('supervisor', 'deny', [('reason', sized(2001))], 422, 'decide')),
+    ('deny_reason_2001_multibyte', ('supervisor', 'deny', [('reason', sized(2001, '\U0001F693'))], 422, 'decide')),
+    ('deny_two_reasons', ('supervisor', 'deny', [('reason', 'one'), ('reason', 'two')], 422, 'decide')),
+    ('deny_reason_nul', ('supervisor', 'deny', [('__raw__', 'reason=no%00pe')], 400, 'decide')),
+    ('deny_reason_overlong', ('supervisor', 'deny', [('__raw__', 'reason=%C0%BCscript%C0%BE')], 400, 'decide')),
+    ('deny_reason_surrogate', ('supervisor', 'deny', [('__raw__', 'reason=%ED%B0%80')], 400, 'decide')),
+    ('deny_reason_bad_escape', ('supervisor', 'deny', [('__raw__', 'reason=50%ZZ')], 400, 'decide')),
+    ('approve_note_2001_characters', ('supervisor', 'approve', [('note', sized(2001))], 422, 'decide')),
     ('assess_squads_100', ('supervisor', 'assess', [('squads', '100')], 422)),
     ('assess_squads_negative', ('supervisor', 'assess', [('squads', '-1')], 422)),
     ('assess_squads_word', ('supervisor', 'assess', [('squads', 'many')], 422)),
@@ -608,8 +611,8 @@ CREATE_CASES = [
     ('name_200_characters', ([('name', sized(200, 'é'))], 303, ('length(full_name)', '200'))),
     ('email_254_characters', ([('email', 'a' * 64 + '@' + 'b' * 185 + '.org')], 303, ('length(email)', '254'))),
     ('password_256_bytes', ([('password', 'p' * 256)], 303, ("password_hash LIKE '$argon2id$%'", 't'))),
-    ('unknown_fields_ignored', ([('disabled', 'false'), ('failed_logins', '-100'), ('id', '1')], 303,
-                                ('failed_logins', '0'))),
+    ('unknown_fields_ignored', ([('disabled', 'true'), ('on_duty', 'false'), ('id', '1')], 303,
+                                ('disabled::text || on_duty::text', 'falsetrue'))),
 ]
 hostile.add_cases(AccountForms, 'create', CREATE_CASES, AccountForms.create)
 
