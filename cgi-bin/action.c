@@ -68,51 +68,81 @@ refuse(struct result *r, enum outcome o, const char *clause, const char *fmt, ..
 	return o;
 }
 
+/* The chief's exceptions on the request (98-023 §VI): each waives exactly
+ * its rule, which the lifecycle knows by what the rule does. */
+static void
+excepted_effects(const struct policy *pol, const char *ids, struct action_facts *af)
+{
+	const char *p = ids;
+
+	af->approval_excepted = af->cap_excepted = af->separation_excepted = false;
+	if (p == NULL || *p++ != '{')
+		return;
+	while (*p != '\0' && *p != '}') {
+		char id[40];
+		size_t n = strcspn(p, ",}");
+		const struct rule *r;
+
+		if (n > 0 && n < sizeof(id)) {
+			memcpy(id, p, n);
+			id[n] = '\0';
+			if ((r = policy_find(pol, id)) != NULL) {
+				af->approval_excepted |= r->effect == EFFECT_APPROVE;
+				af->cap_excepted |= r->effect == EFFECT_CAP;
+				af->separation_excepted |= r->effect == EFFECT_SEPARATE;
+			}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
 bool
 action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 {
 	static const char sql[] =
 	    "SELECT (SELECT count(*) FROM deployment WHERE request_id = $1) AS deployments,"
 	    " (SELECT count(*) FROM deployment WHERE request_id = $1 AND status <> 'returned') AS open,"
-	    " EXISTS (SELECT 1 FROM policy_exception WHERE request_id = $1 AND rule_id = $2) AS excepted,"
+	    " (SELECT array_agg(rule_id) FROM policy_exception WHERE request_id = $1) AS excepted,"
 	    " EXISTS (SELECT 1 FROM audit_event WHERE request_id = $1 AND action = 'provisionally_authorized')"
 	    "   AS provisional,"
-	    " EXISTS (SELECT 1 FROM account WHERE role = $3 AND on_duty AND NOT disabled"
-	    "   AND ($4::text IS NULL OR CASE $5 WHEN 'bureau' THEN lower(bureau)"
-	    "     WHEN 'district' THEN lower(district) ELSE unit END = lower($4))) AS primary_on_duty";
+	    " EXISTS (SELECT 1 FROM account WHERE role = $2 AND NOT disabled"
+	    "   AND on_duty AND (duty_until IS NULL OR duty_until > now())"
+	    "   AND ($3::text IS NULL OR CASE $4 WHEN 'bureau' THEN lower(bureau)"
+	    "     WHEN 'district' THEN lower(district) ELSE unit END = lower($3))) AS primary_on_duty";
 	static const char *const attr_names[] = { "", "bureau", "district", "unit" };
 	const struct policy *pol = app_policy(c);
 	struct request_facts facts;
 	const struct rule *approval;
-	const char *params[5];
+	const char *params[4];
 	const char *agency = db_value(req, 0, "filed_by_agency");
 	PGresult *res;
 
 	request_facts_from_row(req, 0, &facts);
 	approval = lifecycle_approval_rule(pol, &facts);
 	params[0] = db_value(req, 0, "id");
-	params[1] = approval ? approval->id : "";
-	params[2] = approval && approval->recipient >= 0 ? role_choices[approval->recipient].id : "";
-	params[3] = approval == NULL ? NULL : approval->match == MATCH_BUREAU ? facts.bureau :
+	params[1] = approval && approval->recipient >= 0 ? role_choices[approval->recipient].id : "";
+	params[2] = approval == NULL ? NULL : approval->match == MATCH_BUREAU ? facts.bureau :
 	    approval->match == MATCH_DISTRICT ? facts.district : NULL;
-	params[4] = approval ? attr_names[approval->match] : "";
-	if ((res = db_query(&c->app->db, sql, 5, params)) == NULL)
+	params[3] = approval ? attr_names[approval->match] : "";
+	if ((res = db_query(&c->app->db, sql, 4, params)) == NULL)
 		return false;
 	af->deployments = (int)db_int(res, 0, "deployments");
 	af->open_deployments = (int)db_int(res, 0, "open");
-	af->approval_excepted = db_bool(res, 0, "excepted");
+	excepted_effects(pol, db_value(res, 0, "excepted"), af);
 	af->primary_approver_on_duty = db_bool(res, 0, "primary_on_duty");
 	af->provisional = db_bool(res, 0, "provisional");
 	af->approved = db_value(req, 0, "approved_at") != NULL;
 	/* The approver's own bureau or district must be the one requested
 	 * (when the request names one). */
 	af->approver_mismatch = false;
-	if (approval != NULL && approval->recipient == (int)c->me.role && params[3] != NULL) {
+	if (approval != NULL && approval->recipient == (int)c->me.role && params[2] != NULL) {
 		const char *mine = approval->match == MATCH_BUREAU ? c->me.bureau :
 		    approval->match == MATCH_DISTRICT ? c->me.district : NULL;
 
 		af->approver_mismatch = approval->match != MATCH_NONE &&
-		    (mine == NULL || strcasecmp(mine, params[3]) != 0);
+		    (mine == NULL || strcasecmp(mine, params[2]) != 0);
 	}
 	/* The originator: the person who filed it, or anyone of the agency
 	 * that filed it. */
@@ -121,23 +151,6 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	     strcmp(agency, c->me.agency) == 0);
 	PQclear(res);
 	return true;
-}
-
-bool
-excepted(struct ctx *c, const char *request_id, const struct rule *r)
-{
-	static const char sql[] =
-	    "SELECT 1 FROM policy_exception WHERE request_id = $1 AND rule_id = $2";
-	const char *params[2] = { request_id, r ? r->id : "" };
-	PGresult *res;
-	bool yes;
-
-	if (r == NULL)
-		return false;
-	res = db_query(&c->app->db, sql, 2, params);
-	yes = res != NULL && PQntuples(res) > 0;
-	PQclear(res);
-	return yes;
 }
 
 struct resources

@@ -20,4 +20,7 @@ bool action_offer(struct ctx *, struct view_dict *d, const PGresult *request);
 
 void h_request_action(struct ctx *);
 
+/* The assessment awaited, follow-ups, exceptions granted (request_view.c). */
+bool request_view_policy_state(struct ctx *, struct view_dict *, const PGresult *request);
+
 #endif

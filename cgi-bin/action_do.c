@@ -66,7 +66,7 @@ do_authorize(struct ctx *c, struct target *t, const struct verdict *v, char *val
 	if (cap != NULL && ((cap->cap_squads >= 0 && r.squads > cap->cap_squads) ||
 	    (cap->cap_supervisors >= 0 && r.supervisors > cap->cap_supervisors) ||
 	    (cap->cap_special_units >= 0 && unit_count(r.units) > cap->cap_special_units)) &&
-	    !excepted(c, t->id, cap))
+	    !t->af.cap_excepted)
 		return refuse(res, OUTCOME_INVALID, cap->clause,
 		    "A provisional authorization is limited to %d squads, %d supervisor and %d "
 		    "specialized unit; anything more waits for the approval of the bureau requested "
@@ -208,6 +208,8 @@ do_deny(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX_
 	const char *params[2] = { t->id, vals[AX_REASON] };
 
 	(void)res;
+	/* Whoever sent units is told (the units_out condition). */
+	t->facts.units_out = t->af.open_deployments > 0;
 	return db_exec(&c->app->db, sql, 2, params) && set_status(c, t, transitions[ACT_DENY].to) &&
 	    audit(c, t, "denied", v->clause, vals[AX_REASON]) &&
 	    notify(c, t, EVENT_DENIED, vals[AX_REASON]) ? OUTCOME_DONE : OUTCOME_DB;
@@ -296,6 +298,27 @@ do_followup(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 	return ok ? OUTCOME_DONE : OUTCOME_DB;
 }
 
+/* Those the waived rule would have had act or be told learn of its
+ * waiver: the approver, for an approval, a cap or separation of duties;
+ * whoever a missing follow-up would have been reported to. */
+static bool
+tell_waived(struct ctx *c, const struct target *t, const struct rule *r, const char *note)
+{
+	const struct policy *pol = app_policy(c);
+	const struct rule *approval = lifecycle_approval_rule(pol, &t->facts);
+	size_t i;
+
+	if (r->effect != EFFECT_FOLLOWUP)
+		return approval == NULL ||
+		    notify_rule(&c->app->db, approval, t->id, &t->facts, note, NULL) >= 0;
+	for (i = 0; i < pol->n; i++)
+		if (pol->rules[i].effect == EFFECT_NOTIFY && pol->rules[i].on_event == EVENT_FOLLOWUP_OVERDUE &&
+		    rule_in_force(&pol->rules[i], &t->facts) &&
+		    notify_rule(&c->app->db, &pol->rules[i], t->id, &t->facts, note, NULL) < 0)
+			return false;
+	return true;
+}
+
 enum outcome
 do_except(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
@@ -312,6 +335,12 @@ do_except(struct ctx *c, struct target *t, const struct verdict *v, char *vals[A
 
 	if (r == NULL)
 		return refuse(res, OUTCOME_INVALID, NULL, "Rule: there is no such rule in the policy in force.");
+	/* Only what the portal can waive is offered: an exception to anything
+	 * else would be recorded and ignored. */
+	if (!lifecycle_waivable(r, &t->facts))
+		return refuse(res, OUTCOME_INVALID, NULL, "Rule: %s (%s) cannot be waived for this request: an "
+		    "exception is possible to its approval, its caps, its follow-up deadline or "
+		    "separation of duties.", r->id, r->clause);
 	snprintf(me, sizeof(me), "%lld", c->me.id);
 	params[0] = t->id;
 	params[1] = r->id;
@@ -328,7 +357,7 @@ do_except(struct ctx *c, struct target *t, const struct verdict *v, char *vals[A
 	buf_init(&note);
 	buf_printf(&note, "Exception to rule %s (%s): %s", r->id, r->clause, vals[AX_REASON]);
 	ok = audit(c, t, "exception", v->clause, buf_cstr(&note)) &&
-	    notify(c, t, EVENT_EXCEPTION, buf_cstr(&note));
+	    notify(c, t, EVENT_EXCEPTION, buf_cstr(&note)) && tell_waived(c, t, r, buf_cstr(&note));
 	buf_free(&note);
 	return ok ? OUTCOME_DONE : OUTCOME_DB;
 }

@@ -56,8 +56,6 @@ bool set_status(struct ctx *, const struct target *, int to);
 /* The action's audit event. */
 bool audit(struct ctx *, const struct target *, const char *action, const char *clause,
          const char *note);
-/* Whether the chief excepted rule `r` for this request (98-023 §VI). */
-bool excepted(struct ctx *, const char *request_id, const struct rule *r);
 /* "2 squad(s), 1 supervisor(s), SWAT": for notes and messages. */
 void describe_resources(struct buf *, const struct resources *);
 /* Resources from the squads / supervisors / special_units values (NULL: 0). */

@@ -244,8 +244,6 @@ do_dispatch(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 	    db_value(t->row, 0, "approved_supervisors"), db_value(t->row, 0, "approved_special_units"));
 	dc.authorized = resources_from(db_value(t->row, 0, "authorized_squads"),
 	    db_value(t->row, 0, "authorized_supervisors"), db_value(t->row, 0, "authorized_special_units"));
-	dc.approval_excepted = t->af.approval_excepted;
-	dc.cap_excepted = excepted(c, t->id, policy_rule_for(pol, EFFECT_CAP, &t->facts));
 	fit = lifecycle_dispatch_fits(pol, t->status, &t->facts, &t->af, &dc);
 	if (fit.decision != DECIDE_ALLOW) {
 		struct buf why;

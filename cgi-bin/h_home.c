@@ -56,6 +56,12 @@ h_home(struct ctx *c)
 			view_show(r, "EMERGENCY");
 	}
 	view_show(d, PQntuples(res) == 0 ? "NO_REQUESTS" : "HAS_REQUESTS");
+	if (!duty_section(c, d)) {
+		PQclear(res);
+		view_dict_free(d);
+		page_error(c, 503, "The database is not answering.", NULL);
+		return;
+	}
 	view_show(d, role_is_staff(c->me.role) ? "STAFF_VIEW" : "AGENCY_VIEW");
 	PQclear(res);
 	page_send(c, 200, "Home", "home.tpl", d);
@@ -74,7 +80,7 @@ h_policy(struct ctx *c)
 		return;
 	}
 	d = page_dict(c);
-	view_set_str(d, "PRESET", pol->preset);
+	view_set_str(d, "PRESET", pol->title);
 	view_set_str(d, "DEPARTMENT_NAME", pol->department);
 	/* Grouped by what the rules do, in the policy's own order. */
 	for (e = 0; e < EFFECT__MAX; e++) {
@@ -85,7 +91,7 @@ h_policy(struct ctx *c)
 			struct view_dict *rd;
 			int k;
 
-			if (r->effect != (enum rule_effect)e)
+			if (r->effect != (enum rule_effect)e || !r->enabled)
 				continue;
 			if (group == NULL) {
 				group = view_add(d, "GROUP");
@@ -95,6 +101,8 @@ h_policy(struct ctx *c)
 			view_set_str(rd, "ID", r->id);
 			view_set_str(rd, "CLAUSE", r->clause);
 			view_set_str(rd, "SUMMARY", r->summary);
+			if (r->basis == BASIS_DEPARTMENT)
+				view_show(rd, "DEPARTMENT_RULE");
 			for (k = 0; k < KIND__MAX; k++)
 				if (r->kinds & ((uint32_t)1 << k))
 					view_set_str(view_add(rd, "APPLIES"), "KIND_LABEL", kind_choices[k].label);

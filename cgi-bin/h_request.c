@@ -25,28 +25,6 @@ input_type(enum field_type t)
 	}
 }
 
-/* Whether a rule of the preset applying to `kind` reads the field: the
- * bureau and district fields exist only where the policy routes by them
- * (SOP 230.10 C.3.a, D). */
-static bool
-policy_uses_field(const struct policy *pol, enum request_kind kind, enum request_field f)
-{
-	size_t i;
-
-	for (i = 0; i < pol->n; i++) {
-		const struct rule *r = &pol->rules[i];
-
-		if (!rule_applies_to(r, kind))
-			continue;
-		if ((r->fields | r->any_of) & ((uint64_t)1 << f))
-			return true;
-		if ((f == RF_BUREAU && r->match == MATCH_BUREAU) ||
-		    (f == RF_DISTRICT && r->match == MATCH_DISTRICT))
-			return true;
-	}
-	return false;
-}
-
 /* Whether the form shows (and the portal reads) the field for this person.
  * An outside agency files for itself, through the portal: its agency and
  * the channel are not theirs to choose. */
@@ -58,24 +36,86 @@ field_shown(struct ctx *c, enum request_kind kind, enum request_field f)
 	if (c->me.role == ROLE_AGENCY && (f == RF_CHANNEL || f == RF_REQUESTING_AGENCY ||
 	    f == RF_REQUESTING_AGENCY_TYPE))
 		return false;
-	if (f == RF_BUREAU || f == RF_DISTRICT)
+	/* Bureau, district and where the aid is: only where a rule of the
+	 * policy reads them (SOP 230.10 C.3.a, D). */
+	if (f == RF_BUREAU || f == RF_DISTRICT || f == RF_WITHIN_CITY)
 		return policy_uses_field(app_policy(c), kind, f);
 	return true;
 }
 
-/* Whether the preset or the field table requires the field for the kind. */
-static bool
-field_required(const struct policy *pol, enum request_kind kind, enum request_field f)
+/* Whether the field table or the policy requires the field for the kind
+ * (1), requires it only under conditions (the rule is in *when), or not (0). */
+static int
+field_required(const struct policy *pol, enum request_kind kind, enum request_field f,
+    const struct rule **when)
 {
 	size_t i;
 
+	*when = NULL;
 	if (request_fields[f].required)
-		return true;
-	for (i = 0; i < pol->n; i++)
-		if (pol->rules[i].effect == EFFECT_REQUIRE && rule_applies_to(&pol->rules[i], kind) &&
-		    (pol->rules[i].fields & ((uint64_t)1 << f)))
-			return true;
-	return false;
+		return 1;
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+
+		if (r->effect != EFFECT_REQUIRE || !r->enabled || !rule_applies_to(r, kind) ||
+		    !(r->fields & ((uint64_t)1 << f)))
+			continue;
+		if (r->conditions == 0)
+			return 1;
+		*when = r;
+	}
+	return 0;
+}
+
+/* "when the aid is outside the city": the words of a rule's conditions. */
+static void
+conditions_words(const struct rule *r, char *out, size_t len)
+{
+	size_t used = 0;
+	int k;
+
+	out[0] = '\0';
+	for (k = 0; k < COND__MAX && used < len; k++)
+		if (r->conditions & ((uint32_t)1 << k))
+			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? " and " : "",
+			    condition_choices[k].label);
+}
+
+/* The department's structure: a bureau or district must be one of its own
+ * (a spelling that matches no approver would route nowhere). */
+static size_t
+check_structure(const struct policy *pol, char *const values[RF__MAX], const char *errors[RF__MAX])
+{
+	size_t bad = 0;
+
+	if (values[RF_BUREAU] != NULL && errors[RF_BUREAU] == NULL && pol->nbureaus > 0 &&
+	    !policy_has_bureau(pol, values[RF_BUREAU])) {
+		errors[RF_BUREAU] = "must be one of the department's bureaus.";
+		bad++;
+	}
+	if (values[RF_DISTRICT] != NULL && errors[RF_DISTRICT] == NULL && pol->ndistricts > 0 &&
+	    !policy_has_district(pol, values[RF_DISTRICT])) {
+		errors[RF_DISTRICT] = "must be one of the department's districts.";
+		bad++;
+	}
+	return bad;
+}
+
+/* A select of the department's own bureaus or districts. */
+static void
+structure_choices(struct view_dict *fd, char *const *names, size_t n, const char *value)
+{
+	struct view_dict *sub = view_add(fd, "SELECT");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct view_dict *o = view_add(sub, "OPTION");
+
+		view_set_str(o, "VALUE", names[i]);
+		view_set_str(o, "LABEL", names[i]);
+		if (value != NULL && strcmp(value, names[i]) == 0)
+			view_show(o, "CHOSEN");
+	}
 }
 
 static void
@@ -138,6 +178,8 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 		for (f = 0; f < RF__MAX; f++) {
 			const struct field_spec *spec = &request_fields[f];
 			struct view_dict *fd, *sub;
+			const struct rule *when;
+			int req;
 
 			if ((int)request_field_section(f) != s || !field_shown(c, kind, f))
 				continue;
@@ -147,9 +189,21 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 			}
 			fd = view_add(sections[s], "FIELD");
 			view_set_str(fd, "NAME", spec->name);
-			view_set_str(fd, "LABEL", spec->label);
-			if (field_required(pol, kind, f))
+			if (f == RF_WITHIN_CITY && pol->city[0] != '\0') {
+				char label[160];
+
+				snprintf(label, sizeof(label), "Is the help needed inside the City of %s?", pol->city);
+				view_set_str(fd, "LABEL", label);
+			} else
+				view_set_str(fd, "LABEL", spec->label);
+			if ((req = field_required(pol, kind, f, &when)) == 1)
 				view_show(fd, "REQUIRED");
+			else if (when != NULL) {
+				char words[300];
+
+				conditions_words(when, words, sizeof(words));
+				view_set_str(view_add(fd, "REQUIRED_WHEN"), "WHEN", words);
+			}
 			if (errors != NULL && errors[f] != NULL) {
 				struct view_dict *e = view_add(fd, "INVALID"), *top;
 
@@ -164,6 +218,14 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 			}
 			if (spec->type != FIELD_MULTI)
 				view_show(fd, "LABELLED");
+			if (f == RF_BUREAU && pol->nbureaus > 0) {
+				structure_choices(fd, pol->bureaus, pol->nbureaus, values[f]);
+				continue;
+			}
+			if (f == RF_DISTRICT && pol->ndistricts > 0) {
+				structure_choices(fd, pol->districts, pol->ndistricts, values[f]);
+				continue;
+			}
 			switch (spec->type) {
 			case FIELD_TEXTAREA:
 				sub = view_add(fd, "TEXTAREA");
@@ -327,6 +389,7 @@ h_request_create(struct ctx *c)
 	char *values[RF__MAX];
 	const char *errors[RF__MAX];
 	const struct rule *rules[RF__MAX] = { NULL };
+	struct request_facts facts;
 	char location[48];
 	size_t bad;
 	long long id;
@@ -371,7 +434,9 @@ h_request_create(struct ctx *c)
 			return;
 		}
 	}
-	bad += policy_check_required(app_policy(c), (enum request_kind)kind, values, errors, rules);
+	request_facts_from_values((enum request_kind)kind, values, &facts);
+	bad += policy_check_required(app_policy(c), &facts, values, errors, rules);
+	bad += check_structure(app_policy(c), values, errors);
 	if (bad > 0) {
 		/* Show each refused field as it was typed, so it can be corrected. */
 		for (f = 0; f < RF__MAX; f++) {
@@ -639,7 +704,8 @@ h_request_show(struct ctx *c)
 		agency_page(c, d, res);
 		return;
 	}
-	if (!action_offer(c, d, res) || !show_notifications(c, d, id) || !show_timeline(c, d, id)) {
+	if (!action_offer(c, d, res) || !request_view_policy_state(c, d, res) ||
+	    !show_notifications(c, d, id) || !show_timeline(c, d, id)) {
 		view_dict_free(d);
 		PQclear(res);
 		page_error(c, 503, "The database is not answering.", NULL);

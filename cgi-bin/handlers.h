@@ -6,6 +6,9 @@
 
 void h_healthz(struct ctx *);
 void h_home(struct ctx *);
+void h_duty(struct ctx *);
+/* The viewer's duty and the on-call chain, for the home page (h_duty.c). */
+bool duty_section(struct ctx *, struct view_dict *);
 void h_request_new(struct ctx *);
 /* Whether c->me may file the kind (h_request.c). */
 bool may_file(struct ctx *, enum request_kind, const struct rule **why);

@@ -53,8 +53,9 @@ const struct transition transitions[ACT__MAX] = {
 	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED) | S(STATUS_DENIED), -1,
 	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
 	    NULL, "a deployed officer, or the communications center for them" },
-	/* SOP 230.10 C.3: the teletype and letter that follow a telephone request. */
-	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN, -1,
+	/* SOP 230.10 C.3: the teletype and letter that follow a telephone
+	 * request "as soon as practicable": after it closed, too. */
+	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED) | S(STATUS_DENIED), -1,
 	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
 	    NULL, "the communications center" },
 	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_PENDING_APPROVAL) |
@@ -93,12 +94,33 @@ has_role(uint32_t mask, enum role role)
 	return (mask & R(role)) != 0;
 }
 
+/*
+ * Whether `role` may act as a rule of `effect` says for this request. When
+ * not, *v is 403 when the role may never (forbidden), or 409 when it may,
+ * but the rule's conditions do not hold for this request (the rule named
+ * says which they are).
+ */
+static bool
+actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
+    const struct request_facts *facts, const struct rule **r, struct verdict *v,
+    const char *forbidden, const char *not_here)
+{
+	if (policy_actor_may(pol, effect, role, facts, r))
+		return true;
+	if (*r == NULL || !has_role((*r)->actors, role) || rule_condition_holds(*r, facts))
+		*v = verdict(DECIDE_FORBIDDEN, *r, NULL, forbidden);
+	else
+		*v = verdict(DECIDE_CONFLICT, *r, NULL, not_here);
+	return false;
+}
+
 struct verdict
 lifecycle_decide(const struct policy *pol, enum action action, enum request_status state,
     enum role role, const struct request_facts *facts, const struct action_facts *af)
 {
 	const struct transition *t = &transitions[action];
 	const struct rule *r = NULL, *approval = lifecycle_approval_rule(pol, facts);
+	struct verdict v;
 
 	/* Actions the table gives to fixed roles cite the preset's own rule:
 	 * the timer rules for check-ins (and closing, once all have returned)
@@ -138,25 +160,28 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 			    "Only whoever filed the request may cancel it.");
 		break;
 	case WHO_CAP:
-		if (!policy_actor_may(pol, EFFECT_CAP, role, facts->kind, &r))
-			return verdict(DECIDE_FORBIDDEN, r, NULL, r
-			    ? "Your role may not provisionally authorize aid."
-			    : "The policy in force has no provisional authorization for this kind of request.");
-		if (!rule_condition_holds(r, facts))
-			return verdict(DECIDE_CONFLICT, r, NULL,
-			    "Provisional authorization is only for an emergency.");
-		break;
+		if (actor_may(pol, EFFECT_CAP, role, facts, &r, &v, r ?
+		    "Your role may not provisionally authorize aid." :
+		    "The policy in force has no provisional authorization for this kind of request.",
+		    "A provisional authorization is not for this request: the rule named allows it only "
+		    "under conditions this request does not meet."))
+			break;
+		return v;
 	case WHO_DISPATCH:
-		if (!policy_actor_may(pol, EFFECT_DISPATCH, role, facts->kind, &r))
-			return verdict(DECIDE_FORBIDDEN, r, NULL,
-			    "Your role may not send responders: members respond only when a dispatcher "
-			    "or dispatch supervisor authorized it.");
-		break;
+		if (actor_may(pol, EFFECT_DISPATCH, role, facts, &r, &v,
+		    "Your role may not send responders: members respond only when the person the "
+		    "policy names authorized it.",
+		    "Nobody is sent on this request now: the rule named sends members only under "
+		    "conditions this request does not meet."))
+			break;
+		return v;
 	case WHO_EXCEPTION:
-		if (!policy_actor_may(pol, EFFECT_EXCEPTION, role, facts->kind, &r))
-			return verdict(DECIDE_FORBIDDEN, r, NULL,
-			    "Only the Chief of Police may grant an exception to the policy.");
-		break;
+		if (actor_may(pol, EFFECT_EXCEPTION, role, facts, &r, &v,
+		    "Only the Chief of Police may grant an exception to the policy.",
+		    "No exception can be granted on this request: the rule named allows one only under "
+		    "conditions this request does not meet."))
+			break;
+		return v;
 	case WHO_APPROVER:
 		r = approval;
 		if (r == NULL)
@@ -167,7 +192,7 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		if (af->is_originator) {
 			const struct rule *sep = policy_rule_for(pol, EFFECT_SEPARATE, facts);
 
-			if (sep != NULL)
+			if (sep != NULL && !af->separation_excepted)
 				return verdict(DECIDE_FORBIDDEN, sep, NULL,
 				    "Whoever filed a request does not approve or deny it.");
 		}
@@ -232,6 +257,13 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 }
 
 bool
+lifecycle_waivable(const struct rule *r, const struct request_facts *facts)
+{
+	return (r->effect == EFFECT_APPROVE || r->effect == EFFECT_CAP ||
+	    r->effect == EFFECT_FOLLOWUP || r->effect == EFFECT_SEPARATE) && rule_in_force(r, facts);
+}
+
+bool
 resources_fit(const struct resources *want, const struct resources *envelope)
 {
 	return want->squads <= envelope->squads && want->supervisors <= envelope->supervisors &&
@@ -272,7 +304,7 @@ lifecycle_dispatch_fits(const struct policy *pol, enum request_status state,
 	total.supervisors += dc->adding.supervisors;
 	total.units |= dc->adding.units;
 	if (af->approved) {
-		if (dc->has_envelope && !resources_fit(&total, &dc->approved) && !dc->approval_excepted)
+		if (dc->has_envelope && !resources_fit(&total, &dc->approved) && !af->approval_excepted)
 			return verdict(DECIDE_INVALID, lifecycle_approval_rule(pol, requested), NULL,
 			    "This would send more than was approved (counting everyone sent so far). "
 			    "Record the on-scene assessment, so that the approver can approve more.");
@@ -281,7 +313,7 @@ lifecycle_dispatch_fits(const struct policy *pol, enum request_status state,
 	if (af->provisional && (state == STATUS_PROVISIONALLY_AUTHORIZED ||
 	    state == STATUS_PENDING_APPROVAL)) {
 		r = policy_rule_for(pol, EFFECT_CAP, requested);
-		if (!resources_fit(&total, &dc->authorized) && !dc->cap_excepted)
+		if (!resources_fit(&total, &dc->authorized) && !af->cap_excepted)
 			return verdict(DECIDE_INVALID, r, NULL,
 			    "This would send more than the provisional authorization covers (counting "
 			    "everyone sent so far); sending more waits for the approval.");
@@ -293,7 +325,7 @@ lifecycle_dispatch_fits(const struct policy *pol, enum request_status state,
 		then.supervisors = total.supervisors;
 	then.special_units |= total.units;
 	r = lifecycle_approval_rule(pol, &then);
-	if (r != NULL && !dc->approval_excepted)
+	if (r != NULL && !af->approval_excepted)
 		return verdict(DECIDE_CONFLICT, r, NULL, count_units(total.units) > 0 || total.squads > 1
 		    ? "Sending this many (counting everyone sent so far) needs an approval first: "
 		      "record the assessment of what is needed, so that the approver can approve it."

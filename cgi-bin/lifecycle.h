@@ -52,7 +52,9 @@ struct action_facts {
 	bool is_originator;          /* the actor filed it (or is of its agency) */
 	bool approved;               /* an approval was given (approved_at) */
 	bool primary_approver_on_duty; /* a holder of the approve rule's role (matched) is on duty */
-	bool approval_excepted;      /* the chief excepted the approve rule for it */
+	bool approval_excepted;      /* the chief excepted its approve rule (98-023 §VI) */
+	bool cap_excepted;           /* ... its cap rule */
+	bool separation_excepted;    /* ... its separation of duties rule */
 	bool provisional;            /* a provisional authorization was given (C.3.a) */
 	bool approver_mismatch;      /* the actor holds the approver's role but not the
 	                                bureau / district the rule matches on */
@@ -84,6 +86,11 @@ struct verdict lifecycle_decide(const struct policy *, enum action, enum request
 
 int  action_from_id(const char *);
 
+/* Whether the chief may except rule `r` on this request (98-023 §VI): only
+ * a rule in force for it whose waiver the lifecycle honours: an approval,
+ * a cap, the follow-up timer, separation of duties. */
+bool lifecycle_waivable(const struct rule *r, const struct request_facts *);
+
 /* Squads, supervisors and specialized units (bit per special_unit_choices). */
 struct resources {
 	int      squads, supervisors;
@@ -103,7 +110,6 @@ struct dispatch_check {
 	bool             has_envelope;/* the approval named numbers */
 	struct resources approved;
 	struct resources authorized;  /* the provisional authorization */
-	bool             approval_excepted, cap_excepted;  /* 98-023 §VI */
 };
 
 struct verdict lifecycle_dispatch_fits(const struct policy *, enum request_status,

@@ -20,7 +20,9 @@ holders(struct db *db, const char *role, enum match_attr match, const char *valu
 	    "SELECT id, email FROM account WHERE role = $1 AND NOT disabled"
 	    " AND ($2::text IS NULL OR CASE $3 WHEN 'bureau' THEN lower(bureau)"
 	    "   WHEN 'district' THEN lower(district) WHEN 'unit' THEN unit END = lower($2))"
-	    " AND (NOT $4::boolean OR on_duty) ORDER BY id";
+	    /* Available: on duty, and within the shift when one is set. */
+	    " AND (NOT $4::boolean OR (on_duty AND (duty_until IS NULL OR duty_until > now())))"
+	    " ORDER BY id";
 	static const char *const match_names[] = { "", "bureau", "district", "unit" };
 	const char *params[4] = { role, match == MATCH_NONE ? NULL : value,
 	    match_names[match], on_duty_only ? "true" : "false" };
@@ -133,6 +135,61 @@ notify_account(struct db *db, const char *request_id, const char *account_id,
 	return added;
 }
 
+/*
+ * Recipients that are people of the request rather than holders of a role
+ * (enum recipient_set): whoever authorized its deployments (SENDERS), or
+ * whoever filed it (FILER). Each is told once; nobody, nothing is written.
+ */
+static int
+notify_set(struct db *db, const struct rule *r, const char *request_id, const char *reason,
+    const char *dedupe)
+{
+	static const char senders_sql[] =
+	    "SELECT DISTINCT a.id, a.email, a.role FROM deployment d JOIN account a ON a.id = d.authorized_by"
+	    " WHERE d.request_id = $1 AND NOT a.disabled ORDER BY a.id";
+	static const char filer_sql[] =
+	    "SELECT a.id, a.email, a.role FROM request q JOIN account a ON a.id = q.filed_by"
+	    " WHERE q.id = $1 AND NOT a.disabled";
+	PGresult *res = db_query(db, r->recipients == RECIPIENTS_SENDERS ? senders_sql : filer_sql,
+	    1, &request_id);
+	int i, added = 0;
+
+	if (res == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res) && added >= 0; i++) {
+		int one = insert_one(db, request_id, db_value(res, i, "id"), db_value(res, i, "email"),
+		    db_value(res, i, "role"), r, reason, dedupe);
+
+		added = one < 0 ? -1 : added + one;
+	}
+	PQclear(res);
+	return added;
+}
+
+int
+notify_rule(struct db *db, const struct rule *r, const char *request_id,
+    const struct request_facts *facts, const char *reason, const char *dedupe)
+{
+	int u, added, total = 0;
+
+	if (r->recipients != RECIPIENTS_ROLE)
+		return notify_set(db, r, request_id, reason, dedupe);
+	if (r->recipient < 0)
+		return 0;
+	if (r->match != MATCH_UNIT)
+		return notify_role(db, r, request_id, r->match == MATCH_BUREAU ? facts->bureau :
+		    r->match == MATCH_DISTRICT ? facts->district : NULL, reason, dedupe);
+	/* One notification per specialized unit involved (§IV.B.1). */
+	for (u = 0; special_unit_choices[u].id != NULL; u++) {
+		if (!(facts->special_units & ((uint32_t)1 << u)))
+			continue;
+		if ((added = notify_role(db, r, request_id, special_unit_choices[u].id, reason, dedupe)) < 0)
+			return -1;
+		total += added;
+	}
+	return total;
+}
+
 int
 notify_event(struct db *db, const struct policy *pol, const char *request_id,
     enum policy_event event, const struct request_facts *facts, const char *extra,
@@ -144,37 +201,19 @@ notify_event(struct db *db, const struct policy *pol, const char *request_id,
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 		struct buf reason;
-		int u, added = 0;
+		int added;
 
-		if (r->effect != EFFECT_NOTIFY || r->on_event != event || r->recipient < 0 ||
-		    !rule_applies_to(r, facts->kind) || !rule_condition_holds(r, facts))
+		if (r->effect != EFFECT_NOTIFY || r->on_event != event || !rule_in_force(r, facts))
 			continue;
 		buf_init(&reason);
 		buf_puts(&reason, r->summary);
 		if (extra != NULL && *extra != '\0')
 			buf_printf(&reason, " %s", extra);
-		if (r->match == MATCH_UNIT) {
-			/* One notification per specialized unit involved (§IV.B.1). */
-			for (u = 0; special_unit_choices[u].id != NULL; u++) {
-				if (!(facts->special_units & ((uint32_t)1 << u)))
-					continue;
-				added = notify_role(db, r, request_id, special_unit_choices[u].id,
-				    buf_cstr(&reason), dedupe);
-				if (added < 0)
-					break;
-				total += added;
-			}
-		} else {
-			added = notify_role(db, r, request_id,
-			    r->match == MATCH_BUREAU ? facts->bureau :
-			    r->match == MATCH_DISTRICT ? facts->district : NULL,
-			    buf_cstr(&reason), dedupe);
-			if (added >= 0)
-				total += added;
-		}
+		added = buf_failed(&reason) ? -1 : notify_rule(db, r, request_id, facts, buf_cstr(&reason), dedupe);
 		buf_free(&reason);
 		if (added < 0)
 			return -1;
+		total += added;
 	}
 	return total;
 }

@@ -25,6 +25,12 @@ int notify_event(struct db *, const struct policy *, const char *request_id,
         enum policy_event, const struct request_facts *, const char *extra,
         const char *dedupe);
 
+/* Notifies the recipients rule `r` names (its role, else its fallback;
+ * or its set of people of the request), with `reason`, whatever its event:
+ * the notify rules of an event, and those a waived rule would have told. */
+int notify_rule(struct db *, const struct rule *r, const char *request_id,
+        const struct request_facts *, const char *reason, const char *dedupe);
+
 /* Tells one person of an event on a request (a member who was dispatched),
  * citing rule `r`. Returns 1, or -1 on error. */
 int notify_account(struct db *, const char *request_id, const char *account_id,

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "db.h"
+#include "field.h"
 #include "log.h"
+#include "policy_file.h"
 
 const struct choice effect_choices[EFFECT__MAX] = {
 	[EFFECT_FILE] = { "file", "Who may file" },
@@ -32,17 +34,94 @@ const struct choice event_choices[EVENT__MAX] = {
 	[EVENT_CHECKIN_OVERDUE] = { "checkin_overdue", "when a check-in is overdue" },
 	[EVENT_FOLLOWUP_OVERDUE] = { "followup_overdue", "when a follow-up is overdue" },
 	[EVENT_EXCEPTION] = { "exception", "when an exception is granted" },
+	[EVENT_CLOSED] = { "closed", "when it is closed" },
+	[EVENT_CANCELLED] = { "cancelled", "when it is cancelled" },
+};
+
+const struct choice recipient_set_choices[RECIPIENTS__MAX] = {
+	[RECIPIENTS_ROLE] = { "", "" },
+	[RECIPIENTS_SENDERS] = { "senders", "whoever sent units on it" },
+	[RECIPIENTS_FILER] = { "filer", "whoever filed it" },
+};
+
+static int
+popcount32(uint32_t v)
+{
+	int n = 0;
+
+	for (; v != 0; v &= v - 1)
+		n++;
+	return n;
+}
+
+static bool c_emergency(const struct rule *r, const struct request_facts *f) { (void)r; return f->emergency; }
+static bool c_routine(const struct rule *r, const struct request_facts *f) { (void)r; return !f->emergency; }
+static bool c_special_unit(const struct rule *r, const struct request_facts *f) { (void)r; return f->special_units != 0; }
+static bool c_phone(const struct rule *r, const struct request_facts *f) { (void)r; return f->by_phone; }
+static bool c_federal_party(const struct rule *r, const struct request_facts *f) { (void)r; return f->federal_party; }
+static bool c_within_city(const struct rule *r, const struct request_facts *f) { (void)r; return f->within_city == 1; }
+static bool c_outside_city(const struct rule *r, const struct request_facts *f) { (void)r; return f->within_city == 0; }
+static bool c_units_out(const struct rule *r, const struct request_facts *f) { (void)r; return f->units_out; }
+
+/* SOP 230.10 D: "more than one squad or the assistance of a specialized unit". */
+static bool
+c_beyond_one_squad(const struct rule *r, const struct request_facts *f)
+{
+	(void)r;
+	return f->squads > 1 || f->special_units != 0;
+}
+
+static bool
+c_beyond_cap(const struct rule *r, const struct request_facts *f)
+{
+	return (r->cap_squads >= 0 && f->squads > r->cap_squads) ||
+	    (r->cap_supervisors >= 0 && f->supervisors > r->cap_supervisors) ||
+	    (r->cap_special_units >= 0 && popcount32(f->special_units) > r->cap_special_units);
+}
+
+/* A request is federal when its kind is, or when a federal agency asks
+ * (98-023 §III.B.4), whatever kind it was filed as. */
+static bool
+c_federal(const struct rule *r, const struct request_facts *f)
+{
+	(void)r;
+	return kind_is_federal(f->kind) || f->federal_party;
+}
+
+/*
+ * The conditions: the id a policy file names, the words shown, the test,
+ * and the request field the condition reads (a form asks it only where a
+ * rule needs it). A new condition is one line here and one function.
+ */
+static const struct condition {
+	bool (*holds)(const struct rule *, const struct request_facts *);
+	int   field;   /* enum request_field read, or -1 */
+} conditions[COND__MAX] = {
+	[COND_EMERGENCY] = { c_emergency, RF_EMERGENCY },
+	[COND_ROUTINE] = { c_routine, RF_EMERGENCY },
+	[COND_SPECIAL_UNIT] = { c_special_unit, RF_SPECIAL_UNITS },
+	[COND_PHONE] = { c_phone, RF_CHANNEL },
+	[COND_BEYOND_ONE_SQUAD] = { c_beyond_one_squad, RF_SQUADS },
+	[COND_BEYOND_CAP] = { c_beyond_cap, RF_SQUADS },
+	[COND_FEDERAL] = { c_federal, RF_REQUESTING_AGENCY_TYPE },
+	[COND_FEDERAL_PARTY] = { c_federal_party, RF_REQUESTING_AGENCY_TYPE },
+	[COND_WITHIN_CITY] = { c_within_city, RF_WITHIN_CITY },
+	[COND_OUTSIDE_CITY] = { c_outside_city, RF_WITHIN_CITY },
+	[COND_UNITS_OUT] = { c_units_out, -1 },
 };
 
 const struct choice condition_choices[COND__MAX] = {
-	[COND_ALWAYS] = { "always", "" },
 	[COND_EMERGENCY] = { "emergency", "in an emergency" },
+	[COND_ROUTINE] = { "routine", "when it is not an emergency" },
 	[COND_SPECIAL_UNIT] = { "special_unit", "when a specialized unit is involved" },
 	[COND_PHONE] = { "phone", "when the request came by telephone" },
 	[COND_BEYOND_ONE_SQUAD] = { "beyond_one_squad", "when more than one squad or any specialized unit is needed" },
 	[COND_BEYOND_CAP] = { "beyond_cap", "when more is needed than may be provisionally authorized" },
 	[COND_FEDERAL] = { "federal", "when the request is federal (to or from a federal agency)" },
 	[COND_FEDERAL_PARTY] = { "federal_party", "when federal authorities ask for our assistance" },
+	[COND_WITHIN_CITY] = { "within_city", "when the aid is within the city" },
+	[COND_OUTSIDE_CITY] = { "outside_city", "when the aid is outside the city" },
+	[COND_UNITS_OUT] = { "units_out", "when units are out on it" },
 };
 
 /*
@@ -88,120 +167,30 @@ special_units_mask(const char *arr)
 	return parse_id_array(arr, special_unit_choices, 0, &mask) < 0 ? 0 : mask;
 }
 
-static bool
-parse_fields(const char *arr, uint64_t *mask)
-{
-	const char *p;
-
-	*mask = 0;
-	if (arr == NULL || arr[0] != '{')
-		return false;
-	for (p = arr + 1; *p != '\0' && *p != '}';) {
-		char name[64];
-		size_t len = strcspn(p, ",}");
-		int f;
-
-		if (len == 0 || len >= sizeof(name))
-			return false;
-		memcpy(name, p, len);
-		name[len] = '\0';
-		if ((f = request_field_find(name)) < 0)
-			return false;
-		*mask |= (uint64_t)1 << f;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return true;
-}
-
-static int
-optional_int(const PGresult *res, int row, const char *col)
-{
-	return db_value(res, row, col) ? (int)db_int(res, row, col) : -1;
-}
-
-static int
-optional_role(const PGresult *res, int row, const char *col)
-{
-	const char *v = db_value(res, row, col);
-
-	return v ? role_from_id(v) : -1;
-}
-
 bool
 policy_load(struct policy *pol, struct db *db)
 {
 	static const char sql[] =
-	    "SELECT r.id, r.clause, r.effect, r.kinds, r.actors, r.recipient, r.fallback,"
-	    " r.match_attr, r.on_event, r.condition, r.fields, r.any_of, r.cap_squads,"
-	    " r.cap_supervisors, r.cap_special_units, r.interval_minutes, r.summary,"
-	    " s.value AS preset,"
-	    " (SELECT value FROM setting WHERE name = 'department') AS department"
-	    " FROM setting s JOIN policy_rule r ON r.preset = s.value"
-	    " WHERE s.name = 'policy' ORDER BY r.ordinal";
+	    "SELECT id, body FROM policy_document ORDER BY id DESC LIMIT 1";
+	struct policy_errors errs;
 	PGresult *res;
-	int i, n;
+	bool ok;
 
 	memset(pol, 0, sizeof(*pol));
 	if ((res = db_query(db, sql, 0, NULL)) == NULL)
 		return false;
-	n = PQntuples(res);
-	if (n == 0) {
-		log_warn("no policy rules: was `portalctl init --policy` run?");
+	if (PQntuples(res) != 1) {
+		log_warn("no policy: was `portalctl init --policy` run?");
 		PQclear(res);
 		return false;
 	}
-	if ((pol->rules = calloc((size_t)n, sizeof(*pol->rules))) == NULL) {
-		PQclear(res);
-		return false;
-	}
-	snprintf(pol->preset, sizeof(pol->preset), "%s", db_value(res, 0, "preset"));
-	snprintf(pol->department, sizeof(pol->department), "%s",
-	    db_value(res, 0, "department") ? db_value(res, 0, "department") : "Police Department");
-	for (i = 0; i < n; i++) {
-		struct rule *r = &pol->rules[i];
-		const char *v;
-		int e;
-		bool ok = true;
-
-		snprintf(r->id, sizeof(r->id), "%s", db_value(res, i, "id"));
-		snprintf(r->clause, sizeof(r->clause), "%s", db_value(res, i, "clause"));
-		e = choice_find_n(effect_choices, EFFECT__MAX, db_value(res, i, "effect"));
-		ok &= e >= 0;
-		r->effect = (enum rule_effect)(e < 0 ? 0 : e);
-		ok &= parse_id_array(db_value(res, i, "kinds"), kind_choices, KIND__MAX, &r->kinds) >= 0;
-		ok &= parse_id_array(db_value(res, i, "actors"), role_choices, ROLE__MAX, &r->actors) >= 0;
-		r->recipient = optional_role(res, i, "recipient");
-		r->fallback = optional_role(res, i, "fallback");
-		v = db_value(res, i, "match_attr");
-		r->match = v == NULL ? MATCH_NONE : strcmp(v, "bureau") == 0 ? MATCH_BUREAU :
-		    strcmp(v, "district") == 0 ? MATCH_DISTRICT : MATCH_UNIT;
-		v = db_value(res, i, "on_event");
-		e = v ? choice_find_n(event_choices, EVENT__MAX, v) : 0;
-		ok &= e >= 0;
-		r->on_event = (enum policy_event)(e < 0 ? 0 : e);
-		e = choice_find_n(condition_choices, COND__MAX, db_value(res, i, "condition"));
-		ok &= e >= 0;
-		r->condition = (enum rule_condition)(e < 0 ? 0 : e);
-		ok &= parse_fields(db_value(res, i, "fields"), &r->fields);
-		ok &= parse_fields(db_value(res, i, "any_of"), &r->any_of);
-		r->cap_squads = optional_int(res, i, "cap_squads");
-		r->cap_supervisors = optional_int(res, i, "cap_supervisors");
-		r->cap_special_units = optional_int(res, i, "cap_special_units");
-		r->interval_minutes = optional_int(res, i, "interval_minutes");
-		r->summary = strdup(db_value(res, i, "summary"));
-		ok &= r->summary != NULL;
-		pol->n = (size_t)i + 1;
-		if (!ok) {
-			log_warn("policy rule %s cannot be read", r->id);
-			PQclear(res);
-			policy_free(pol);
-			return false;
-		}
-	}
+	ok = policy_parse(db_value(res, 0, "body"), strlen(db_value(res, 0, "body")), pol, &errs);
+	if (!ok)
+		log_warn("the stored policy cannot be read: %s", errs.text[0]);
+	else
+		pol->document_id = db_int(res, 0, "id");
 	PQclear(res);
-	return true;
+	return ok;
 }
 
 void
@@ -209,8 +198,12 @@ policy_free(struct policy *pol)
 {
 	size_t i;
 
-	for (i = 0; i < pol->n; i++)
+	for (i = 0; pol->rules != NULL && i < pol->n; i++)
 		free(pol->rules[i].summary);
+	for (i = 0; i < pol->nbureaus; i++)
+		free(pol->bureaus[i]);
+	for (i = 0; i < pol->ndistricts; i++)
+		free(pol->districts[i]);
 	free(pol->rules);
 	memset(pol, 0, sizeof(*pol));
 }
@@ -232,45 +225,21 @@ policy_find(const struct policy *pol, const char *id)
 	return NULL;
 }
 
-static int
-popcount32(uint32_t v)
-{
-	int n = 0;
-
-	for (; v != 0; v &= v - 1)
-		n++;
-	return n;
-}
-
 bool
 rule_condition_holds(const struct rule *r, const struct request_facts *f)
 {
-	switch (r->condition) {
-	case COND_ALWAYS:
-		return true;
-	case COND_EMERGENCY:
-		return f->emergency;
-	case COND_SPECIAL_UNIT:
-		return f->special_units != 0;
-	case COND_PHONE:
-		return f->by_phone;
-	case COND_BEYOND_ONE_SQUAD:
-		/* SOP 230.10 D: more than one squad or any specialized unit. */
-		return f->squads > 1 || f->special_units != 0;
-	case COND_FEDERAL:
-		/* A request is federal when its kind is, or when a federal
-		 * agency asks (98-023 §III.B.4), whatever kind it was filed as. */
-		return kind_is_federal(f->kind) || f->federal_party;
-	case COND_FEDERAL_PARTY:
-		return f->federal_party;
-	case COND_BEYOND_CAP:
-		return (r->cap_squads >= 0 && f->squads > r->cap_squads) ||
-		    (r->cap_supervisors >= 0 && f->supervisors > r->cap_supervisors) ||
-		    (r->cap_special_units >= 0 && popcount32(f->special_units) > r->cap_special_units);
-	case COND__MAX:
-		break;
-	}
-	return false;
+	int c;
+
+	for (c = 0; c < COND__MAX; c++)
+		if ((r->conditions & ((uint32_t)1 << c)) && !conditions[c].holds(r, f))
+			return false;
+	return true;
+}
+
+bool
+rule_in_force(const struct rule *r, const struct request_facts *f)
+{
+	return r->enabled && rule_applies_to(r, f->kind) && rule_condition_holds(r, f);
 }
 
 bool
@@ -283,7 +252,7 @@ policy_may_file(const struct policy *pol, enum role role, enum request_kind kind
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 
-		if (r->effect != EFFECT_FILE || !rule_applies_to(r, kind))
+		if (r->effect != EFFECT_FILE || !r->enabled || !rule_applies_to(r, kind))
 			continue;
 		*why = r;
 		if (r->actors & ((uint32_t)1 << role))
@@ -295,7 +264,7 @@ policy_may_file(const struct policy *pol, enum role role, enum request_kind kind
 
 bool
 policy_actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
-    enum request_kind kind, const struct rule **why)
+    const struct request_facts *facts, const struct rule **why)
 {
 	size_t i;
 
@@ -303,8 +272,15 @@ policy_actor_may(const struct policy *pol, enum rule_effect effect, enum role ro
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 
-		if (r->effect != effect || !rule_applies_to(r, kind))
+		if (r->effect != effect || !r->enabled || !rule_applies_to(r, facts->kind))
 			continue;
+		/* A rule of this effect whose conditions do not hold for this
+		 * request is named only when no other rule applies. */
+		if (!rule_condition_holds(r, facts)) {
+			if (*why == NULL)
+				*why = r;
+			continue;
+		}
 		*why = r;
 		if (r->actors & ((uint32_t)1 << role))
 			return true;
@@ -324,7 +300,7 @@ value_present(enum request_field f, const char *v)
 }
 
 size_t
-policy_check_required(const struct policy *pol, enum request_kind kind,
+policy_check_required(const struct policy *pol, const struct request_facts *facts,
     char *const values[RF__MAX], const char *errors[RF__MAX],
     const struct rule *rules[RF__MAX])
 {
@@ -335,7 +311,7 @@ policy_check_required(const struct policy *pol, enum request_kind kind,
 		const struct rule *r = &pol->rules[i];
 		bool any = false;
 
-		if (r->effect != EFFECT_REQUIRE || !rule_applies_to(r, kind))
+		if (r->effect != EFFECT_REQUIRE || !rule_in_force(r, facts))
 			continue;
 		for (f = 0; f < RF__MAX; f++) {
 			if (!(r->fields & ((uint64_t)1 << f)) || value_present(f, values[f]))
@@ -369,6 +345,29 @@ policy_check_required(const struct policy *pol, enum request_kind kind,
 	return missing;
 }
 
+bool
+policy_uses_field(const struct policy *pol, enum request_kind kind, enum request_field f)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+
+		if (!r->enabled || !rule_applies_to(r, kind))
+			continue;
+		if ((r->fields | r->any_of) & ((uint64_t)1 << f))
+			return true;
+		if ((f == RF_BUREAU && r->match == MATCH_BUREAU) ||
+		    (f == RF_DISTRICT && r->match == MATCH_DISTRICT))
+			return true;
+		for (c = 0; c < COND__MAX; c++)
+			if ((r->conditions & ((uint32_t)1 << c)) && conditions[c].field == (int)f)
+				return true;
+	}
+	return false;
+}
+
 const struct rule *
 policy_rule_for(const struct policy *pol, enum rule_effect effect,
     const struct request_facts *facts)
@@ -378,8 +377,7 @@ policy_rule_for(const struct policy *pol, enum rule_effect effect,
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 
-		if (r->effect == effect && rule_applies_to(r, facts->kind) &&
-		    rule_condition_holds(r, facts))
+		if (r->effect == effect && rule_in_force(r, facts))
 			return r;
 	}
 	return NULL;
@@ -394,25 +392,50 @@ policy_event_rule(const struct policy *pol, enum policy_event event,
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 
-		if (r->effect == EFFECT_NOTIFY && r->on_event == event &&
-		    rule_applies_to(r, facts->kind) && rule_condition_holds(r, facts))
+		if (r->effect == EFFECT_NOTIFY && r->on_event == event && rule_in_force(r, facts))
 			return r;
 	}
 	return NULL;
+}
+
+static bool
+in_list(char *const *items, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcmp(items[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool
+policy_has_bureau(const struct policy *pol, const char *name)
+{
+	return in_list(pol->bureaus, pol->nbureaus, name);
+}
+
+bool
+policy_has_district(const struct policy *pol, const char *name)
+{
+	return in_list(pol->districts, pol->ndistricts, name);
 }
 
 void
 request_facts_from_row(const PGresult *res, int row, struct request_facts *f)
 {
 	const char *channel = db_value(res, row, "channel");
+	const char *party = db_value(res, row, "requesting_agency_type");
+	const char *within = db_value(res, row, "within_city");
 	int kind = kind_from_id(db_value(res, row, "kind"));
 
 	memset(f, 0, sizeof(*f));
 	f->kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
 	f->emergency = db_bool(res, row, "emergency");
-	f->federal_party = db_value(res, row, "requesting_agency_type") != NULL &&
-	    strcmp(db_value(res, row, "requesting_agency_type"), "federal") == 0;
+	f->federal_party = party != NULL && strcmp(party, "federal") == 0;
 	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
+	/* Aid between districts is within the city by its nature. */
+	f->within_city = f->kind == KIND_AID_INTERNAL ? 1 : within == NULL ? -1 : within[0] == 't';
 	/* What is asked: the on-scene assessment (SOP 230.10 C.3.c) once there
 	 * is one, else what was filed. */
 	f->squads = (int)db_int(res, row, db_value(res, row, "assessed_squads") ? "assessed_squads" : "squads");
@@ -422,4 +445,28 @@ request_facts_from_row(const PGresult *res, int row, struct request_facts *f)
 	    db_value(res, row, "assessed_special_units") ? "assessed_special_units" : "special_units"));
 	f->bureau = db_value(res, row, "bureau");
 	f->district = db_value(res, row, "district");
+}
+
+static bool
+is_yes(const char *v)
+{
+	return v != NULL && strcmp(v, "yes") == 0;
+}
+
+void
+request_facts_from_values(enum request_kind kind, char *const v[RF__MAX], struct request_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->emergency = is_yes(v[RF_EMERGENCY]);
+	f->federal_party = v[RF_REQUESTING_AGENCY_TYPE] != NULL &&
+	    strcmp(v[RF_REQUESTING_AGENCY_TYPE], "federal") == 0;
+	f->by_phone = v[RF_CHANNEL] != NULL && strcmp(v[RF_CHANNEL], "phone") == 0;
+	f->within_city = kind == KIND_AID_INTERNAL ? 1 : v[RF_WITHIN_CITY] == NULL ? -1 :
+	    is_yes(v[RF_WITHIN_CITY]);
+	f->squads = v[RF_SQUADS] ? atoi(v[RF_SQUADS]) : 0;
+	f->supervisors = v[RF_SUPERVISORS] ? atoi(v[RF_SUPERVISORS]) : 0;
+	f->special_units = special_units_mask(v[RF_SPECIAL_UNITS]);
+	f->bureau = v[RF_BUREAU];
+	f->district = v[RF_DISTRICT];
 }

@@ -1,9 +1,11 @@
 /*
- * The rules engine. The active preset's rows of policy_rule (sql/003) are
- * loaded once per process; these functions answer, for a request and an
- * actor, what the written policy says: who may file, which fields it needs,
- * whom an event notifies, the caps of a provisional authorization, the
- * timers. Nothing here knows a city: it only reads rules.
+ * The rules engine. A department's written policy is a text file
+ * (policies/NAME.policy, read by policy_file.c; docs/policy-authoring.md
+ * says how to write one); `portalctl policy load` stores it in the database
+ * and every process reads the stored file once. These functions answer,
+ * for a request and an actor, what the policy says: who may file, which
+ * fields it needs, whom an event notifies, the caps of a provisional
+ * authorization, the timers. Nothing here knows a city: it only reads rules.
  */
 #ifndef PORTAL_POLICY_H
 #define PORTAL_POLICY_H
@@ -28,40 +30,75 @@ enum rule_effect {
 enum policy_event {
 	EVENT_NONE, EVENT_FILED, EVENT_AUTHORIZED, EVENT_APPROVED, EVENT_ASSESSED,
 	EVENT_DISPATCHED, EVENT_DENIED, EVENT_CHECKIN_OVERDUE,
-	EVENT_FOLLOWUP_OVERDUE, EVENT_EXCEPTION, EVENT__MAX
+	EVENT_FOLLOWUP_OVERDUE, EVENT_EXCEPTION, EVENT_CLOSED, EVENT_CANCELLED,
+	EVENT__MAX
 };
 
+/* Conditions a rule may name; a rule holds when all of its conditions do.
+ * Each is one function in policy.c's condition table. */
 enum rule_condition {
-	COND_ALWAYS, COND_EMERGENCY, COND_SPECIAL_UNIT, COND_PHONE,
+	COND_EMERGENCY, COND_ROUTINE, COND_SPECIAL_UNIT, COND_PHONE,
 	COND_BEYOND_ONE_SQUAD, COND_BEYOND_CAP, COND_FEDERAL, COND_FEDERAL_PARTY,
+	COND_WITHIN_CITY, COND_OUTSIDE_CITY, COND_UNITS_OUT,
 	COND__MAX
 };
 
 enum match_attr { MATCH_NONE, MATCH_BUREAU, MATCH_DISTRICT, MATCH_UNIT };
 
+/* Whose word a rule is: a clause of the written policy, or the
+ * department's own addition (labelled so wherever a clause would be). */
+enum rule_basis { BASIS_CLAUSE, BASIS_DEPARTMENT };
+
+/* Recipients that are not a role: people of the request itself. */
+enum recipient_set {
+	RECIPIENTS_ROLE,      /* `recipient` (and `fallback`) */
+	RECIPIENTS_SENDERS,   /* whoever authorized its deployments */
+	RECIPIENTS_FILER,     /* whoever filed it (an agency hears back) */
+	RECIPIENTS__MAX
+};
+
+#define CITATION_MAX 320
+
 struct rule {
 	char                id[32];
-	char                clause[96];
+	/* What is shown wherever the rule is named: the clause ("98-023
+	 * §V.A"), or "Department rule: " and the department's reason. */
+	char                clause[CITATION_MAX];
+	enum rule_basis     basis;
+	bool                enabled;    /* a department rule may be switched off */
 	enum rule_effect    effect;
 	uint32_t            kinds;      /* bit per enum request_kind; 0 = all */
 	uint32_t            actors;     /* bit per enum role */
+	enum recipient_set  recipients;
 	int                 recipient;  /* enum role or -1 */
 	int                 fallback;   /* enum role or -1 */
 	enum match_attr     match;
 	enum policy_event   on_event;
-	enum rule_condition condition;
+	uint32_t            conditions; /* bit per enum rule_condition, all must hold */
 	uint64_t            fields;     /* bit per enum request_field */
 	uint64_t            any_of;
 	int                 cap_squads, cap_supervisors, cap_special_units;
 	int                 interval_minutes;
-	char               *summary;    /* owned */
+	char               *summary;    /* owned: the rule in plain words */
+	int                 line;       /* where the policy file says it */
 };
 
+#define POLICY_LIST_MAX 32
+
 struct policy {
-	char         preset[16];
-	char         department[128];
-	struct rule *rules;   /* owned, in ordinal order */
+	char         name[32];        /* the policy's id ("oconomowoc") */
+	char         department[128]; /* "City of Oconomowoc Police Department" */
+	char         title[200];      /* "Policy 98-023, Mutual Aid (July 27, 2022)" */
+	char         desk[200];       /* whom outside agencies call */
+	char         city[64];        /* the city whose limits "within the city" means */
+	/* The department's structure: bureaus and districts (owned strings). */
+	char        *bureaus[POLICY_LIST_MAX];
+	size_t       nbureaus;
+	char        *districts[POLICY_LIST_MAX];
+	size_t       ndistricts;
+	struct rule *rules;           /* owned, in the file's order */
 	size_t       n;
+	long long    document_id;     /* policy_document row it was read from */
 };
 
 /* What the rules look at in a request. */
@@ -73,48 +110,67 @@ struct request_facts {
 	uint32_t          special_units;  /* bit per special_unit_choices index */
 	const char       *bureau, *district;
 	bool              federal_party;  /* the requesting agency is federal */
+	int               within_city;    /* 1 within, 0 outside, -1 not said */
+	bool              units_out;      /* deployments not yet returned */
 };
 
 extern const struct choice effect_choices[EFFECT__MAX];
 extern const struct choice event_choices[EVENT__MAX];
 extern const struct choice condition_choices[COND__MAX];
+extern const struct choice recipient_set_choices[RECIPIENTS__MAX];
 
+/* The active policy from the database (the latest policy_document). */
 bool  policy_load(struct policy *, struct db *);
 void  policy_free(struct policy *);
 
 bool  rule_applies_to(const struct rule *, enum request_kind);
 bool  rule_condition_holds(const struct rule *, const struct request_facts *);
+/* Whether the rule is in force for the request: enabled, its kind, its
+ * conditions. */
+bool  rule_in_force(const struct rule *, const struct request_facts *);
 const struct rule *policy_find(const struct policy *, const char *id);
 
 /* Whether `role` may file `kind`. When not, *why is the refusing rule (or
- * NULL when the preset names no one for that kind). */
+ * NULL when the policy names no one for that kind). */
 bool  policy_may_file(const struct policy *, enum role, enum request_kind,
           const struct rule **why);
 /* Whether `role` may act as the rule of `effect` says (dispatch, exception,
- * units, cap) for `kind`; *why is the rule consulted. */
+ * units, cap) for the request; *why is the rule consulted. */
 bool  policy_actor_may(const struct policy *, enum rule_effect, enum role,
-          enum request_kind, const struct rule **why);
+          const struct request_facts *, const struct rule **why);
 
-/* Marks the fields the preset requires of `kind` that are empty: errors[f]
- * and rules[f] are set for each. Returns how many were missing. `values`
- * are the validated values (NULL when empty; "0" counts as empty for the
- * resource counts of an any_of group). */
-size_t policy_check_required(const struct policy *, enum request_kind,
+/* Marks the fields the policy requires of the request that are empty:
+ * errors[f] and rules[f] are set for each. Returns how many were missing.
+ * `values` are the validated values (NULL when empty; "0" counts as empty
+ * for the resource counts of an any_of group). */
+size_t policy_check_required(const struct policy *, const struct request_facts *,
            char *const values[RF__MAX], const char *errors[RF__MAX],
            const struct rule *rules[RF__MAX]);
+/* Whether some rule of the policy, for `kind`, reads the field (requires
+ * it, matches on it, or names a condition that reads it). */
+bool  policy_uses_field(const struct policy *, enum request_kind, enum request_field);
 
-/* The first notify rule of `event` applying to the request, or NULL. */
+/* The first notify rule of `event` in force for the request, or NULL. */
 const struct rule *policy_event_rule(const struct policy *, enum policy_event,
            const struct request_facts *);
 
-/* The first rule of `effect` applying to the request (NULL when none). */
+/* The first rule of `effect` in force for the request (NULL when none). */
 const struct rule *policy_rule_for(const struct policy *, enum rule_effect,
            const struct request_facts *);
 
+/* Whether `name` is one of the department's bureaus / districts. */
+bool  policy_has_bureau(const struct policy *, const char *);
+bool  policy_has_district(const struct policy *, const char *);
+
 /* The facts of row `row` of a result holding request columns (kind,
- * emergency, channel, squads, supervisors, special_units, bureau, district).
- * Strings point into the result. */
+ * emergency, channel, squads, supervisors, special_units, bureau, district,
+ * requesting_agency_type, within_city, the assessment). Strings point into
+ * the result. */
 void     request_facts_from_row(const PGresult *, int row, struct request_facts *);
+
+/* The facts of a request being filed, from its validated values. */
+void     request_facts_from_values(enum request_kind, char *const values[RF__MAX],
+             struct request_facts *);
 
 uint32_t special_units_mask(const char *pg_array);
 int      parse_id_array(const char *pg_array, const struct choice *, size_t n, uint32_t *mask);

@@ -2,13 +2,15 @@
  * portalctl: administration from the command line (CONTRACT.md).
  *
  *   portalctl migrate                  apply sql/NNN_*.sql once each, then sql/grants.sql
- *   portalctl init --policy PRESET     choose the preset on first start only
+ *   portalctl init --policy P          load policy P (a preset or a file) on first start only
  *   portalctl demo                     create and print demo accounts on first start
  *   portalctl user add LOGIN --role ROLE --name "Full Name" [--email E] [--agency A]
  *                  [--agency-type T] [--bureau B] [--district D] [--unit U]   (password on stdin)
  *   portalctl user duty LOGIN on|off
  *   portalctl user list
- *   portalctl policy show
+ *   portalctl policy check FILE        check a policy file (no database needed)
+ *   portalctl policy load FILE         make it the policy in force (audited)
+ *   portalctl policy show              the policy in force, by clause
  *   portalctl audit verify
  *   portalctl routes                   the route table: method, pattern, flags, roles admitted
  *
@@ -33,6 +35,7 @@
 #include "log.h"
 #include "notify.h"
 #include "policy.h"
+#include "policy_admin.h"
 #include "routes.h"
 
 #define EXIT_BAD_INPUT 2
@@ -230,30 +233,23 @@ out:
 	return rc;
 }
 
+/* The name shown as who loaded a policy: the operator's login, else "portalctl". */
+static const char *
+operator_name(void)
+{
+	const char *who = getlogin();
+
+	if (who == NULL || *who == '\0')
+		who = getenv("USER");
+	return who != NULL && *who != '\0' ? who : "portalctl";
+}
+
 static int
 cmd_init(struct db *db, int argc, char **argv)
 {
-	static const char sql[] =
-	    "INSERT INTO setting (name, value) VALUES ('policy', $1), ('department', $2)"
-	    " ON CONFLICT (name) DO NOTHING";
-	const char *preset = NULL, *department;
-	const char *params[2];
-
-	if (argc == 2 && strcmp(argv[0], "--policy") == 0)
-		preset = argv[1];
-	if (preset == NULL)
-		return bad_input("usage: portalctl init --policy oconomowoc|milwaukee");
-	if (strcmp(preset, "oconomowoc") == 0)
-		department = "City of Oconomowoc Police Department";
-	else if (strcmp(preset, "milwaukee") == 0)
-		department = "Milwaukee Police Department";
-	else
-		return bad_input("policy: unknown preset '%s' (oconomowoc or milwaukee)", preset);
-	params[0] = preset;
-	params[1] = department;
-	if (!db_exec(db, sql, 2, params))
-		return failed(db, "init");
-	return 0;
+	if (argc != 2 || strcmp(argv[0], "--policy") != 0)
+		return bad_input("usage: portalctl init --policy PRESET|FILE");
+	return policy_cmd_init(db, argv[1], operator_name());
 }
 
 /* Reads the password: the first line of standard input. */
@@ -421,21 +417,6 @@ cmd_user_list(struct db *db)
 	return 0;
 }
 
-static int
-cmd_policy_show(struct db *db)
-{
-	struct policy pol;
-	size_t i;
-
-	if (!policy_load(&pol, db))
-		return failed(db, "policy show (was `portalctl init --policy` run?)");
-	printf("# %s (%s): %zu rules\n", pol.department, pol.preset, pol.n);
-	for (i = 0; i < pol.n; i++)
-		printf("%s\t%s\t%s\n", pol.rules[i].id, pol.rules[i].clause, pol.rules[i].summary);
-	policy_free(&pol);
-	return 0;
-}
-
 /* Demo accounts, one per role of DESIGN.md, made on first start only. */
 static int
 cmd_demo(struct db *db)
@@ -550,7 +531,7 @@ static int
 usage(void)
 {
 	return bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
-	    "policy show | audit verify | routes");
+	    "policy check|load FILE | policy show | audit verify | routes");
 }
 
 int
@@ -563,6 +544,9 @@ main(int argc, char *argv[])
 		return usage();
 	if (strcmp(argv[1], "routes") == 0)
 		return argc == 2 ? cmd_routes() : usage();
+	/* Checking a policy file needs no database. */
+	if (strcmp(argv[1], "policy") == 0 && argc == 4 && strcmp(argv[2], "check") == 0)
+		return policy_cmd_check(argv[3]);
 	if (!crypto_init())
 		return 1;
 	/* Check the words before touching the database. */
@@ -571,6 +555,7 @@ main(int argc, char *argv[])
 	    (strcmp(argv[1], "user") == 0 && argc >= 3 &&
 	     (strcmp(argv[2], "add") == 0 || strcmp(argv[2], "list") == 0 || strcmp(argv[2], "duty") == 0)) ||
 	    (strcmp(argv[1], "policy") == 0 && argc == 3 && strcmp(argv[2], "show") == 0) ||
+	    (strcmp(argv[1], "policy") == 0 && argc == 4 && strcmp(argv[2], "load") == 0) ||
 	    (strcmp(argv[1], "audit") == 0 && argc == 3 && strcmp(argv[2], "verify") == 0)))
 		return usage();
 	if (!connect_owner(&db))
@@ -582,7 +567,7 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[1], "demo") == 0)
 		rc = cmd_demo(&db);
 	else if (strcmp(argv[1], "policy") == 0)
-		rc = cmd_policy_show(&db);
+		rc = argc == 4 ? policy_cmd_load(&db, argv[3], operator_name()) : policy_cmd_show(&db);
 	else if (strcmp(argv[1], "audit") == 0)
 		rc = audit_verify(&db, stdout) ? 0 : 1;
 	else if (strcmp(argv[2], "add") == 0)

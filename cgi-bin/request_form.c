@@ -45,6 +45,9 @@ const struct field_spec request_fields[RF__MAX] = {
 	 * always asked when staff log another agency's request. */
 	[RF_REQUESTING_AGENCY_TYPE] = { "requesting_agency_type", "Type of the requesting agency",
 	                               FIELD_CHOICE, 40, 0, 0, agency_type_choices, true },
+	/* SOP 230.10 C (aid outside the city) or D (within it): asked, never
+	 * guessed from the address, wherever a rule of the policy reads it. */
+	[RF_WITHIN_CITY]         = CHOICE("within_city", "Is the help needed inside the city?", yesno_choices),
 };
 
 const char *const request_section_titles[RS__MAX] = {
@@ -67,7 +70,7 @@ request_field_section(enum request_field f)
 	case RF_INCIDENT_TYPE: case RF_NATURE: case RF_EMERGENCY: case RF_PRIORITY:
 	case RF_NEEDED_BY: case RF_DURATION:
 		return RS_INCIDENT;
-	case RF_LOCATION: case RF_MUNICIPALITY: case RF_COUNTY: case RF_DISTRICT:
+	case RF_WITHIN_CITY: case RF_LOCATION: case RF_MUNICIPALITY: case RF_COUNTY: case RF_DISTRICT:
 	case RF_STAGING_AREA: case RF_RADIO_CHANNEL: case RF_COMMANDER_NAME:
 	case RF_AGENCIES_ON_SCENE: case RF_BUREAU:
 		return RS_PLACE;
@@ -102,6 +105,9 @@ request_field_applies(enum request_field f, enum request_kind k)
 	case RF_REQUESTING_AGENCY_TYPE:
 		/* A federal_incoming request's party is federal by definition. */
 		return k == KIND_AID_INCOMING;
+	case RF_WITHIN_CITY:
+		/* Another agency's request; aid between districts is within. */
+		return k == KIND_AID_INCOMING || k == KIND_FEDERAL_INCOMING;
 	default:
 		return true;
 	}

@@ -50,8 +50,6 @@ static const char events_sql[] =
     " AND e.action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
     "   'dispatched', 'closed', 'cancelled') ORDER BY e.seq";
 
-static const char desk_sql[] = "SELECT value FROM setting WHERE name = 'desk_contact'";
-
 static const char *
 unit_words(const PGresult *res, int i)
 {
@@ -67,7 +65,8 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 {
 	const char *id = db_value(req, 0, "id");
 	int status = status_from_id(db_value(req, 0, "status"));
-	PGresult *units, *events, *desk;
+	const struct policy *pol = app_policy(c);
+	PGresult *units, *events;
 	int i;
 
 	view_set_str(d, "PUBLIC_STATUS", request_status_public(status < 0 ? STATUS_SUBMITTED
@@ -93,11 +92,8 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 		view_set_str(e, "WHAT", choice_label(public_events, db_value(events, i, "action")));
 	}
 	PQclear(events);
-	if ((desk = db_query(&c->app->db, desk_sql, 0, NULL)) == NULL)
-		return false;
-	if (PQntuples(desk) == 1 && *db_value(desk, 0, "value") != '\0')
-		view_set_str(view_add(d, "DESK"), "DESK_CONTACT", db_value(desk, 0, "value"));
-	PQclear(desk);
+	if (pol != NULL && pol->desk[0] != '\0')
+		view_set_str(view_add(d, "DESK"), "DESK_CONTACT", pol->desk);
 	return true;
 }
 

@@ -19,7 +19,8 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI TZ') AS created_at_shown,"
 	    " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local,"
 	    " to_char(r.teletype_received_at, 'YYYY-MM-DD HH24:MI') AS teletype_shown,"
-	    " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown"
+	    " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown,"
+	    " to_char(r.assessed_at, 'YYYY-MM-DD HH24:MI') AS assessed_shown"
 	    " FROM request r JOIN account a ON a.id = r.filed_by"
 	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)";
 	char idtext[24];
@@ -52,11 +53,12 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	    " county, district, staging_area, radio_channel, commander_name, agencies_on_scene,"
 	    " squads, supervisors, personnel, special_units, equipment, needed_by, duration,"
 	    " instructions, federal_agency, case_number, investigation_category, bureau,"
-	    " requesting_agency_type)"
+	    " requesting_agency_type, within_city)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, 'portal'), $11, $12,"
 	    " coalesce($13::text = 'yes', false), coalesce($14, 'routine'), $15, $16, $17, $18, $19, $20,"
 	    " $21, $22, coalesce($23::int, 0), coalesce($24::int, 0), coalesce($25::int, 0),"
-	    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34, $35)"
+	    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34, $35,"
+	    " $36::text = 'yes')"
 	    " RETURNING id";
 	/* The account's row lock orders its filings, so the hourly limit
 	 * holds even for filings sent at once. */
@@ -73,7 +75,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT,
 		RF_NEEDED_BY, RF_DURATION, RF_INSTRUCTIONS, RF_FEDERAL_AGENCY,
 		RF_CASE_NUMBER, RF_INVESTIGATION_CATEGORY, RF_BUREAU,
-		RF_REQUESTING_AGENCY_TYPE,
+		RF_REQUESTING_AGENCY_TYPE, RF_WITHIN_CITY,
 	};
 	const char *params[3 + RF__MAX];
 	char filed_by[24];
@@ -109,17 +111,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		return 0;
 	}
 	id = db_value(res, 0, "id");
-	memset(&facts, 0, sizeof(facts));
-	facts.kind = kind;
-	facts.emergency = v[RF_EMERGENCY] != NULL && strcmp(v[RF_EMERGENCY], "yes") == 0;
-	facts.federal_party = v[RF_REQUESTING_AGENCY_TYPE] != NULL &&
-	    strcmp(v[RF_REQUESTING_AGENCY_TYPE], "federal") == 0;
-	facts.by_phone = v[RF_CHANNEL] != NULL && strcmp(v[RF_CHANNEL], "phone") == 0;
-	facts.squads = v[RF_SQUADS] ? atoi(v[RF_SQUADS]) : 0;
-	facts.supervisors = v[RF_SUPERVISORS] ? atoi(v[RF_SUPERVISORS]) : 0;
-	facts.special_units = special_units_mask(v[RF_SPECIAL_UNITS]);
-	facts.bureau = v[RF_BUREAU];
-	facts.district = v[RF_DISTRICT];
+	request_facts_from_values(kind, v, &facts);
 	/* The request, its audit event and its notifications commit together
 	 * or not at all; the database refuses a federal request without a
 	 * chief notification at COMMIT (request_federal_chief). */

@@ -19,6 +19,17 @@ popcount(uint32_t v)
 	return n;
 }
 
+static bool
+any_waivable(const struct policy *pol, const struct request_facts *facts)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++)
+		if (lifecycle_waivable(&pol->rules[i], facts))
+			return true;
+	return false;
+}
+
 /* The members who may be sent (active and sworn, on duty first), as the
  * suggestions of the dispatch form's assignee inputs. */
 static bool
@@ -134,6 +145,9 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 			may_checkin = true;
 			continue;
 		}
+		/* An exception is offered only where a rule can be waived. */
+		if (a == ACT_EXCEPT && !any_waivable(pol, &facts))
+			continue;
 		any = true;
 		form = view_add(d, "ACTION");
 		view_set_str(form, "ACTION_ID", action_choices[a].id);
@@ -191,8 +205,11 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 			struct view_dict *ex = view_add(form, "EXCEPT");
 
 			for (i = 0; i < pol->n; i++) {
-				struct view_dict *o = view_add(ex, "RULE_OPTION");
+				struct view_dict *o;
 
+				if (!lifecycle_waivable(&pol->rules[i], &facts))
+					continue;
+				o = view_add(ex, "RULE_OPTION");
 				view_set_str(o, "VALUE", pol->rules[i].id);
 				view_set_str(o, "LABEL", pol->rules[i].clause);
 				view_set_str(o, "RULE_ID", pol->rules[i].id);
@@ -203,4 +220,63 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 	if (any)
 		view_show(d, "HAS_ACTIONS");
 	return offer_deployments(c, d, req, may_checkin);
+}
+
+/*
+ * What the policy still waits for on this request, and what it waived:
+ * the on-scene assessment (SOP 230.10 C.3.c) where a rule expects one, the
+ * teletype and letter of a telephone request (C.3), each exception the
+ * chief granted (98-023 §VI) with its reason.
+ */
+bool
+request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *req)
+{
+	static const char sql[] =
+	    "SELECT e.rule_id, e.reason, a.full_name, to_char(e.at, 'YYYY-MM-DD HH24:MI') AS at"
+	    " FROM policy_exception e JOIN account a ON a.id = e.granted_by WHERE e.request_id = $1"
+	    " ORDER BY e.id";
+	const struct policy *pol = app_policy(c);
+	const char *id = db_value(req, 0, "id");
+	int status = status_from_id(db_value(req, 0, "status"));
+	struct request_facts facts;
+	const struct rule *r;
+	PGresult *res;
+	int i;
+
+	request_facts_from_row(req, 0, &facts);
+	if ((r = policy_event_rule(pol, EVENT_ASSESSED, &facts)) != NULL) {
+		struct view_dict *a = view_add(d, "ASSESSMENT");
+
+		view_set_str(a, "ASSESS_CLAUSE", r->clause);
+		if (db_value(req, 0, "assessed_at") != NULL)
+			view_set_str(view_add(a, "ASSESSED"), "ASSESSED_AT", db_value(req, 0, "assessed_shown"));
+		else if (status != STATUS_CANCELLED && status != STATUS_DENIED && status != STATUS_CLOSED)
+			view_show(a, "AWAITED");
+		else
+			view_show(a, "NONE_RECORDED");
+	}
+	if ((r = policy_rule_for(pol, EFFECT_FOLLOWUP, &facts)) != NULL) {
+		struct view_dict *f = view_add(d, "FOLLOWUPS");
+
+		view_set_str(f, "FOLLOWUP_CLAUSE", r->clause);
+		view_set_str(f, "TELETYPE", db_value(req, 0, "teletype_shown") ? db_value(req, 0, "teletype_shown")
+		    : "not received yet");
+		view_set_str(f, "LETTER", db_value(req, 0, "letter_shown") ? db_value(req, 0, "letter_shown")
+		    : "not received yet");
+	}
+	if ((res = db_query(&c->app->db, sql, 1, &id)) == NULL)
+		return false;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *e = view_add(d, "EXCEPTION");
+		const struct rule *waived = policy_find(pol, db_value(res, i, "rule_id"));
+
+		view_set_str(e, "RULE_ID", db_value(res, i, "rule_id"));
+		view_set_str(e, "RULE_CLAUSE", waived ? waived->clause : "");
+		view_set_str(e, "RULE_SUMMARY", waived ? waived->summary : "a rule no longer in the policy");
+		view_set_str(e, "REASON", db_value(res, i, "reason"));
+		view_set_str(e, "BY", db_value(res, i, "full_name"));
+		view_set_str(e, "AT", db_value(res, i, "at"));
+	}
+	PQclear(res);
+	return true;
 }

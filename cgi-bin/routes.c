@@ -19,6 +19,8 @@ const struct route portal_routes[] = {
 	{ METHOD_POST, "/login",                     h_login,            ROUTE_PUBLIC | ROUTE_NOCSRF, ROLES_ALL },
 	{ METHOD_POST, "/logout",                    h_logout,           0, ROLES_ALL },
 	{ METHOD_GET,  "/",                          h_home,             0, ROLES_ALL },
+	/* Each member keeps their own duty true ("if not available"). */
+	{ METHOD_POST, "/duty",                      h_duty,             0, ROLES_STAFF },
 	/* Who may file which kind is the policy's to say (policy_may_file). */
 	{ METHOD_GET,  "/requests/new",              h_request_new,      0, ROLES_ALL },
 	{ METHOD_POST, "/requests",                  h_request_create,   0, ROLES_ALL },

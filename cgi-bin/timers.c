@@ -64,7 +64,8 @@ static const struct timer_scan {
 } timer_scans[] = {
 	{ "checkin",
 	  "SELECT d.id, d.request_id, d.assignee, r.kind, r.emergency, r.channel, r.squads,"
-	  " r.supervisors, r.special_units, r.bureau, r.district,"
+	  " r.supervisors, r.special_units, r.bureau, r.district, r.requesting_agency_type,"
+	  " r.within_city, r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
 	  " floor(extract(epoch FROM now() - d.last_checkin_at) / 60)::bigint AS minutes,"
 	  " floor(extract(epoch FROM d.last_checkin_at))::bigint AS since"
 	  " FROM deployment d JOIN request r ON r.id = d.request_id"
@@ -73,17 +74,37 @@ static const struct timer_scan {
 	  EFFECT_CHECKIN, EVENT_CHECKIN_OVERDUE, "checkin_overdue",
 	  "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1", describe_checkin },
 	{ "followup",
+	  /* SOP 230.10 C.3: the documents follow "as soon as practicable",
+	   * often after the incident: closed and denied requests are still
+	   * flagged; a cancelled one, or one whose follow-up rule the chief
+	   * excepted (98-023 §VI, GO), is not. */
 	  "SELECT r.id, r.id AS request_id, r.kind, r.emergency, r.channel, r.squads, r.supervisors,"
-	  " r.special_units, r.bureau, r.district, r.teletype_received_at IS NULL AS no_teletype,"
-	  " r.letter_received_at IS NULL AS no_letter,"
-	  " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS minutes, 0 AS since"
+	  " r.special_units, r.bureau, r.district, r.requesting_agency_type, r.within_city,"
+	  " r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
+	  " r.teletype_received_at IS NULL AS no_teletype, r.letter_received_at IS NULL AS no_letter,"
+	  " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS minutes, 0 AS since,"
+	  " (SELECT array_agg(e.rule_id) FROM policy_exception e WHERE e.request_id = r.id) AS excepted"
 	  " FROM request r"
 	  " WHERE r.channel = 'phone' AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
-	  " AND r.status NOT IN ('closed', 'cancelled', 'denied')"
+	  " AND r.status <> 'cancelled'"
 	  " ORDER BY r.created_at LIMIT 500",
 	  EFFECT_FOLLOWUP, EVENT_FOLLOWUP_OVERDUE, "followup_overdue",
 	  "UPDATE request SET followup_notified_at = now() WHERE id = $1", describe_followup },
 };
+
+/* Whether the chief excepted the timer's rule for this row's request. */
+static bool
+excepted_here(const PGresult *res, int row, const struct rule *timer)
+{
+	const char *list = db_value(res, row, "excepted");
+	size_t n = strlen(timer->id);
+	const char *p;
+
+	for (p = list; p != NULL && (p = strstr(p, timer->id)) != NULL; p += n)
+		if ((p[-1] == '{' || p[-1] == ',') && (p[n] == '}' || p[n] == ','))
+			return true;
+	return false;
+}
 
 static int
 scan(struct db *db, const struct policy *pol, const struct timer_scan *ts)
@@ -102,7 +123,8 @@ scan(struct db *db, const struct policy *pol, const struct timer_scan *ts)
 
 		request_facts_from_row(res, i, &facts);
 		timer = policy_rule_for(pol, ts->effect, &facts);
-		if (timer == NULL || timer->interval_minutes <= 0 || minutes < timer->interval_minutes)
+		if (timer == NULL || timer->interval_minutes <= 0 || minutes < timer->interval_minutes ||
+		    excepted_here(res, i, timer))
 			continue;
 		ts->describe(res, i, minutes, extra, sizeof(extra));
 		/* One notification per overdue period since the clock started. */

@@ -68,11 +68,15 @@ PORT=${PORT:-8080}
 { [[ $PORT =~ ^[0-9]+$ ]] && ((PORT >= 1 && PORT <= 65535)); } ||
   die "PORTAL_PORT='$PORT' is not a TCP port number (1-65535)"
 
+# A preset (policies/NAME.policy) or a policy file of the department's own.
 POLICY=${PORTAL_POLICY:-oconomowoc}
-case $POLICY in
-  oconomowoc|milwaukee) ;;
-  *) die "PORTAL_POLICY='$POLICY' is not a known preset: use oconomowoc or milwaukee" ;;
-esac
+if [[ $POLICY == */* || $POLICY == *.policy ]]; then
+  [[ -r $POLICY ]] || die "PORTAL_POLICY='$POLICY': no such policy file"
+  POLICY=$(realpath -- "$POLICY")
+  [[ $POLICY =~ $SAFE_PATH_RE ]] || die "PORTAL_POLICY='$POLICY' contains characters this script does not handle"
+elif [[ ! $POLICY =~ ^[a-z0-9_-]+$ || ! -r $ROOT/policies/$POLICY.policy ]]; then
+  die "PORTAL_POLICY='$POLICY' is not a preset ($(cd "$ROOT/policies" && ls *.policy | sed 's/\.policy$//' | tr '\n' ' ')) nor a policy file"
+fi
 
 WORKERS=${PORTAL_WORKERS:-4}
 { [[ $WORKERS =~ ^[0-9]+$ ]] && ((WORKERS >= 1 && WORKERS <= 256)); } ||

@@ -38,8 +38,7 @@ INSERT INTO setting (name, value) VALUES
     ('login_failures_per_login', '20'),     -- across addresses: then a growing delay
     ('login_attempts_per_minute', '30'),    -- per source address, before any hashing
     ('filings_per_hour', '60'),             -- requests one account may file in an hour
-    ('login_event_retention_days', '365'),  -- CJIS 5.4.7: audit records kept a year
-    ('desk_contact', '')                    -- what outside agencies call about a request
+    ('login_event_retention_days', '365')   -- CJIS 5.4.7: audit records kept a year
 ON CONFLICT (name) DO NOTHING;
 
 -- The key that signs the sign-in form's token, so that a token the portal

@@ -24,7 +24,7 @@ BEGIN
         REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM portal_app;
         GRANT USAGE ON SCHEMA public TO portal_app;
         GRANT SELECT ON setting, role, account, session, login_event, request, deployment,
-            checkin, notification, audit_event, policy_rule, policy_exception,
+            checkin, notification, audit_event, policy_document, policy_exception,
             login_throttle TO portal_app;
         -- Requests: filed once; afterwards only the lifecycle's columns.
         GRANT INSERT ON request TO portal_app;
@@ -56,7 +56,7 @@ BEGIN
         REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM portal_notifier;
         GRANT USAGE ON SCHEMA public TO portal_notifier;
         GRANT SELECT ON setting, role, account, request, deployment, notification,
-            policy_rule, policy_exception, session, login_event, login_throttle,
+            policy_document, policy_exception, session, login_event, login_throttle,
             login_rate TO portal_notifier;
         GRANT UPDATE (email_status, email_attempts, email_next_at, email_sent_at, email_error)
             ON notification TO portal_notifier;
