@@ -33,6 +33,8 @@ h_request_print(struct ctx *c)
 	d = page_dict(c);
 	view_set_str(d, "ID", db_value(res, 0, "id"));
 	view_set_str(d, "DEPARTMENT_NAME", pol->department);
+	if (pol->authority[0] != '\0')
+		view_set_str(view_add(d, "AUTHORITY"), "AUTHORITY_TEXT", pol->authority);
 	view_set_str(d, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
 	view_set_str(d, "CREATED", db_value(res, 0, "created_at_shown"));
 	view_set_str(d, "FILED_BY", db_value(res, 0, "filed_by_name"));
@@ -100,7 +102,8 @@ h_deployments(struct ctx *c)
 	    "SELECT dp.id, dp.request_id, dp.assignee, dp.status, r.kind, r.location,"
 	    " to_char(dp.last_checkin_at, 'YYYY-MM-DD HH24:MI') AS last_checkin,"
 	    " floor(extract(epoch FROM now() - dp.last_checkin_at) / 60)::bigint AS idle_minutes,"
-	    " r.emergency, r.channel, r.squads, r.supervisors, r.special_units, r.bureau, r.district"
+	    " r.emergency, r.channel, r.squads, r.supervisors, r.special_units, r.bureau, r.district,"
+	    " r.requesting_agency_type, r.within_city"
 	    " FROM deployment dp JOIN request r ON r.id = dp.request_id"
 	    " WHERE dp.status <> 'returned'"
 	    " ORDER BY dp.last_checkin_at LIMIT 500";
@@ -118,11 +121,8 @@ h_deployments(struct ctx *c)
 		struct view_dict *row = view_add(d, "DEPLOYMENT");
 		struct request_facts facts;
 		const struct rule *timer;
-		int kind = kind_from_id(db_value(res, i, "kind"));
 
-		memset(&facts, 0, sizeof(facts));
-		facts.kind = kind < 0 ? KIND_AID_INCOMING : (enum request_kind)kind;
-		facts.emergency = db_bool(res, i, "emergency");
+		request_facts_from_row(res, i, &facts);
 		timer = policy_rule_for(pol, EFFECT_CHECKIN, &facts);
 		view_set_str(row, "REQUEST_ID", db_value(res, i, "request_id"));
 		view_set_str(row, "ASSIGNEE", db_value(res, i, "assignee"));
@@ -139,5 +139,14 @@ h_deployments(struct ctx *c)
 	if (PQntuples(res) == 0)
 		view_show(d, "NONE");
 	PQclear(res);
+	/* The check-in rule of the policy in force, as it words it. */
+	for (i = 0; (size_t)i < pol->n; i++)
+		if (pol->rules[i].effect == EFFECT_CHECKIN && pol->rules[i].enabled) {
+			struct view_dict *cr = view_add(d, "CHECKIN_RULE");
+
+			view_set_str(cr, "CHECKIN_SUMMARY", pol->rules[i].summary);
+			view_set_str(cr, "CHECKIN_CLAUSE", pol->rules[i].clause);
+			break;
+		}
 	page_send(c, 200, "Active deployments", "deployments.tpl", d);
 }

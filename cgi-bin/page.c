@@ -93,6 +93,8 @@ page_send(struct ctx *c, int status, const char *title, const char *tpl, struct 
 	view_dict_free(d);
 	pol = c->app->policy_loaded ? &c->app->policy : NULL;
 	view_set_str(layout, "DEPARTMENT", pol ? pol->department : "Mutual Aid Portal");
+	if (pol != NULL && pol->title[0] != '\0')
+		view_set_str(view_add(layout, "POLICY_TITLE"), "POLICY_TITLE_TEXT", pol->title);
 	view_set_str(layout, "TITLE", title);
 	view_set_str(layout, "BODY", buf_cstr(&body));
 	layout_nav(c, layout);

@@ -91,6 +91,7 @@ struct policy {
 	char         title[200];      /* "Policy 98-023, Mutual Aid (July 27, 2022)" */
 	char         desk[200];       /* whom outside agencies call */
 	char         city[64];        /* the city whose limits "within the city" means */
+	char         authority[600];  /* the law the request sheet cites, or "" */
 	/* The department's structure: bureaus and districts (owned strings). */
 	char        *bureaus[POLICY_LIST_MAX];
 	size_t       nbureaus;

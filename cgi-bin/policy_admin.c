@@ -50,6 +50,34 @@ print_errors(const char *path, const struct policy_errors *errs)
 }
 
 int
+policy_cmd_rules(const char *arg)
+{
+	char path[PATH_MAX];
+	struct policy_errors errs;
+	struct policy pol;
+	size_t i;
+
+	if (!policy_path(arg, path, sizeof(path))) {
+		fprintf(stderr, "portalctl: policy: \"%s\" is neither a preset nor a file\n", arg);
+		return POLICY_EXIT_BAD;
+	}
+	if (!policy_parse_file(path, &pol, &errs, NULL)) {
+		print_errors(path, &errs);
+		return POLICY_EXIT_BAD;
+	}
+	/* One rule a line: id, clause or department, on or off, effect,
+	 * citation, plain words (for scripts: docs/policy-trace.md). */
+	for (i = 0; i < pol.n; i++) {
+		const struct rule *r = &pol.rules[i];
+
+		printf("%s\t%s\t%s\t%s\t%s\t%s\n", r->id, r->basis == BASIS_CLAUSE ? "clause" : "department",
+		    r->enabled ? "on" : "off", effect_choices[r->effect].id, r->clause, r->summary);
+	}
+	policy_free(&pol);
+	return fflush(stdout) == 0 ? 0 : POLICY_EXIT_DB;
+}
+
+int
 policy_cmd_check(const char *arg)
 {
 	char path[PATH_MAX];

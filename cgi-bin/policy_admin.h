@@ -14,6 +14,8 @@ struct db;
 bool policy_path(const char *name, char *out, size_t len);
 
 int  policy_cmd_check(const char *arg);
+/* The rules of a file, one a line, tab-separated (no database). */
+int  policy_cmd_rules(const char *arg);
 int  policy_cmd_load(struct db *, const char *arg, const char *who);
 /* Loads the policy only when none was ever loaded (first start). */
 int  policy_cmd_init(struct db *, const char *arg, const char *who);

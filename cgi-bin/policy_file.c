@@ -37,7 +37,7 @@ struct parser {
 	struct policy_errors *errs;
 	struct seen           seen[POLICY_RULES_MAX];
 	int                   line;
-	bool                  header_seen[8];
+	bool                  header_seen[8];  /* one per header key */
 };
 
 static void
@@ -398,7 +398,7 @@ static void
 header(struct parser *p, const char *key, const char *v)
 {
 	static const char *const keys[] = { "policy", "department", "title", "desk", "city",
-		"bureaus", "districts" };
+		"bureaus", "districts", "authority" };
 	struct policy *pol = p->pol;
 	size_t k;
 
@@ -437,6 +437,10 @@ header(struct parser *p, const char *key, const char *v)
 		break;
 	case 5:
 		name_list(p, "bureaus", v, pol->bureaus, &pol->nbureaus);
+		break;
+	case 7:
+		if (text_ok(p, "authority", v, 599))
+			copy_text(pol->authority, sizeof(pol->authority), v);
 		break;
 	default:
 		name_list(p, "districts", v, pol->districts, &pol->ndistricts);

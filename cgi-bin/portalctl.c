@@ -9,6 +9,7 @@
  *   portalctl user duty LOGIN on|off
  *   portalctl user list
  *   portalctl policy check FILE        check a policy file (no database needed)
+ *   portalctl policy rules FILE        its rules, one a line (tab-separated)
  *   portalctl policy load FILE         make it the policy in force (audited)
  *   portalctl policy show              the policy in force, by clause
  *   portalctl audit verify
@@ -531,7 +532,7 @@ static int
 usage(void)
 {
 	return bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
-	    "policy check|load FILE | policy show | audit verify | routes");
+	    "policy check|rules|load FILE | policy show | audit verify | routes");
 }
 
 int
@@ -547,6 +548,8 @@ main(int argc, char *argv[])
 	/* Checking a policy file needs no database. */
 	if (strcmp(argv[1], "policy") == 0 && argc == 4 && strcmp(argv[2], "check") == 0)
 		return policy_cmd_check(argv[3]);
+	if (strcmp(argv[1], "policy") == 0 && argc == 4 && strcmp(argv[2], "rules") == 0)
+		return policy_cmd_rules(argv[3]);
 	if (!crypto_init())
 		return 1;
 	/* Check the words before touching the database. */

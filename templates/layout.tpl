@@ -34,7 +34,7 @@
 {{BODY:none}}
 </main>
 <footer class="foot">
-  <p>Requests, approvals and notifications follow the department's written mutual aid policy. Wis. Stat. 66.0313 and 66.0513.</p>
+  <p>Requests, approvals and notifications follow the department's written mutual aid policy{{#POLICY_TITLE}}: {{POLICY_TITLE_TEXT}}{{/POLICY_TITLE}}.</p>
 </footer>
 </body>
 </html>

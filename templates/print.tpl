@@ -4,7 +4,7 @@
 <h1>Request for Law Enforcement Mutual Assistance</h1>
 <p>Request No. {{ID}} · {{KIND_LABEL}} · filed {{CREATED}} by {{FILED_BY}} · status: {{STATUS_LABEL}}</p>
 </header>
-<p class="authority">Authority: Wis. Stat. 66.0313 (formerly 66.305), Law enforcement; mutual assistance. Responding officers report to the area designated by the requesting officer and are under their command, with the police powers of the requesting municipality. Expenditures are paid as provided in Wis. Stat. 66.0513 (formerly 66.315).</p>
+{{#AUTHORITY}}<p class="authority">Authority: {{AUTHORITY_TEXT}}</p>{{/AUTHORITY}}
 <table class="sheet">
 <tbody>
 {{#LINE}}<tr><th scope="row">{{LABEL}}</th><td>{{VALUE}}</td></tr>{{/LINE}}
