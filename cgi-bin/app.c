@@ -16,15 +16,37 @@
 #include "routes.h"
 
 
+#define POLICY_RECHECK_SECONDS 5
+
 const struct policy *
 app_policy(struct ctx *c)
 {
 	struct app *app = c->app;
 
+	time_t now = time(NULL);
+
 	if (!app->policy_loaded && settings_load(&app->settings, &app->db) &&
-	    policy_load(&app->policy, &app->db))
+	    policy_load(&app->policy, &app->db)) {
 		app->policy_loaded = true;
+		app->policy_checked = now;
+	}
 	return app->policy_loaded ? &app->policy : NULL;
+}
+
+/*
+ * A policy loaded since (portalctl policy load) is in force within
+ * POLICY_RECHECK_SECONDS in every worker. Only here, before a request is
+ * handled: a handler's pointers into the policy stay valid to its end.
+ */
+static void
+policy_recheck(struct app *app)
+{
+	time_t now = time(NULL);
+
+	if (app->policy_loaded && now - app->policy_checked >= POLICY_RECHECK_SECONDS) {
+		app->policy_checked = now;
+		(void)policy_refresh(&app->policy, &app->db);
+	}
 }
 
 /* A JSON route is known by its path even before it is found. */
@@ -82,6 +104,8 @@ dispatch(struct ctx *c)
 		}
 	}
 	/* The policy and settings first: the session's lifetime is a setting. */
+	if (db_ready(&c->app->db))
+		policy_recheck(c->app);
 	if (!db_ready(&c->app->db) || app_policy(c) == NULL || !auth_load_session(c)) {
 		page_error(c, 503, "The portal's database is not answering. Please try again in a moment.", NULL);
 		return;

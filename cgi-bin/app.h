@@ -7,6 +7,7 @@
 #define PORTAL_APP_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -24,6 +25,7 @@ struct app {
 	struct policy    policy;   /* loaded from the database, per process */
 	struct settings  settings; /* loaded with the policy */
 	bool             policy_loaded;
+	time_t           policy_checked; /* when a newer policy was last looked for */
 };
 
 /* The signed-in person; strings point into ctx->session_res. */

@@ -264,6 +264,7 @@ main(void)
 			continue;
 		}
 		if (n.policy_loaded && time(NULL) - last_timers >= n.poll_seconds) {
+			(void)policy_refresh(&n.policy, &n.db);
 			if (timers_run(&n.db, &n.policy) < 0)
 				log_warn("timers failed: %s", n.db.error);
 			last_timers = time(NULL);

@@ -193,6 +193,27 @@ policy_load(struct policy *pol, struct db *db)
 	return ok;
 }
 
+int
+policy_refresh(struct policy *pol, struct db *db)
+{
+	PGresult *res = db_query(db, "SELECT max(id) AS id FROM policy_document", 0, NULL);
+	struct policy fresh;
+	long long latest;
+
+	if (res == NULL)
+		return -1;
+	latest = db_int(res, 0, "id");
+	PQclear(res);
+	if (latest == pol->document_id)
+		return 0;
+	if (!policy_load(&fresh, db))
+		return -1;
+	policy_free(pol);
+	*pol = fresh;
+	log_info("policy %s (document %lld) in force", pol->name, pol->document_id);
+	return 1;
+}
+
 void
 policy_free(struct policy *pol)
 {

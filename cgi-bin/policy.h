@@ -122,6 +122,10 @@ extern const struct choice recipient_set_choices[RECIPIENTS__MAX];
 
 /* The active policy from the database (the latest policy_document). */
 bool  policy_load(struct policy *, struct db *);
+/* Reads the policy again when a newer one was loaded since (portalctl
+ * policy load): 1 replaced, 0 unchanged, -1 the database failed or the new
+ * one cannot be read (the old one stays). */
+int   policy_refresh(struct policy *, struct db *);
 void  policy_free(struct policy *);
 
 bool  rule_applies_to(const struct rule *, enum request_kind);
