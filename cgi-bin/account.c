@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "policy.h"
 
 const struct field_spec account_fields[AF__MAX] = {
 	[AF_LOGIN]       = { "login", "Login", FIELD_LOGIN, 32, 0, 0, NULL, true },
@@ -31,6 +32,22 @@ account_check(char *const v[AF__MAX], const char *errors[AF__MAX])
 	if (strcmp(role, "unit_commander") == 0 && v[AF_UNIT] == NULL) {
 		errors[AF_UNIT] = "is required for a unit commander.";
 		return "unit: is required for a unit commander";
+	}
+	return NULL;
+}
+
+const char *
+account_check_structure(const struct policy *pol, char *const v[AF__MAX], const char *errors[AF__MAX])
+{
+	if (pol == NULL)
+		return NULL;
+	if (v[AF_BUREAU] != NULL && pol->nbureaus > 0 && !policy_has_bureau(pol, v[AF_BUREAU])) {
+		errors[AF_BUREAU] = "must be one of the department's bureaus.";
+		return "bureau: must be one of the department's bureaus";
+	}
+	if (v[AF_DISTRICT] != NULL && pol->ndistricts > 0 && !policy_has_district(pol, v[AF_DISTRICT])) {
+		errors[AF_DISTRICT] = "must be one of the department's districts.";
+		return "district: must be one of the department's districts";
 	}
 	return NULL;
 }

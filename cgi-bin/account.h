@@ -25,6 +25,13 @@ extern const struct field_spec account_fields[AF__MAX];
 const char *account_check(char *const values[AF__MAX], const char *errors[AF__MAX]);
 const char *password_check(const char *password);
 
+struct policy;
+/* A bureau or district must be one of the department's own (the policy's
+ * lists, when it has them): an approval is routed by them. NULL or the
+ * problem, naming the field. */
+const char *account_check_structure(const struct policy *, char *const values[AF__MAX],
+                const char *errors[AF__MAX]);
+
 /* Creates an account; NULL on success, else what went wrong, in words. */
 const char *account_create(struct db *, char *const values[AF__MAX], const char *password);
 

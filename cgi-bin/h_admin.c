@@ -17,6 +17,37 @@
 #include "notify.h"
 #include "page.h"
 
+/* The department's bureaus and districts as choices (a select), or a text
+ * box when the policy names none. */
+static void
+structure_into(struct ctx *c, struct view_dict *d, const char *bureau, const char *district)
+{
+	const struct policy *pol = app_policy(c);
+	struct { const char *section, *chosen; char *const *names; size_t n; } lists[2] = {
+		{ "BUREAU", bureau, pol->bureaus, pol->nbureaus },
+		{ "DISTRICT", district, pol->districts, pol->ndistricts },
+	};
+	size_t l, i;
+
+	for (l = 0; l < 2; l++) {
+		struct view_dict *s;
+
+		if (lists[l].n == 0) {
+			view_show(d, l == 0 ? "BUREAU_TEXT" : "DISTRICT_TEXT");
+			continue;
+		}
+		s = view_add(d, l == 0 ? "BUREAU_SELECT" : "DISTRICT_SELECT");
+		for (i = 0; i < lists[l].n; i++) {
+			struct view_dict *o = view_add(s, "OPTION");
+
+			view_set_str(o, "VALUE", lists[l].names[i]);
+			view_set_str(o, "LABEL", lists[l].names[i]);
+			if (lists[l].chosen != NULL && strcmp(lists[l].chosen, lists[l].names[i]) == 0)
+				view_show(o, "CHOSEN");
+		}
+	}
+}
+
 static void
 choices_into(struct view_dict *d, const char *section, const struct choice *list,
     size_t n, const char *chosen)
@@ -73,6 +104,7 @@ list_page(struct ctx *c, int status, const char *message, char *const typed[AF__
 	choices_into(d, "ROLE_OPTION", role_choices, ROLE__MAX, typed ? typed[AF_ROLE] : NULL);
 	choices_into(d, "TYPE_OPTION", agency_type_choices, 0, typed ? typed[AF_AGENCY_TYPE] : NULL);
 	choices_into(d, "UNIT_OPTION", special_unit_choices, 0, typed ? typed[AF_UNIT] : NULL);
+	structure_into(c, d, typed ? typed[AF_BUREAU] : NULL, typed ? typed[AF_DISTRICT] : NULL);
 	page_send(c, status, "Accounts", "admin_accounts.tpl", d);
 }
 
@@ -119,6 +151,7 @@ h_admin_account_create(struct ctx *c)
 				problem = msg;
 			}
 	} else if ((problem = account_check(values, errors)) == NULL &&
+	    (problem = account_check_structure(app_policy(c), values, errors)) == NULL &&
 	    (problem = password_check(password)) == NULL) {
 		if (!db_begin(&c->app->db)) {
 			fields_free(values, AF__MAX);
@@ -211,6 +244,7 @@ edit_page(struct ctx *c, int status, const PGresult *acc, const char *message)
 	choices_into(d, "ROLE_OPTION", role_choices, ROLE__MAX, db_value(acc, 0, "role"));
 	choices_into(d, "TYPE_OPTION", agency_type_choices, 0, db_value(acc, 0, "agency_type"));
 	choices_into(d, "UNIT_OPTION", special_unit_choices, 0, db_value(acc, 0, "unit"));
+	structure_into(c, d, db_value(acc, 0, "bureau"), db_value(acc, 0, "district"));
 	view_show(d, db_bool(acc, 0, "on_duty") ? "ON_DUTY" : "OFF_DUTY");
 	view_show(d, db_bool(acc, 0, "disabled") ? "DISABLED" : "ENABLED");
 	view_set_str(d, "REQUESTS", db_value(acc, 0, "requests"));
@@ -270,7 +304,8 @@ apply_op(struct ctx *c, const char *op, const char *id, const char *login, char 
 			return problem;
 		}
 		values[AF_LOGIN] = NULL;
-		if ((problem = account_check(values, errors)) != NULL) {
+		if ((problem = account_check(values, errors)) != NULL ||
+		    (problem = account_check_structure(app_policy(c), values, errors)) != NULL) {
 			snprintf(note, notelen, "%s", problem);
 			fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
 			return note;

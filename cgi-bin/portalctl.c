@@ -278,7 +278,12 @@ add_user(struct db *db, struct form *form, const char *password)
 {
 	char *values[AF__MAX];
 	const char *errors[AF__MAX], *problem;
+	struct policy pol;
+	bool have_policy;
 	int i, rc = 0;
+
+	/* The department's bureaus and districts, once a policy is loaded. */
+	have_policy = policy_load(&pol, db);
 
 	if (fields_check(account_fields, AF__MAX, form, values, errors) > 0) {
 		for (i = 0; i < AF__MAX; i++)
@@ -286,7 +291,8 @@ add_user(struct db *db, struct form *form, const char *password)
 				rc = bad_input("%s: %s", account_fields[i].name, errors[i]);
 				break;
 			}
-	} else if ((problem = account_check(values, errors)) != NULL)
+	} else if ((problem = account_check(values, errors)) != NULL ||
+	    (problem = account_check_structure(have_policy ? &pol : NULL, values, errors)) != NULL)
 		rc = bad_input("%s", problem);
 	else if ((problem = password_check(password)) != NULL)
 		rc = bad_input("%s", problem);
@@ -307,6 +313,8 @@ add_user(struct db *db, struct form *form, const char *password)
 		}
 	}
 	fields_free(values, AF__MAX);
+	if (have_policy)
+		policy_free(&pol);
 	return rc;
 }
 

@@ -9,8 +9,8 @@
 <div class="field"><label for="e-email">E-mail</label><input id="e-email" name="email" type="email" value="{{email}}" maxlength="254"></div>
 <div class="field"><label for="e-agency">Agency</label><input id="e-agency" name="agency" type="text" value="{{agency}}" maxlength="200"></div>
 <div class="field"><label for="e-type">Agency type</label><select id="e-type" name="agency_type"><option value="">—</option>{{#TYPE_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/TYPE_OPTION}}</select></div>
-<div class="field"><label for="e-bureau">Bureau</label><input id="e-bureau" name="bureau" type="text" value="{{bureau}}" maxlength="100"></div>
-<div class="field"><label for="e-district">District or division</label><input id="e-district" name="district" type="text" value="{{district}}" maxlength="100"></div>
+<div class="field"><label for="e-bureau">Bureau</label>{{#BUREAU_TEXT}}<input id="e-bureau" name="bureau" type="text" value="{{bureau}}" maxlength="100">{{/BUREAU_TEXT}}{{#BUREAU_SELECT}}<select id="e-bureau" name="bureau"><option value="">—</option>{{#OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/OPTION}}</select>{{/BUREAU_SELECT}}</div>
+<div class="field"><label for="e-district">District or division</label>{{#DISTRICT_TEXT}}<input id="e-district" name="district" type="text" value="{{district}}" maxlength="100">{{/DISTRICT_TEXT}}{{#DISTRICT_SELECT}}<select id="e-district" name="district"><option value="">—</option>{{#OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/OPTION}}</select>{{/DISTRICT_SELECT}}</div>
 <div class="field"><label for="e-unit">Specialized unit</label><select id="e-unit" name="unit"><option value="">—</option>{{#UNIT_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/UNIT_OPTION}}</select></div>
 </div>
 <button type="submit" class="primary">Save</button>
