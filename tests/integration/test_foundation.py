@@ -159,8 +159,11 @@ class SignIn(PortalTestCase):
             r = c.try_login(login, 'wrong-password-%d' % i)
             self.assertEqual(r.status, 401, 'attempt %d: %s' % (i + 1, r.describe()))
         r = c.try_login(login, PW)
+        # Paused for this login from this address; the page says only what
+        # every failed sign-in says (tests/integration/test_sign_in.py).
         self.assertEqual(r.status, 401, 'right password after 5 failures: ' + r.describe())
-        self.assertIn('locked', r.body.lower(), 'the page does not say the account is locked')
+        self.assertIn('Sign-in failed', r.body, 'the page does not say the sign-in failed')
+        self.assertRegex(r.body, r'name="password"', 'the form is not shown again')
         self.assertIsNone(c.session_cookie)
         events = self.login_events(login)
         self.assertEqual(len(events), 6, events)
@@ -289,20 +292,25 @@ class FileIncoming(PortalTestCase):
                      'nature', 'priority', 'location', 'squads', 'special_units'):
             self.assertRegex(r.body, r'name="%s"' % name, 'form lacks field %s' % name)
         # An outside agency files for itself, through the portal (98-023 §V.B):
-        # its agency and the channel are not fields of its form.
-        for name in ('requesting_agency', 'channel'):
+        # its agency, its agency's type and the channel are not fields of its form.
+        for name in ('requesting_agency', 'requesting_agency_type', 'channel'):
             self.assertNotRegex(r.body, r'name="%s"' % name, 'agency form offers %s' % name)
         self.assertIn('Filing for', r.body)
         staff = shared('dispatcher').get('/requests/new?kind=aid_incoming')
-        for name in ('requesting_agency', 'channel'):
+        for name in ('requesting_agency', 'requesting_agency_type', 'channel'):
             self.assertRegex(staff.body, r'name="%s"' % name, 'dispatcher form lacks %s' % name)
 
     def test_agency_files_for_its_own_agency_through_the_portal(self):
         c = shared('agency')
-        rid = self.file_incoming(c, requesting_agency='Some Other Agency', channel='phone')
+        rid = self.file_incoming(c, requesting_agency='Some Other Agency', channel='phone',
+                                 requesting_agency_type='federal')
         d = c.get('/requests/%d.json' % rid).json()
         self.assertEqual(d['requesting_agency'], AGENCY['agency'])
         self.assertEqual(d['channel'], 'portal')
+        # its account's type, never the form's
+        self.assertEqual(d['requesting_agency_type'], 'local')
+        self.assertEqual(shared('supervisor').get('/requests/%d.json' % rid).json()['requesting_agency_type'],
+                         'local')
 
     def test_agency_files_aid_incoming_end_to_end(self):
         c = shared('agency')
@@ -459,6 +467,13 @@ class Validation(PortalTestCase):
 
     def test_bad_incident_type_enum_is_marked(self):
         self.submit_invalid(['incident_type'], incident_type='alien_invasion')
+
+    def test_staff_must_give_the_requesting_agency_type(self):
+        # Staff logging another agency's request say what kind of agency asks
+        # (a federal one makes it a federal request, 98-023 §III.B.4).
+        self.submit_invalid(['requesting_agency_type'], requesting_agency_type=None)
+        self.submit_invalid(['requesting_agency_type'], requesting_agency_type='')
+        self.submit_invalid(['requesting_agency_type'], requesting_agency_type='interplanetary')
 
     def test_bad_emergency_and_channel_enums_are_marked(self):
         self.submit_invalid(['emergency', 'channel'], emergency='maybe', channel='pigeon')
