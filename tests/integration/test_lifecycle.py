@@ -375,6 +375,11 @@ class MilwaukeeEmergency(LifecycleCase):
             self.refused(r, 409, rid, before, None, '%s on a closed request' % typ)
 
     def test_chief_exception_lifts_the_cap(self):
+        """98-023 §VI / GO 2025-57: only the chief, with a reason, excepts a
+        request from the cap (M-CAP, SOP 230.10 C.3.a); the DEC supervisor
+        then authorizes beyond it, and what is sent under the provisional
+        authorization is no longer held to the cap's numbers."""
+        sq = self.members(4)
         rid = self.phone_request(channel='portal', squads='5', supervisors='2')
         cap = dict(squads='3', supervisors='1', special_units='swat')
         before = self.snapshot(rid)
@@ -402,6 +407,12 @@ class MilwaukeeEmergency(LifecycleCase):
         self.assertEqual(d['status'], 'provisionally_authorized')
         self.assertEqual((d['authorized_squads'], d['authorized_supervisors'],
                           d['authorized_special_units']), (3, 1, ['swat']))
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[:3], special_units='swat'), rid,
+                  'dispatch the three squads authorized')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[3]), rid,
+                  'a fourth squad under the exception to the cap')
+        d = self.js(rid)
+        self.assertEqual((d['status'], len(d['deployments'])), ('provisionally_authorized', 5))
 
 
     def test_checkins_after_a_denial(self):
@@ -581,6 +592,7 @@ class MilwaukeeInCity(LifecycleCase):
         self.filer = self.user('supervisor', 'Sgt. Oak')
         self.cmdr = self.user('commander', 'Capt. Jones', district=self.district)
         self.watch = self.user('watch_commander', 'Night Watch Capt. King')
+        self.chief = self.user('chief', 'Chief Lowe')
         self.viewer = self.dsup
 
     def internal(self, squads, **extra):
@@ -628,6 +640,12 @@ class MilwaukeeInCity(LifecycleCase):
             before = self.snapshot(rid)
             r = self.act(self.disp, rid, 'dispatch', **fields)
             self.refused(r, 422, rid, before, 'SOP 230.10 D', what)
+        # unless the chief excepts the approval rule for this request
+        self.done(self.act(self.chief, rid, 'except', rule='M-INTERNAL-APPROVE',
+                           reason='Stadium evacuation: send what is needed'), rid, 'chief except')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[3], special_units='k9'), rid,
+                  'beyond the approval under the exception')
+        self.assertEqual(len(self.js(rid)['deployments']), 5)
 
     def test_commander_off_duty_watch_commander_is_told(self):
         sq = self.members(1)
