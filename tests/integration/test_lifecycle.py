@@ -12,7 +12,8 @@
 - Policy 98-023 (oconomowoc): the outgoing path (whoever filed it does not
   approve it), the incoming path with approval, denial (the agency sees the
   reason), cancellation, privacy between agencies and what an agency sees of
-  its own request (no staff, notes or notification list; no print sheet);
+  its own request (no staff, notes or notification list; no print sheet; its
+  own people's actions under their logins);
   who can be dispatched (active sworn members of the department, by login).
 
 Every refusal is one exact status, names its clause where it has one, and
@@ -868,6 +869,22 @@ class Oconomowoc(LifecycleCase):
         # the request sheet is the department's (staff only)
         self.assertEqual(self.client(ag).get('/requests/%d/print' % a).status, 403)
         self.assertEqual(self.client(self.sup).get('/requests/%d/print' % a).status, 200)
+
+    def test_agency_sees_its_own_action_under_its_own_login(self):
+        """An agency's view of its request names the agency's own people for
+        their own actions, "the department" for the department's: a
+        colleague of the same agency (who may cancel its request) sees the
+        cancellation as their own, not as the department's."""
+        agency = 'Wales PD ' + uniq('a')
+        filer = self.user('agency', 'Deputy Voss', agency=agency, agency_type='local')
+        colleague = self.user('agency', 'Deputy Wirth', agency=agency, agency_type='local')
+        rid = self.file(filer, incoming_fields(nature='Lost hiker ' + uniq('n')))
+        self.done(self.act(colleague, rid, 'cancel', note='Found by our night shift'), rid,
+                  'a colleague cancels')
+        self.assertEqual([e['actor'] for e in self.events(self.js(rid), 'cancelled')], [colleague])
+        mine = self.js(rid, colleague)
+        self.assertEqual([e['actor'] for e in self.events(mine, 'cancelled')], [colleague],
+                         'the colleague\'s own cancellation as the agency sees it')
 
     def test_dispatch_sends_only_active_sworn_members_of_the_department(self):
         """Who is dispatched is a login of the roster: an active officer or
