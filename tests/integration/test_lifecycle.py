@@ -8,13 +8,14 @@
   units sent before a denial still check in, stay on /deployments and in
   the overdue timer; aid within the city (SOP 230.10 D: counted on what is
   dispatched, the assessment sends the request to its approver only when
-  it needs one, the approval's numbers); the chief's exception to the caps.
+  it needs one, the approval's numbers, zeros included); the chief's
+  exceptions to the cap and to the approval rule.
 - Policy 98-023 (oconomowoc): the outgoing path (whoever filed it does not
   approve it), the incoming path with approval, denial (the agency sees the
   reason), cancellation, privacy between agencies and what an agency sees of
   its own request (no staff, notes or notification list; no print sheet; its
-  own people's actions under their logins);
-  who can be dispatched (active sworn members of the department, by login).
+  own people's actions under their logins); who can be dispatched (active
+  sworn members of the department, by login).
 
 Every refusal is one exact status, names its clause where it has one, and
 changes nothing (snapshot of the request's JSON before and after).
@@ -688,6 +689,20 @@ class MilwaukeeInCity(LifecycleCase):
         before = self.snapshot(rid)
         r = self.act(self.disp, rid, 'dispatch', assignee=sq[1])
         self.refused(r, 409, rid, before, 'SOP 230.10 D', 'a second squad after the first returned')
+
+    def test_numbers_given_as_zero_are_the_approval(self):
+        """The numbers an approver gives are what the approval approves (SOP
+        230.10 D), zeros included: approving "0 squads, 0 supervisors" is not
+        an approval without limit, and nobody is then sent (422 naming D)."""
+        sq = self.members(1)
+        rid = self.internal(2)
+        self.done(self.act(self.dsup, rid, 'approve', squads='0', supervisors='0'), rid, 'approve zero')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads'], d['approved_supervisors'],
+                          d['approved_special_units']), ('approved', 0, 0, []))
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee=sq[0], special_units='swat')
+        self.refused(r, 422, rid, before, 'SOP 230.10 D', 'a squad and SWAT after an approval of none')
 
     def test_assessment_asks_for_approval_only_when_needed(self):
         """SOP 230.10 C.3.c, D: the assessment is kept beside what was filed;
