@@ -202,7 +202,7 @@ test('milwaukee: every role\'s screen while a telephone request is walked throug
     await auth.locator('#authorize-squads').fill('3');
     await auth.locator('#authorize-supervisors').fill('1');
     await auth.locator('input[name=special_units][value=swat]').check();
-    await submitAction(S, 'authorize', 'Provisionally authorize', 403);
+    await submitAction(S, 'authorize', 'Provisionally authorize', 422);
     assert((await S.locator('main').textContent()).includes('SOP 230.10 C.3.a'), 'the refusal over the cap names SOP 230.10 C.3.a');
     await shot(S, 'mke-2-dsup-over-cap-refused');
     await S.goto(`${stack.base}/requests/${id}`);

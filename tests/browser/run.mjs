@@ -176,8 +176,10 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       assert(m, `after filing, the page is /requests/ID (got ${page.url()})`);
       assert((await page.locator('h1').textContent()).includes('#' + m[1]), 'the heading names the request number');
       assert((await page.locator('main').textContent()).includes(nature), 'the stored request shows the nature text');
+      // The agency's own view: its milestones in plain words, no staff detail.
       const events = await page.locator('ol.timeline li').allTextContents();
-      assert(events.some((t) => /\bsubmitted\b/.test(t)), `the timeline has a "submitted" entry (got ${JSON.stringify(events)})`);
+      assert(events.some((t) => /\bRequest received\b/.test(t)), `the timeline has a "Request received" entry (got ${JSON.stringify(events)})`);
+      eq(await page.locator('section[aria-labelledby=h-notified]').count(), 0, 'a "who was notified" section on the agency\'s page');
       const mainText = await page.locator('main').textContent();
       for (const v of [user.attrs.agency, 'Sgt. Dana Whitfield', '262-555-0142', '500 Main St, Delafield']) {
         assert(mainText.includes(v), `the stored request shows ${JSON.stringify(v)}`);

@@ -275,6 +275,27 @@ def element_text(body, elem_id):
     return page_text(m.group(2)) if m else None
 
 
+def request_state(stack, rid):
+    """What an action on request `rid` may change, read as the database
+    owner: the request's status and numbers (authorized, assessed,
+    approved), its denial, and how many events, deployments (with their
+    status and last check-in), check-ins, notifications and exceptions it
+    has. A refused action leaves all of it as it was."""
+    return stack.psql(
+        "SELECT r.status, r.authorized_squads, r.authorized_supervisors, r.authorized_special_units,"
+        " r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
+        " r.approved_squads, r.approved_supervisors, r.approved_special_units, r.approved_at,"
+        " r.denial_reason, r.teletype_received_at, r.letter_received_at,"
+        " (SELECT count(*) FROM audit_event WHERE request_id = r.id),"
+        " (SELECT count(*) FROM notification WHERE request_id = r.id),"
+        " (SELECT count(*) FROM policy_exception WHERE request_id = r.id),"
+        " (SELECT coalesce(string_agg(d.id || ':' || d.status || ':' || coalesce(d.last_checkin_at::text, ''),"
+        "   ',' ORDER BY d.id), '') FROM deployment d WHERE d.request_id = r.id),"
+        " (SELECT count(*) FROM checkin k JOIN deployment d ON d.id = k.deployment_id"
+        "   WHERE d.request_id = r.id)"
+        " FROM request r WHERE r.id = %d" % rid)
+
+
 # ---------------------------------------------------------------- psql as portal_app
 
 def psql_as_app(stack, sql):
@@ -299,11 +320,25 @@ class PolicyCase(harness.TestCase):
         return rid
 
     def assertRefused(self, r, status, clause, what=''):
-        """A full HTML error page with this status that names the clause."""
+        """A full HTML error page with this status that names the clause
+        (clause None: a refusal that names none, e.g. a member already out)."""
         self.assertEqual(r.status, status, '%s: %s' % (what, r.describe(1500)))
+        self.assertIn('<html', r.body.lower(), '%s: the %d answer is not a full page' % (what, status))
+        if clause is None:
+            return
         text = page_text(r.body)
         self.assertIn(clause, text, '%s: the %d page does not name the clause %r: %s'
                       % (what, status, clause, text[:800]))
+
+    def assertActionRefused(self, client, rid, action, fields, status, clause, what=''):
+        """POST /requests/RID/ACTION answers exactly `status` with a page
+        naming `clause`, and stores nothing (request_state unchanged)."""
+        before = request_state(self.S, rid)
+        r = act(client, rid, action, fields)
+        self.assertRefused(r, status, clause, what or action)
+        self.assertEqual(request_state(self.S, rid), before,
+                         '%s: a refused %s changed the request' % (what or action, action))
+        return r
 
     def assertFilingRefused(self, client, fields, clause, what=''):
         before = self.S.count('request')

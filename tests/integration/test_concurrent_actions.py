@@ -96,8 +96,11 @@ class ConcurrentDecisions(harness.TestCase):
         self.assertEqual(decisions[0]['actor'], self.chiefs[winner])
         if action == 'deny':
             self.assertEqual(d['denial_reason'], dict(actions[winner][1])['reason'])
+            self.assertIsNone(d['approved_squads'])
         else:
             self.assertIsNone(d['denial_reason'])
+            # the approval of what was filed, written once
+            self.assertEqual((d['approved_squads'], d['approved_supervisors']), (2, 1))
         # M-APPROVED-CHIEF only when it was approved, and once.
         told = [x for x in d['notifications'] if x['rule'] == 'M-APPROVED-CHIEF']
         if action == 'approve':

@@ -15,8 +15,9 @@ Run against both presets' stacks (the schema is the same; the presets differ).
 | federal request without a chief notification: COMMIT fails | test_federal_request_without_chief_notification_cannot_commit |
 | the same request with a chief notification in one transaction commits | test_federal_request_with_chief_notification_in_same_transaction_commits |
 | a notification to another role does not count | test_notification_to_another_role_does_not_satisfy_the_chief_rule |
-| turning a request into a federal one needs the chief notification too | test_changing_kind_to_federal_without_chief_notification_cannot_commit |
-| every federal request filed over HTTP has its chief notification stored | test_every_federal_request_filed_over_http_has_a_stored_chief_notification |
+| a request from a federal agency (any kind) without one: COMMIT fails | test_98_023_III_B_4_request_from_a_federal_agency_without_chief_notification_cannot_commit |
+| what was filed (kind, party) cannot be changed, even by the owner | test_changing_a_filed_kind_or_party_is_refused |
+| every federal request filed over HTTP (each federal kind, and aid_incoming logged for a federal agency) has its chief notification stored | test_every_federal_request_filed_over_http_has_a_stored_chief_notification |
 | portal_app may not UPDATE / DELETE audit_event | test_portal_app_is_refused_update_and_delete_on_audit_event |
 """
 
@@ -123,23 +124,28 @@ class DatabaseRules(harness.TestCase):
                                        "WHERE nature = %s" % q(nature)), 'aid_incoming/local')
 
     def test_every_federal_request_filed_over_http_has_a_stored_chief_notification(self):
-        """Through the portal, each federal kind is stored with its chief
-        notification (role chief), and no federal request in the database lacks one."""
+        """Through the portal, each federal kind, and an aid_incoming logged
+        for a federal agency (requesting_agency_type federal), is stored with
+        its chief notification (role chief), and no federal request (kind or
+        party) in the database lacks one."""
         S = self.S
         sup = person(S, 'supervisor', 'dbsup')
         disp = person(S, 'dispatcher', 'dbdsp')
+        party = ph.incoming_fields(requesting_agency='FBI Milwaukee Field Office',
+                                   requesting_agency_type='federal', bureau='Patrol Bureau')
         for login, fields in ((self.det, fed_inv_fields()), (sup, fed_emer_fields()),
-                              (disp, fed_in_fields())):
+                              (disp, fed_in_fields()), (disp, party)):
             kind = dict(fields)['kind']
-            with self.subTest(kind=kind):
+            with self.subTest(kind=kind, party=dict(fields).get('requesting_agency_type')):
                 c = signed(S, login)
                 r = ph.file(c, fields)
                 self.assertEqual(r.status, 303, r.describe())
                 rid = harness.request_id_from(r)
                 self.assertGreaterEqual(S.count('notification', "request_id = %d AND recipient_role = 'chief'"
                                                 % rid), 1)
-        self.assertEqual(S.count('request r', "kind LIKE 'federal\\_%' AND NOT EXISTS (SELECT 1 FROM"
-                                 " notification n WHERE n.request_id = r.id AND n.recipient_role = 'chief')"), 0)
+        self.assertEqual(S.count('request r', "(kind LIKE 'federal\\_%' OR requesting_agency_type = 'federal')"
+                                 " AND NOT EXISTS (SELECT 1 FROM notification n"
+                                 " WHERE n.request_id = r.id AND n.recipient_role = 'chief')"), 0)
 
     def test_portal_app_is_refused_update_and_delete_on_audit_event(self):
         """The portal's role portal_app (psql "host=$PORTAL_VAR/run dbname=portal

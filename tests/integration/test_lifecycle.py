@@ -3,11 +3,22 @@
 - SOP 230 (milwaukee): the emergency path outside the city (phone request,
   provisional authorization within the caps, approval by the bureau chief or
   the watch commander, dispatch, check-ins, an overdue check-in, teletype
-  and letter, close, read-only); aid within the city (SOP 230.10 D); the
-  chief's exception to the caps.
-- Policy 98-023 (oconomowoc): the outgoing path, and the incoming path with
-  approval, denial (the agency sees the reason), cancellation and privacy
-  between agencies.
+  and letter, close, read-only); dispatch within the provisional
+  authorization, then within the approval, after an on-scene assessment;
+  units sent before a denial still check in, stay on /deployments and in
+  the overdue timer; aid within the city (SOP 230.10 D: counted on what is
+  dispatched, the assessment sends the request to its approver only when
+  it needs one, the approval's numbers, zeros included); the chief's
+  exceptions to the cap and to the approval rule.
+- Policy 98-023 (oconomowoc): the outgoing path (whoever filed it does not
+  approve it), the incoming path with approval, denial (the agency sees the
+  reason), cancellation, privacy between agencies and what an agency sees of
+  its own request (no staff, notes or notification list; no print sheet; its
+  own people's actions under their logins); who can be dispatched (active
+  sworn members of the department, by login).
+
+Every refusal is one exact status, names its clause where it has one, and
+changes nothing (snapshot of the request's JSON before and after).
 
 The milwaukee stack is this module's own (name 'lifecycle'), started with
 PORTAL_NOTIFIER_POLL=1 so that the check-in timer runs every second."""
@@ -100,6 +111,11 @@ class LifecycleCase(harness.TestCase):
         self.assertEqual(r.status, 200, r.describe())
         return r.json()
 
+    def members(self, n, role='officer', stack=None):
+        """n new sworn members of `role` (officers go out as squads): logins."""
+        return [self.user(role, 'P.O. Roster %d' % i if role == 'officer' else None, stack)
+                for i in range(n)]
+
     def snapshot(self, rid, stack=None):
         """What a refused action must not change."""
         d = self.js(rid, stack=stack)
@@ -108,7 +124,23 @@ class LifecycleCase(harness.TestCase):
                 'deployments': [(x['id'], x['status'], x['last_checkin_at']) for x in d['deployments']],
                 'authorized': (d['authorized_squads'], d['authorized_supervisors'],
                                d['authorized_special_units']),
+                'assessed': (d['assessed_squads'], d['assessed_supervisors'],
+                             d['assessed_special_units']),
+                'approved': (d['approved_squads'], d['approved_supervisors'],
+                             d['approved_special_units']),
                 'denial_reason': d['denial_reason']}
+
+    @staticmethod
+    def _sorted(triples):
+        return sorted(triples, key=lambda t: tuple(v or '' for v in t))
+
+    def sent(self, d):
+        """The deployments of a request's JSON as (assignee, unit_type, special_unit), sorted."""
+        return self._sorted((x['assignee'], x['unit_type'], x['special_unit']) for x in d['deployments'])
+
+    def assertSent(self, d, expected):
+        """The deployments are exactly these (assignee, unit_type, special_unit), in any order."""
+        self.assertEqual(self.sent(d), self._sorted(expected), d['deployments'])
 
     def refused(self, r, status, rid, before, clause=None, what='', stack=None):
         """A refusal: the status, a full page in plain words naming the
@@ -146,6 +178,8 @@ class MilwaukeeEmergency(LifecycleCase):
         self.watch = self.user('watch_commander', 'Night Watch Capt. Dunn')
         self.chief = self.user('chief', 'Chief Evans')
         self.officer = self.user('officer', 'P.O. Flores')
+        self.officer2 = self.user('officer', 'P.O. Gomez')
+        self.sgt = self.user('supervisor', 'Sgt. Hill')
         self.swat = self.user('unit_commander', 'Lt. Grant (SWAT)', unit='swat')
         self.viewer = self.dsup
 
@@ -168,10 +202,10 @@ class MilwaukeeEmergency(LifecycleCase):
         self.assertEqual(len(self.notes(d, 'M-IN-DEC', self.dsup)), 1, d['notifications'])
         self.assertEqual(self.events(d, 'submitted')[0]['actor'], self.disp)
 
-        # -- beyond the caps: refused 403 naming C.3.a, nothing changes
+        # -- beyond the caps: refused 422 (the numbers) naming C.3.a, nothing changes
         before = self.snapshot(rid)
         r = self.act(self.dsup, rid, 'authorize', squads='3', supervisors='1', special_units='swat')
-        self.refused(r, 403, rid, before, 'SOP 230.10 C.3.a', 'authorize 3 squads')
+        self.refused(r, 422, rid, before, 'SOP 230.10 C.3.a', 'authorize 3 squads')
 
         # -- provisional authorization within the caps
         r = self.act(self.dsup, rid, 'authorize', squads='2', supervisors='1', special_units='swat',
@@ -187,14 +221,12 @@ class MilwaukeeEmergency(LifecycleCase):
         ev = self.events(d, 'provisionally_authorized')
         self.assertEqual([(e['actor'], e['clause']) for e in ev], [(self.dsup, 'SOP 230.10 C.3.a')])
 
-        # -- once provisionally authorized, 3 squads is still refused (the
-        #    transition table answers 409 here: authorize is only from
-        #    `submitted`; the cap's 403 was checked above)
+        # -- once provisionally authorized, a second authorization is refused
+        #    by the state (409: authorize is only from `submitted`; the cap's
+        #    422 was checked above)
         before = self.snapshot(rid)
         r = self.act(self.dsup, rid, 'authorize', squads='3', supervisors='1', special_units='swat')
-        self.assertIn(r.status, (403, 409), r.describe())
-        print('  (re-authorization of 3 squads: %d)' % r.status, end=' ', flush=True)
-        self.refused(r, r.status, rid, before, None, 'second authorize of 3 squads')
+        self.refused(r, 409, rid, before, 'SOP 230.10 C.3.a', 'second authorize of 3 squads')
 
         # -- the watch commander may not approve while the bureau chief is on duty
         before = self.snapshot(rid)
@@ -208,6 +240,9 @@ class MilwaukeeEmergency(LifecycleCase):
         d = self.js(rid)
         self.assertEqual(d['status'], 'approved')
         self.assertEqual([e['actor'] for e in self.events(d, 'approved')], [self.watch])
+        # no numbers given and no assessment: what was filed is approved
+        self.assertEqual((d['approved_squads'], d['approved_supervisors'], d['approved_special_units']),
+                         (4, 1, ['swat']))
         chief = self.notes(d, 'M-APPROVED-CHIEF', self.chief)
         self.assertEqual([(n['role'], n['clause']) for n in chief], [('chief', 'SOP 230.10 C.3.a')])
 
@@ -216,20 +251,20 @@ class MilwaukeeEmergency(LifecycleCase):
         r = self.act(self.officer, rid, 'dispatch', assignee=[self.officer], special_units='swat')
         self.refused(r, 403, rid, before, 'SOP 230.10 C.3.d', 'officer dispatches')
 
-        # -- the dispatcher sends an officer, a squad and the SWAT unit
-        squad = 'Squad ' + uniq('sq')
-        r = self.act(self.disp, rid, 'dispatch', assignee=[self.officer, squad], special_units='swat')
+        # -- the dispatcher sends two officers (squads), a sergeant (a
+        #    supervisor) and the SWAT unit: members by login, units by id
+        r = self.act(self.disp, rid, 'dispatch', assignee=[self.officer, self.officer2, self.sgt],
+                     special_units='swat')
         self.done(r, rid, 'dispatch')
         d = self.js(rid)
         self.assertEqual(d['status'], 'dispatched')
         deps = d['deployments']
-        self.assertEqual(len(deps), 3, deps)
+        self.assertSent(d, [(self.officer, 'squad', None), (self.officer2, 'squad', None),
+                            (self.sgt, 'supervisor', None), ('SWAT / tactical', 'special_unit', 'swat')])
         self.assertEqual({x['authorized_by'] for x in deps}, {self.disp})
         by = {x['assignee']: x for x in deps}
-        self.assertIn(self.officer, by)
-        self.assertIn(squad, by)
+        squad = self.officer2
         swat_dep = [x for x in deps if x['special_unit'] == 'swat']
-        self.assertEqual(len(swat_dep), 1, deps)
         self.assertTrue(all(x['status'] == 'dispatched' and not x['overdue'] for x in deps), deps)
         sent = self.notes(d, 'M-UNIT-SENT', self.swat)
         self.assertEqual([(n['role'], n['clause']) for n in sent], [('unit_commander', 'SOP 230.10 C.3.a')])
@@ -237,11 +272,11 @@ class MilwaukeeEmergency(LifecycleCase):
 
         # -- and an officer still may not, after dispatch
         before = self.snapshot(rid)
-        r = self.act(self.officer, rid, 'dispatch', assignee=['Squad 99'])
+        r = self.act(self.officer, rid, 'dispatch', assignee=[self.user('officer')])
         self.refused(r, 403, rid, before, 'SOP 230.10 C.3.d', 'officer dispatches after dispatch')
 
         # -- check-ins: the officer for their own deployment, DEC for the squad
-        mine, sq, sw = by[self.officer]['id'], by[squad]['id'], swat_dep[0]['id']
+        mine, sq, sw, sg = by[self.officer]['id'], by[squad]['id'], swat_dep[0]['id'], by[self.sgt]['id']
         for st in ('en_route', 'on_scene'):
             self.done(self.act(self.officer, rid, 'checkin', deployment=str(mine), status=st), rid,
                       'officer %s' % st)
@@ -252,8 +287,11 @@ class MilwaukeeEmergency(LifecycleCase):
         self.refused(r, 403, rid, before, None, "officer checks in for the squad")
         d = self.js(rid)
         st = {x['id']: x['status'] for x in d['deployments']}
-        self.assertEqual((st[mine], st[sq], st[sw]), ('on_scene', 'on_scene', 'dispatched'))
+        self.assertEqual((st[mine], st[sq], st[sw], st[sg]), ('on_scene', 'on_scene', 'dispatched', 'dispatched'))
         self.assertEqual(len(self.events(d, 'checkin')), 4)
+        # (a supervisor reports for themself as well)
+        self.done(self.act(self.sgt, rid, 'checkin', deployment=str(sg), status='on_scene'), rid,
+                  'sergeant on scene')
 
         # -- the squad goes 61 minutes without a check-in: overdue, told once
         S.psql("UPDATE deployment SET last_checkin_at = now() - interval '61 minutes' WHERE id = %d" % sq)
@@ -267,7 +305,7 @@ class MilwaukeeEmergency(LifecycleCase):
         self.assertTrue(d, 'no overdue check-in notification within 15 s')
         print('  (overdue told after %.1f s)' % (time.monotonic() - t0), end=' ', flush=True)
         overdue = {x['id']: x['overdue'] for x in d['deployments']}
-        self.assertEqual((overdue[sq], overdue[mine], overdue[sw]), (True, False, False))
+        self.assertEqual((overdue[sq], overdue[mine], overdue[sw], overdue[sg]), (True, False, False, False))
         for n in self.notes(d, 'M-CHECKIN-DISPATCH') + self.notes(d, 'M-CHECKIN-SUPERVISOR'):
             self.assertEqual(n['clause'], 'SOP 230.10 C.3.d')
             self.assertIn(squad, n['reason'])
@@ -297,6 +335,7 @@ class MilwaukeeEmergency(LifecycleCase):
         self.done(self.act(self.officer, rid, 'checkin', deployment=str(mine), status='returned'), rid)
         self.done(self.act(self.disp, rid, 'checkin', deployment=str(sq), status='returned'), rid)
         self.done(self.act(self.disp, rid, 'checkin', deployment=str(sw), status='returned'), rid)
+        self.done(self.act(self.sgt, rid, 'checkin', deployment=str(sg), status='returned'), rid)
         d = self.js(rid)
         self.assertEqual({x['status'] for x in d['deployments']}, {'returned'})
         self.assertFalse(any(x['overdue'] for x in d['deployments']))
@@ -314,7 +353,7 @@ class MilwaukeeEmergency(LifecycleCase):
             (self.bchief, 'approve', {}),
             (self.bchief, 'deny', dict(reason='Too late')),
             (self.dsup, 'assess', dict(squads='1')),
-            (self.disp, 'dispatch', dict(assignee='Squad 7')),
+            (self.disp, 'dispatch', dict(assignee=self.officer)),
             (self.disp, 'checkin', dict(deployment=str(sq), status='on_scene')),
             (self.disp, 'close', {}),
             (self.disp, 'cancel', {}),
@@ -338,11 +377,16 @@ class MilwaukeeEmergency(LifecycleCase):
             self.refused(r, 409, rid, before, None, '%s on a closed request' % typ)
 
     def test_chief_exception_lifts_the_cap(self):
+        """98-023 §VI / GO 2025-57: only the chief, with a reason, excepts a
+        request from the cap (M-CAP, SOP 230.10 C.3.a); the DEC supervisor
+        then authorizes beyond it, and what is sent under the provisional
+        authorization is no longer held to the cap's numbers."""
+        sq = self.members(4)
         rid = self.phone_request(channel='portal', squads='5', supervisors='2')
         cap = dict(squads='3', supervisors='1', special_units='swat')
         before = self.snapshot(rid)
         r = self.act(self.dsup, rid, 'authorize', **cap)
-        self.refused(r, 403, rid, before, 'SOP 230.10 C.3.a', 'authorize beyond the cap')
+        self.refused(r, 422, rid, before, 'SOP 230.10 C.3.a', 'authorize beyond the cap')
 
         for who in (self.bchief, self.dsup, self.watch):
             r = self.act(who, rid, 'except', rule='M-CAP', reason='Mass casualty incident')
@@ -365,38 +409,53 @@ class MilwaukeeEmergency(LifecycleCase):
         self.assertEqual(d['status'], 'provisionally_authorized')
         self.assertEqual((d['authorized_squads'], d['authorized_supervisors'],
                           d['authorized_special_units']), (3, 1, ['swat']))
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[:3], special_units='swat'), rid,
+                  'dispatch the three squads authorized')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[3]), rid,
+                  'a fourth squad under the exception to the cap')
+        d = self.js(rid)
+        self.assertEqual((d['status'], len(d['deployments'])), ('provisionally_authorized', 5))
 
 
     def test_checkins_after_a_denial(self):
         """Units sent under a provisional authorization that the bureau then
-        denied still report their return (SOP 230.10 C.3.a, C.3.d); nothing
-        else changes a denied request."""
+        denied stay deployed: they are still on /deployments and in the
+        overdue check-in timer, and report their return (SOP 230.10 C.3.a,
+        C.3.d); nothing else changes a denied request."""
+        S = self.stack
         rid = self.phone_request()
         self.done(self.act(self.dsup, rid, 'authorize', squads='1', special_units='swat',
                            note='One squad and SWAT pending the bureau'), rid, 'authorize 1+swat')
-        squad = 'Squad ' + uniq('sq')
-        self.done(self.act(self.disp, rid, 'dispatch', assignee=squad, special_units='swat'), rid,
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=self.officer, special_units='swat'), rid,
                   'dispatch within the authorization')
         d = self.js(rid)
         self.assertEqual(d['status'], 'provisionally_authorized')
         deps = d['deployments']
-        self.assertEqual(sorted((x['assignee'] == squad, x['special_unit']) for x in deps),
-                         [(False, 'swat'), (True, None)], deps)
+        self.assertSent(d, [(self.officer, 'squad', None), ('SWAT / tactical', 'special_unit', 'swat')])
 
         reason = 'Bureau cannot spare units tonight ' + uniq('r')
         self.done(self.act(self.bchief, rid, 'deny', reason=reason), rid, 'bureau chief denies')
         d = self.js(rid)
         self.assertEqual((d['status'], d['denial_reason']), ('denied', reason))
+        self.assertEqual([x['id'] for x in d['deployments']], [x['id'] for x in deps])
         self.assertEqual({x['status'] for x in d['deployments']}, {'dispatched'})
 
+        # -- still on the active deployments
+        page = self.client(self.disp).get('/deployments')
+        self.assertEqual(page.status, 200, page.describe())
+        rows = [row for row in re.findall(r'<tr\b.*?</tr>', page.body, re.S)
+                if 'href="/requests/%d"' % rid in row]
+        self.assertEqual(len(rows), 2, 'the denied request\'s deployments on /deployments: %r' % rows)
+        self.assertIn(self.officer, ' '.join(rows))
+
         # -- every other action on the denied request is 409, nothing changes
-        sq = [x['id'] for x in deps if x['assignee'] == squad][0]
+        sq = [x['id'] for x in deps if x['assignee'] == self.officer][0]
         attempts = [
             (self.dsup, 'authorize', dict(squads='1')),
             (self.bchief, 'approve', {}),
             (self.bchief, 'deny', dict(reason='Again')),
             (self.dsup, 'assess', dict(squads='1')),
-            (self.disp, 'dispatch', dict(assignee='Squad 7')),
+            (self.disp, 'dispatch', dict(assignee=self.officer2)),
             (self.disp, 'followup', dict(type='teletype')),
             (self.disp, 'close', {}),
             (self.disp, 'cancel', {}),
@@ -407,16 +466,31 @@ class MilwaukeeEmergency(LifecycleCase):
             r = self.act(who, rid, action, **fields)
             self.refused(r, 409, rid, before, None, '%s on a denied request' % action)
 
-        # -- the dispatcher records each unit's return
+        # -- still in the overdue timer: 61 minutes without a check-in, DEC is told
+        S.psql("UPDATE deployment SET last_checkin_at = now() - interval '61 minutes' WHERE id = %d" % sq)
+
+        def told():
+            d = self.js(rid)
+            return (self.notes(d, 'M-CHECKIN-DISPATCH', self.disp) and
+                    self.notes(d, 'M-CHECKIN-SUPERVISOR', self.dsup) and d)
+        d = wait_until(told, 15, 0.5)
+        self.assertTrue(d, 'no overdue check-in notification for a denied request within 15 s')
+        self.assertIn(self.officer, self.notes(d, 'M-CHECKIN-DISPATCH', self.disp)[0]['reason'])
+        self.assertEqual({x['id']: x['overdue'] for x in d['deployments']}[sq], True)
+
+        # -- the officer and the dispatcher record each unit's return
         for x in deps:
-            self.done(self.act(self.disp, rid, 'checkin', deployment=str(x['id']), status='returned',
+            who = self.officer if x['id'] == sq else self.disp
+            self.done(self.act(who, rid, 'checkin', deployment=str(x['id']), status='returned',
                                note='Back in service'), rid, 'return of %s after the denial' % x['assignee'])
         d = self.js(rid)
         self.assertEqual(d['status'], 'denied')
         self.assertEqual({x['status'] for x in d['deployments']}, {'returned'})
         ev = self.events(d, 'checkin')
         self.assertEqual([(e['actor'], e['clause']) for e in ev],
-                         [(self.disp, 'SOP 230.10 C.3.d')] * 2, ev)
+                         [(self.officer, 'SOP 230.10 C.3.d'), (self.disp, 'SOP 230.10 C.3.d')], ev)
+        page = self.client(self.disp).get('/deployments')
+        self.assertNotIn('href="/requests/%d"' % rid, page.body, 'returned units still on /deployments')
 
         # -- with everyone back, not even a check-in changes it
         before = self.snapshot(rid)
@@ -426,16 +500,24 @@ class MilwaukeeEmergency(LifecycleCase):
     def test_dispatch_within_the_authorization_after_an_assessment(self):
         """SOP 230.10 C.3.a, C.3.c: the on-scene assessment sends the
         request to its approver; meanwhile DEC may still send what the
-        provisional authorization covered, and no more."""
+        provisional authorization covered, and no more (422), each kind
+        counted apart over every dispatch; the approval then holds the
+        dispatches to what it approved (the assessment)."""
         onscene = self.user('supervisor', 'Lt. Hart (on scene)')
+        sq = self.members(5)
         rid = self.phone_request()
         self.done(self.act(self.dsup, rid, 'authorize', squads='2', supervisors='1',
                            special_units='swat'), rid, 'authorize 2+1+swat')
 
-        self.done(self.act(onscene, rid, 'assess', squads='4', supervisors='2',
-                           note='Two more squads needed for the perimeter'), rid, 'assess')
+        self.done(self.act(onscene, rid, 'assess', squads='5', supervisors='2',
+                           note='Three more squads needed for the perimeter'), rid, 'assess')
         d = self.js(rid)
-        self.assertEqual((d['status'], d['squads']), ('pending_approval', 4))
+        # kept beside what was filed (4 squads, 1 supervisor, SWAT)
+        self.assertEqual((d['status'], d['squads'], d['supervisors'], d['special_units']),
+                         ('pending_approval', 4, 1, ['swat']))
+        self.assertEqual((d['assessed_squads'], d['assessed_supervisors'], d['assessed_special_units']),
+                         (5, 2, ['swat']))
+        self.assertEqual(d['approved_squads'], None)
         ev = self.events(d, 'assessed')
         self.assertEqual([(e['actor'], e['clause']) for e in ev], [(onscene, 'SOP 230.10 C.3.c')])
         told = self.notes(d, 'M-ASSESS-APPROVER')
@@ -443,30 +525,48 @@ class MilwaukeeEmergency(LifecycleCase):
                          [(self.bchief, 'SOP 230.10 C.3.c')])
 
         # -- within the authorization: sent, still pending approval
-        self.done(self.act(self.disp, rid, 'dispatch', assignee='Squad ' + uniq('sq'),
-                           special_units='swat'), rid, 'dispatch 1 squad + swat while pending')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[0], special_units='swat'), rid,
+                  'dispatch 1 squad + swat while pending')
         d = self.js(rid)
         self.assertEqual((d['status'], len(d['deployments'])), ('pending_approval', 2))
 
-        # -- beyond it: 403 naming C.3.a, nothing changes
-        for fields, what in ((dict(assignee=['Squad 81', 'Squad 82', 'Squad 83']), '3 more squads'),
-                             (dict(special_units='k9'), 'a specialized unit not authorized')):
+        # -- beyond it: 422 naming C.3.a, nothing changes
+        for fields, what in ((dict(assignee=sq[1:4]), '3 more squads'),
+                             (dict(special_units='k9'), 'a specialized unit not authorized'),
+                             (dict(special_units='swat'), 'the SWAT unit again, while it is out')):
             before = self.snapshot(rid)
             r = self.act(self.disp, rid, 'dispatch', **fields)
-            self.refused(r, 403, rid, before, 'SOP 230.10 C.3.a', 'dispatch %s while pending' % what)
+            self.refused(r, 409 if 'again' in what else 422, rid, before,
+                         None if 'again' in what else 'SOP 230.10 C.3.a', 'dispatch %s while pending' % what)
 
-        # -- up to the authorization exactly, then no further
-        self.done(self.act(self.disp, rid, 'dispatch', assignee=['Squad 84', 'Sgt. 85']), rid,
+        # -- up to the authorization exactly (the second squad and the
+        #    supervisor), then no further: a third squad is refused even
+        #    though it is "one person", each kind being counted apart
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=[sq[1], self.sgt]), rid,
                   'dispatch up to the authorization')
         self.assertEqual(len(self.js(rid)['deployments']), 4)
         before = self.snapshot(rid)
-        r = self.act(self.disp, rid, 'dispatch', assignee='Squad 86')
-        self.refused(r, 403, rid, before, 'SOP 230.10 C.3.a', 'dispatch past the authorization')
+        r = self.act(self.disp, rid, 'dispatch', assignee=sq[2])
+        self.refused(r, 422, rid, before, 'SOP 230.10 C.3.a', 'dispatch past the authorization')
 
-        # -- the approval lifts the limit
+        # -- the approval (no numbers given) is of what the assessment asks
         self.done(self.act(self.bchief, rid, 'approve'), rid, 'bureau chief approves')
-        self.done(self.act(self.disp, rid, 'dispatch', assignee='Squad 86'), rid, 'dispatch after approval')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads'], d['approved_supervisors'],
+                          d['approved_special_units']), ('approved', 5, 2, ['swat']))
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[2]), rid, 'dispatch after approval')
         self.assertEqual(self.js(rid)['status'], 'dispatched')
+
+        # -- and holds the dispatches to it, counting everyone sent so far
+        for fields, what in ((dict(assignee=[sq[3], sq[4], self.officer]), '6 squads of 5 approved'),
+                             (dict(special_units='k9'), 'a unit the approval did not name')):
+            before = self.snapshot(rid)
+            r = self.act(self.disp, rid, 'dispatch', **fields)
+            self.refused(r, 422, rid, before, 'SOP 230.10 C.3.a', 'dispatch %s' % what)
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=[sq[3], sq[4]]), rid,
+                  'dispatch up to the approval')
+        d = self.js(rid)
+        self.assertEqual([t[1] for t in self.sent(d)].count('squad'), 5)
 
     def test_no_dispatch_while_pending_without_a_provisional_authorization(self):
         """An assessment without a provisional authorization: nobody is sent
@@ -476,12 +576,12 @@ class MilwaukeeEmergency(LifecycleCase):
         self.done(self.act(onscene, rid, 'assess', squads='2'), rid, 'assess')
         self.assertEqual(self.js(rid)['status'], 'pending_approval')
         before = self.snapshot(rid)
-        r = self.act(self.disp, rid, 'dispatch', assignee='Squad ' + uniq('sq'))
+        r = self.act(self.disp, rid, 'dispatch', assignee=self.officer)
         self.refused(r, 409, rid, before, 'SOP 230.10 C.3.a', 'dispatch while pending, never authorized')
 
 
 class MilwaukeeInCity(LifecycleCase):
-    """SOP 230.10 D: aid within the city."""
+    """SOP 230.10 D: aid within the city, counted on what is dispatched."""
 
     def setUp(self):
         super().setUp()
@@ -489,8 +589,12 @@ class MilwaukeeInCity(LifecycleCase):
         self.district = 'District ' + uniq('d')
         self.disp = self.user('dispatcher', 'DEC Dispatcher Hale')
         self.dsup = self.user('dispatch_supervisor', 'DEC Supervisor Ives')
+        # files the requests (neither the dispatcher nor the DEC supervisor,
+        # who decide on them: see the separation of duties)
+        self.filer = self.user('supervisor', 'Sgt. Oak')
         self.cmdr = self.user('commander', 'Capt. Jones', district=self.district)
         self.watch = self.user('watch_commander', 'Night Watch Capt. King')
+        self.chief = self.user('chief', 'Chief Lowe')
         self.viewer = self.dsup
 
     def internal(self, squads, **extra):
@@ -499,61 +603,144 @@ class MilwaukeeInCity(LifecycleCase):
              ('nature', 'Crowd control after a game ' + uniq('n')), ('emergency', 'no'),
              ('priority', 'urgent'), ('squads', str(squads)), ('channel', 'radio')]
         f += list(extra.items())
-        return self.file(self.disp, f)
+        return self.file(self.filer, f)
 
-    def approve_and_dispatch(self, rid):
+    def approve_and_dispatch(self, rid, squad):
         before = self.snapshot(rid)
-        r = self.act(self.disp, rid, 'dispatch', assignee='Squad ' + uniq('sq'))
+        r = self.act(self.disp, rid, 'dispatch', assignee=squad)
         self.refused(r, 409, rid, before, 'SOP 230.10 D', 'dispatch before approval')
         before = self.snapshot(rid)
         r = self.act(self.disp, rid, 'approve')
         self.refused(r, 403, rid, before, 'SOP 230.10 D', 'dispatcher approves')
-        self.done(self.act(self.dsup, rid, 'approve', note='Three squads from D5'), rid, 'approve')
+        self.done(self.act(self.dsup, rid, 'approve', note='Squads from D5'), rid, 'approve')
         d = self.js(rid)
         self.assertEqual(d['status'], 'approved')
         self.assertEqual([e['actor'] for e in self.events(d, 'approved')], [self.dsup])
         return d
 
     def test_more_than_one_squad_needs_dec_supervisor_and_commander_is_told(self):
+        sq = self.members(4)
         rid = self.internal(3)
         d = self.js(rid)
         self.assertEqual((d['kind'], d['status'], d['district'], d['squads']),
                          ('aid_internal', 'submitted', self.district, 3))
-        d = self.approve_and_dispatch(rid)
+        d = self.approve_and_dispatch(rid, sq[0])
+        # the approval is of what was filed: three squads, nothing else
+        self.assertEqual((d['approved_squads'], d['approved_supervisors'], d['approved_special_units']),
+                         (3, 0, []))
         told = self.notes(d, 'M-INTERNAL-COMMANDER')
         self.assertEqual([(n['recipient'], n['role'], n['clause']) for n in told],
                          [(self.cmdr, 'commander', 'SOP 230.10 D')])
-        self.done(self.act(self.disp, rid, 'dispatch', assignee=['Squad 51', 'Squad 52', 'Squad 53']),
-                  rid, 'dispatch')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[:3]), rid, 'dispatch')
         d = self.js(rid)
         self.assertEqual(d['status'], 'dispatched')
-        self.assertEqual(len(d['deployments']), 3)
+        self.assertSent(d, [(x, 'squad', None) for x in sq[:3]])
         self.assertEqual({x['authorized_by'] for x in d['deployments']}, {self.disp})
+        # beyond the approval: 422 naming D, nothing stored
+        for fields, what in ((dict(assignee=sq[3]), 'a fourth squad'),
+                             (dict(special_units='k9'), 'a specialized unit not approved')):
+            before = self.snapshot(rid)
+            r = self.act(self.disp, rid, 'dispatch', **fields)
+            self.refused(r, 422, rid, before, 'SOP 230.10 D', what)
+        # unless the chief excepts the approval rule for this request
+        self.done(self.act(self.chief, rid, 'except', rule='M-INTERNAL-APPROVE',
+                           reason='Stadium evacuation: send what is needed'), rid, 'chief except')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[3], special_units='k9'), rid,
+                  'beyond the approval under the exception')
+        self.assertEqual(len(self.js(rid)['deployments']), 5)
 
     def test_commander_off_duty_watch_commander_is_told(self):
+        sq = self.members(1)
         self.stack.duty(self.cmdr, False)
         rid = self.internal(2)
-        d = self.approve_and_dispatch(rid)
+        d = self.approve_and_dispatch(rid, sq[0])
         told = self.notes(d, 'M-INTERNAL-COMMANDER')
         self.assertEqual(self.notes(d, 'M-INTERNAL-COMMANDER', self.cmdr), [])
         mine = [n for n in told if n['recipient'] == self.watch]
         self.assertEqual(len(mine), 1, told)
         self.assertEqual((mine[0]['role'], mine[0]['clause']), ('watch_commander', 'SOP 230.10 D'))
         self.assertTrue(all(n['role'] == 'watch_commander' for n in told), told)
-        self.done(self.act(self.disp, rid, 'dispatch', assignee='Squad 61'), rid, 'dispatch')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[0]), rid, 'dispatch')
         self.assertEqual(self.js(rid)['status'], 'dispatched')
 
     def test_one_squad_needs_no_approval(self):
+        """One squad is sent at once; a second one, or a specialized unit,
+        would then have been "more than one squad or a specialized unit"
+        (D, counted on what is dispatched, returned or not): 409."""
+        sq = self.members(2)
         rid = self.internal(1)
         before = self.snapshot(rid)
         r = self.act(self.dsup, rid, 'approve')
         self.refused(r, 409, rid, before, None, 'approve what needs no approval')
-        self.done(self.act(self.disp, rid, 'dispatch', assignee='Squad 71'), rid, 'dispatch directly')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[0]), rid, 'dispatch directly')
         d = self.js(rid)
         self.assertEqual(d['status'], 'dispatched')
-        self.assertEqual([(x['assignee'], x['authorized_by']) for x in d['deployments']],
-                         [('Squad 71', self.disp)])
+        self.assertEqual([(x['assignee'], x['unit_type'], x['authorized_by']) for x in d['deployments']],
+                         [(sq[0], 'squad', self.disp)])
         self.assertEqual(self.notes(d, 'M-INTERNAL-COMMANDER'), [])
+        for fields, what in ((dict(assignee=sq[1]), 'a second squad'),
+                             (dict(special_units='k9'), 'a specialized unit')):
+            before = self.snapshot(rid)
+            r = self.act(self.disp, rid, 'dispatch', **fields)
+            self.refused(r, 409, rid, before, 'SOP 230.10 D', what + ' without an approval')
+        # the first squad back: it still counts
+        dep = d['deployments'][0]['id']
+        self.done(self.act(self.disp, rid, 'checkin', deployment=str(dep), status='returned'), rid)
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee=sq[1])
+        self.refused(r, 409, rid, before, 'SOP 230.10 D', 'a second squad after the first returned')
+
+    def test_numbers_given_as_zero_are_the_approval(self):
+        """The numbers an approver gives are what the approval approves (SOP
+        230.10 D), zeros included: approving "0 squads, 0 supervisors" is not
+        an approval without limit, and nobody is then sent (422 naming D)."""
+        sq = self.members(1)
+        rid = self.internal(2)
+        self.done(self.act(self.dsup, rid, 'approve', squads='0', supervisors='0'), rid, 'approve zero')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads'], d['approved_supervisors'],
+                          d['approved_special_units']), ('approved', 0, 0, []))
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee=sq[0], special_units='swat')
+        self.refused(r, 422, rid, before, 'SOP 230.10 D', 'a squad and SWAT after an approval of none')
+
+    def test_assessment_asks_for_approval_only_when_needed(self):
+        """SOP 230.10 C.3.c, D: the assessment is kept beside what was filed;
+        the request goes to its approver only when what is assessed needs an
+        approval that no approval covers yet; the approval is of the
+        assessment, or of the numbers the approver gives."""
+        sq = self.members(5)
+        rid = self.internal(1)
+        # -- one squad assessed: no approval needed, the state does not change
+        self.done(self.act(self.dsup, rid, 'assess', squads='1', note='One squad will do'), rid)
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['squads'], d['assessed_squads']), ('submitted', 1, 1))
+        # -- three squads: the DEC supervisor must approve; nobody is sent meanwhile
+        self.done(self.act(self.dsup, rid, 'assess', squads='3', note='Crowd growing'), rid)
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['squads'], d['assessed_squads']), ('pending_approval', 1, 3))
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee=sq[0])
+        self.refused(r, 409, rid, before, 'SOP 230.10 D', 'dispatch while the assessment waits')
+        # -- approved without numbers: the assessment is approved
+        self.done(self.act(self.dsup, rid, 'approve'), rid, 'approve')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads']), ('approved', 3))
+        # -- a smaller assessment stays within the approval: no change of state
+        self.done(self.act(self.dsup, rid, 'assess', squads='2'), rid)
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['assessed_squads'], d['approved_squads']), ('approved', 2, 3))
+        # -- a larger one goes back to the approver, who approves four
+        self.done(self.act(self.dsup, rid, 'assess', squads='4'), rid)
+        self.assertEqual(self.js(rid)['status'], 'pending_approval')
+        self.done(self.act(self.dsup, rid, 'approve', squads='4', note='Four, no more'), rid)
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads'], d['approved_supervisors'],
+                          d['approved_special_units']), ('approved', 4, 0, []))
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=sq[:4]), rid, 'dispatch four')
+        before = self.snapshot(rid)
+        r = self.act(self.disp, rid, 'dispatch', assignee=sq[4])
+        self.refused(r, 422, rid, before, 'SOP 230.10 D', 'a fifth squad')
 
 
 # ================================================================== oconomowoc
@@ -565,10 +752,12 @@ class Oconomowoc(LifecycleCase):
         super().setUp()
         self.stack = O
         self.sup = self.user('supervisor', 'Sgt. Lake')
+        self.sup2 = self.user('supervisor', 'Sgt. Marsh')
         self.disp = self.user('dispatcher', 'WCC Dispatcher Moss')
         self.viewer = self.sup
 
     def test_outgoing_path(self):
+        units = self.members(3)
         f = [('kind', 'aid_outgoing'), ('nature', 'Tornado damage; traffic and security ' + uniq('n')),
              ('incident_type', 'weather'), ('emergency', 'yes'), ('priority', 'urgent'),
              ('location', '174 E Wisconsin Ave'), ('municipality', 'Oconomowoc'),
@@ -582,11 +771,16 @@ class Oconomowoc(LifecycleCase):
 
         before = self.snapshot(rid)
         r = self.act(self.disp, rid, 'approve')
-        self.refused(r, 403, rid, before, None, 'dispatcher approves')
-        self.done(self.act(self.sup, rid, 'approve', note='Go'), rid, 'supervisor approves')
-        self.assertEqual(self.js(rid)['status'], 'approved')
+        self.refused(r, 403, rid, before, '98-023 §III.A.4, §V.C', 'dispatcher approves')
+        # whoever filed it does not approve it (department rule)
+        before = self.snapshot(rid)
+        r = self.act(self.sup, rid, 'approve', note='Go')
+        self.refused(r, 403, rid, before, 'Department rule (separation of duties)', 'the filer approves')
+        self.done(self.act(self.sup2, rid, 'approve', note='Go'), rid, 'another supervisor approves')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads']), ('approved', 3))
 
-        self.done(self.act(self.disp, rid, 'dispatch', assignee=['Unit 12', 'Unit 14']), rid, 'dispatch')
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=units[:2]), rid, 'dispatch')
         d = self.js(rid)
         self.assertEqual(d['status'], 'dispatched')
         self.assertEqual({x['authorized_by'] for x in d['deployments']}, {self.disp})
@@ -600,13 +794,14 @@ class Oconomowoc(LifecycleCase):
         d = self.js(rid)
         self.assertEqual(d['status'], 'closed')
         before = self.snapshot(rid)
-        r = self.act(self.disp, rid, 'dispatch', assignee='Unit 15')
+        r = self.act(self.disp, rid, 'dispatch', assignee=units[2])
         self.refused(r, 409, rid, before, None, 'dispatch after close')
 
     def test_incoming_approve_deny_cancel_and_privacy(self):
         S = self.stack
         ag = self.user('agency', 'Deputy Pine', agency='Summit PD ' + uniq('a'), agency_type='local')
         other = self.user('agency', 'Deputy Quinn', agency='Dousman PD ' + uniq('a'), agency_type='local')
+        officer = self.user('officer', 'P.O. Uriah Vance')
         a, b, c = (self.file(ag, incoming_fields(nature='Incoming %d %s' % (i, uniq('n'))))
                    for i in range(3))
 
@@ -635,7 +830,10 @@ class Oconomowoc(LifecycleCase):
         self.assertEqual(page.status, 200)
         self.assertIn(reason, html.unescape(page.body))
         self.assertNotIn('<all shifts>', page.body)
-        self.assertEqual([e['actor'] for e in self.events(d, 'denied')], [self.sup])
+        # staff see who decided; the agency sees "the department", and itself
+        self.assertEqual([e['actor'] for e in self.events(self.js(b), 'denied')], [self.sup])
+        self.assertEqual([e['actor'] for e in self.events(d, 'denied')], ['the department'])
+        self.assertEqual([e['actor'] for e in self.events(d, 'submitted')], [ag])
         before = self.snapshot(b)
         r = self.act(ag, b, 'cancel')
         self.refused(r, 409, b, before, None, 'cancel a denied request')
@@ -650,13 +848,109 @@ class Oconomowoc(LifecycleCase):
         self.refused(r, 409, c, before, None, 'approve a cancelled request')
 
         # after dispatch the agency may no longer cancel
-        self.done(self.act(self.disp, a, 'dispatch', assignee='Unit 21'), a, 'dispatch')
+        self.done(self.act(self.disp, a, 'dispatch', assignee=officer, note='Vance from day shift'), a,
+                  'dispatch')
         before = self.snapshot(a)
         r = self.act(ag, a, 'cancel')
         self.refused(r, 409, a, before, None, 'cancel after dispatch')
         # nor may someone who did not file it
         r = self.act(self.disp, a, 'cancel')
         self.refused(r, 403, a, before, None, 'dispatcher cancels what an agency filed')
+
+        # what the agency sees of its own request: what was sent and when,
+        # never who inside the department (names, logins), their notes or
+        # who was notified
+        staff = [(self.sup, 'Sgt. Lake'), (self.disp, 'WCC Dispatcher Moss'), (officer, 'P.O. Uriah Vance')]
+        raw = self.client(ag).get('/requests/%d.json' % a)
+        self.assertEqual(raw.status, 200, raw.describe())
+        d = raw.json()
+        self.assertEqual(d['notifications'], [])
+        self.assertEqual([sorted(x) for x in d['deployments']],
+                         [['id', 'last_checkin_at', 'special_unit', 'status', 'unit', 'unit_type']])
+        self.assertEqual((d['deployments'][0]['unit_type'], d['deployments'][0]['special_unit'],
+                          d['deployments'][0]['status']), ('squad', None, 'dispatched'))
+        self.assertTrue(all(sorted(e) == ['action', 'actor', 'at', 'what'] for e in d['events']), d['events'])
+        self.assertEqual([(e['action'], e['actor']) for e in d['events']],
+                         [('submitted', ag), ('approved', 'the department'),
+                          ('dispatched', 'the department')])
+        self.assertTrue((d['status_text'] or '').strip(), 'no status_text for the agency')
+        page = self.client(ag).get('/requests/%d' % a)
+        self.assertEqual(page.status, 200, page.describe())
+        for login, name in staff:
+            for what, body in (('JSON', raw.body), ('page', text_of(page))):
+                self.assertNotIn(login, body, 'the agency\'s %s names %s' % (what, login))
+                self.assertNotIn(name, body, 'the agency\'s %s names %s' % (what, name))
+        self.assertNotIn('Vance from day shift', raw.body + text_of(page), 'a staff note shown to the agency')
+        # the request sheet is the department's (staff only)
+        self.assertEqual(self.client(ag).get('/requests/%d/print' % a).status, 403)
+        self.assertEqual(self.client(self.sup).get('/requests/%d/print' % a).status, 200)
+
+    def test_agency_sees_its_own_action_under_its_own_login(self):
+        """An agency's view of its request names the agency's own people for
+        their own actions, "the department" for the department's: a
+        colleague of the same agency (who may cancel its request) sees the
+        cancellation as their own, not as the department's."""
+        agency = 'Wales PD ' + uniq('a')
+        filer = self.user('agency', 'Deputy Voss', agency=agency, agency_type='local')
+        colleague = self.user('agency', 'Deputy Wirth', agency=agency, agency_type='local')
+        rid = self.file(filer, incoming_fields(nature='Lost hiker ' + uniq('n')))
+        self.done(self.act(colleague, rid, 'cancel', note='Found by our night shift'), rid,
+                  'a colleague cancels')
+        self.assertEqual([e['actor'] for e in self.events(self.js(rid), 'cancelled')], [colleague])
+        mine = self.js(rid, colleague)
+        self.assertEqual([e['actor'] for e in self.events(mine, 'cancelled')], [colleague],
+                         'the colleague\'s own cancellation as the agency sees it')
+
+    def test_dispatch_sends_only_active_sworn_members_of_the_department(self):
+        """Who is dispatched is a login of the roster: an active officer or
+        detective (a squad), or a supervisor or commander (a supervisor);
+        never free text, an unknown or disabled account, an outside agency,
+        the communications center or an administrator (422), nor anyone
+        twice (422 in one form, 409 while out), all or nothing."""
+        S = self.stack
+        ag = self.user('agency', 'Deputy Rowe', agency='Nashotah PD ' + uniq('a'), agency_type='local')
+        officer, det = self.user('officer', 'P.O. Sand'), self.user('detective', 'Det. Tamm')
+        cmdr = self.user('commander', 'Capt. Ulm', district='District 2')
+        disabled = self.user('officer', 'P.O. Gone')
+        S.psql("UPDATE account SET disabled = true WHERE login = '%s'" % disabled)
+        dsup, admin = self.user('dispatch_supervisor'), self.user('admin')
+        # nothing asked in numbers: approved without numbers (no limit)
+        rid = self.file(ag, incoming_fields(squads='0', supervisors='0', special_units=None,
+                                            personnel='4', nature='Search for a missing child ' + uniq('n')))
+        self.done(self.act(self.sup, rid, 'approve'), rid, 'approve')
+        d = self.js(rid)
+        self.assertEqual((d['status'], d['approved_squads'], d['approved_supervisors'],
+                          d['approved_special_units']), ('approved', None, None, None))
+
+        for assignees, what in ((['Squad 7'], 'free text'), ([uniq('ghost')], 'an unknown login'),
+                                ([disabled], 'a disabled account'), ([ag], "an outside agency's account"),
+                                ([self.disp], 'a dispatcher'), ([dsup], 'a dispatch supervisor'),
+                                ([admin], 'an administrator'), ([officer, officer], 'the same login twice'),
+                                ([officer, 'Squad 7'], 'a good login with free text')):
+            before = self.snapshot(rid)
+            r = self.act(self.disp, rid, 'dispatch', assignee=assignees, special_units='k9')
+            self.refused(r, 422, rid, before, None, 'dispatch of %s' % what)
+
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=[officer, det, self.sup, cmdr],
+                           special_units='k9'), rid, 'dispatch the roster')
+        d = self.js(rid)
+        self.assertEqual(d['status'], 'dispatched')
+        self.assertSent(d, [(officer, 'squad', None), (det, 'squad', None), (self.sup, 'supervisor', None),
+                            (cmdr, 'supervisor', None), ('Canine', 'special_unit', 'k9')])
+
+        # out already on this request: 409, nothing stored
+        for fields, what in ((dict(assignee=officer), 'the officer again'),
+                             (dict(special_units='k9'), 'the canine unit again')):
+            before = self.snapshot(rid)
+            r = self.act(self.disp, rid, 'dispatch', **fields)
+            self.refused(r, 409, rid, before, None, what)
+        # once returned, the officer may be sent again
+        dep = [x['id'] for x in d['deployments'] if x['assignee'] == officer][0]
+        self.done(self.act(officer, rid, 'checkin', deployment=str(dep), status='returned'), rid)
+        self.done(self.act(self.disp, rid, 'dispatch', assignee=officer), rid, 'the officer again')
+        d = self.js(rid)
+        self.assertEqual(sorted(x['status'] for x in d['deployments'] if x['assignee'] == officer),
+                         ['dispatched', 'returned'])
 
 
 if __name__ == '__main__':

@@ -37,15 +37,25 @@ bureau / district, case-insensitive) sees only this module's people.
 | M-FED-CHIEF          | GO 2025-57 (Chief notified of federal requests) | Federal.test_M_FED_CHIEF_GO_2025_57_chief_notified_of_federal_investigative |
 | M-FED-CHIEF          | GO 2025-57 (Chief notified of federal requests) | Federal.test_M_FED_CHIEF_GO_2025_57_chief_notified_of_federal_emergency |
 | M-FED-CHIEF          | GO 2025-57 (Chief notified of federal requests) | Federal.test_M_FED_CHIEF_GO_2025_57_chief_notified_of_federal_incoming |
+| M-FED-CHIEF          | GO 2025-57 (Chief notified of federal requests) | Federal.test_M_FED_CHIEF_GO_2025_57_chief_notified_of_aid_incoming_from_a_federal_agency |
 | M-CHECKIN            | SOP 230.10 C.3.d                                | OverdueCheckin.test_M_CHECKIN_SOP_230_10_C_3_d_deployment_overdue_after_60_minutes |
 | M-CHECKIN-DISPATCH   | SOP 230.10 C.3.d                                | OverdueCheckin.test_M_CHECKIN_DISPATCH_SOP_230_10_C_3_d_dispatcher_notified_once_of_overdue_checkin |
 | M-CHECKIN-SUPERVISOR | SOP 230.10 C.3.d                                | OverdueCheckin.test_M_CHECKIN_SUPERVISOR_SOP_230_10_C_3_d_dec_supervisor_notified_once_of_overdue_checkin |
 | M-EXCEPTION          | GO 2025-57 (Chief of Police)                    | Exceptions.test_M_EXCEPTION_GO_2025_57_only_chief_grants_exception_with_reason |
+| M-SEPARATION         | Department rule (separation of duties)          | Separation.test_M_SEPARATION_Department_rule_whoever_filed_does_not_approve_or_deny |
 
 The headline rule (the chief is notified of every federal request) is
 M-FED-CHIEF, tested for each of the three federal kinds (federal_incoming by
-a federal agency's account and by a dispatcher). RuleCoverage checks this
-table against the preset's rows in the database.
+a federal agency's account and by a dispatcher) and for an aid_incoming that
+DEC logs for a federal agency (requesting_agency_type federal). RuleCoverage
+checks this table against the preset's rows in the database.
+
+Refused actions are checked with PolicyCase.assertActionRefused: one exact
+status, the clause named, and nothing stored (policyhelp.request_state).
+Dispatch names members of the roster by login (officers and detectives go
+out as squads, supervisors and command staff as supervisors) and
+specialized units by id; each kind is counted apart, over every deployment
+of the request.
 """
 
 import time
@@ -72,6 +82,10 @@ def setUpModule():
         U[role] = person(S, role, 'm' + role.replace('_', '')[:6])
     U['dsup'] = U['dispatch_supervisor']
     U['watch'] = U['watch_commander']
+    # Dispatch names members of the roster by login (officers go out as
+    # squads, supervisors as supervisors); never free text.
+    U['officer2'] = person(S, 'officer', 'mofficer2')
+    U['supervisor2'] = person(S, 'supervisor', 'msuperv2')
 
 
 def c(key):
@@ -176,8 +190,8 @@ class FollowUps(Case):
         for rid, kinds in ((cls.cc, ('teletype', 'letter')), (cls.d, ('teletype',))):
             for t in kinds:
                 cls.responses[(rid, t)] = act(disp, rid, 'followup', [('type', t), ('note', 'got it')])
-        S.psql("UPDATE request SET created_at = created_at - interval '25 hours' WHERE id IN (%d, %d, %d, %d)"
-               % (cls.a, cls.b, cls.cc, cls.d))
+        S.psql_filed("UPDATE request SET created_at = created_at - interval '25 hours' "
+                     "WHERE id IN (%d, %d, %d, %d)" % (cls.a, cls.b, cls.cc, cls.d))
         cls.first = ph.wait_until(
             lambda: (lambda j: j if notes(j, rule='M-FOLLOWUP-LATE') else None)(req_json(disp, cls.a)),
             timeout=20)
@@ -255,17 +269,18 @@ class ProvisionalAuthorization(Case):
         clause = 'SOP 230.10 C.3.a'
         bureau, bc = new_bureau()
         rid = self.file_ok(c('agency'), incoming(bureau=bureau, emergency='yes'))
+        # Beyond the caps: the numbers are wrong (422), nothing stored.
         for over in ([('squads', '3')], [('squads', '2'), ('supervisors', '2')],
                      [('squads', '1'), ('special_units', 'swat'), ('special_units', 'k9')]):
             with self.subTest(beyond=over):
-                r = act(c('dsup'), rid, 'authorize', over)
-                self.assertRefused(r, 403, clause, 'beyond the caps %r' % over)
+                self.assertActionRefused(c('dsup'), rid, 'authorize', over, 422, clause,
+                                         'beyond the caps %r' % over)
         j = req_json(c('dsup'), rid)
         self.assertEqual((j['status'], j['authorized_squads']), ('submitted', 0))
         for who in ('dispatcher', 'supervisor', 'officer'):
             with self.subTest(refused=who):
-                r = act(c(who), rid, 'authorize', [('squads', '1')])
-                self.assertRefused(r, 403, clause, who + ' authorizing')
+                self.assertActionRefused(c(who), rid, 'authorize', [('squads', '1')], 403, clause,
+                                         who + ' authorizing')
         r = act(c('dsup'), rid, 'authorize', [('squads', '2'), ('supervisors', '1'),
                                               ('special_units', 'swat'), ('note', 'go')])
         self.assertEqual(r.status, 303, r.describe())
@@ -276,18 +291,30 @@ class ProvisionalAuthorization(Case):
         ev = ph.events(j, 'provisionally_authorized')
         self.assertEqual(len(ev), 1, j['events'])
         self.assertEqual((ev[0]['actor'], ev[0]['clause']), (U['dsup'], clause))
-        # Within the authorization only: three people, the SWAT unit, nothing else.
-        r = act(c('dsup'), rid, 'dispatch', [('special_units', 'k9')])
-        self.assertRefused(r, 403, clause, 'a unit not authorized')
-        r = act(c('dsup'), rid, 'dispatch', [('assignee', 'Squad %d' % i) for i in range(4)])
-        self.assertRefused(r, 403, clause, 'four when three are authorized')
-        r = act(c('dsup'), rid, 'dispatch', [('assignee', 'Squad 1'), ('assignee', 'Squad 2'),
+        # Within the authorization only, each kind counted apart over every
+        # dispatch: two squads, one supervisor, the SWAT unit, nothing else.
+        squads = [person(S, 'officer', 'mcapsq') for _ in range(3)]
+        self.assertActionRefused(c('dsup'), rid, 'dispatch', [('special_units', 'k9')], 422, clause,
+                                 'a unit not authorized')
+        self.assertActionRefused(c('dsup'), rid, 'dispatch', [('assignee', x) for x in squads], 422,
+                                 clause, 'three squads when two are authorized')
+        r = act(c('dsup'), rid, 'dispatch', [('assignee', squads[0]), ('assignee', squads[1]),
                                              ('special_units', 'swat')])
         self.assertEqual(r.status, 303, r.describe())
+        self.assertActionRefused(c('dsup'), rid, 'dispatch', [('assignee', squads[2])], 422, clause,
+                                 'a third squad while the supervisor\'s place is free')
+        r = act(c('dsup'), rid, 'dispatch', [('assignee', U['supervisor2'])])
+        self.assertEqual(r.status, 303, r.describe())
+        j = req_json(c('dsup'), rid)
+        self.assertEqual(j['status'], 'provisionally_authorized')
+        self.assertEqual(sorted((d['assignee'], d['unit_type'], d['special_unit']) for d in j['deployments']),
+                         sorted([(squads[0], 'squad', None), (squads[1], 'squad', None),
+                                 (U['supervisor2'], 'supervisor', None),
+                                 ('SWAT / tactical', 'special_unit', 'swat')]))
         # Only in an emergency.
         rid2 = self.file_ok(c('agency'), incoming(bureau=bureau, emergency='no'))
-        r = act(c('dsup'), rid2, 'authorize', [('squads', '1')])
-        self.assertEqual(r.status, 409, r.describe())
+        self.assertActionRefused(c('dsup'), rid2, 'authorize', [('squads', '1')], 409, clause,
+                                 'authorizing what is not an emergency')
 
     def test_M_APPROVE_SOP_230_10_C_3_a_bureau_chief_approves_or_watch_commander_when_not_available(self):
         """M-APPROVE, "SOP 230.10 C.3.a": the assistant chief or inspector of the
@@ -309,19 +336,27 @@ class ProvisionalAuthorization(Case):
         self.assertEqual(j['status'], 'approved')
         ev = ph.events(j, 'approved')
         self.assertEqual((ev[0]['actor'], ev[0]['clause']), (bc, clause))
-        # The bureau chief not available: the night watch commander approves.
+        # No numbers given: the approval is of what was asked (here, filed).
+        self.assertEqual((j['approved_squads'], j['approved_supervisors'],
+                          sorted(j['approved_special_units'])), (2, 1, ['k9', 'negotiator']))
+        # The bureau chief not available: the night watch commander approves,
+        # here with numbers of their own.
         rid2 = self.file_ok(c('agency'), incoming(bureau=bureau))
         with ph.off_duty(S, bc):
-            r = act(c('watch'), rid2, 'approve', [('note', 'Night watch approves.')])
+            r = act(c('watch'), rid2, 'approve', [('squads', '3'), ('supervisors', '1'),
+                                                  ('note', 'Night watch approves.')])
             self.assertEqual(r.status, 303, r.describe())
         j2 = req_json(c('dsup'), rid2)
         self.assertEqual(j2['status'], 'approved')
         self.assertEqual(ph.events(j2, 'approved')[0]['actor'], U['watch'])
+        self.assertEqual((j2['approved_squads'], j2['approved_supervisors'],
+                          j2['approved_special_units']), (3, 1, []))
         # The approver is the chief of the bureau requested, not of any bureau.
         rid3 = self.file_ok(c('agency'), incoming(bureau=bureau))
-        r = act(signed(S, other_bc), rid3, 'approve')
-        self.assertRefused(r, 403, clause, 'the chief of %s approving for %s' % (other_bureau, bureau))
-        self.assertEqual(req_json(c('dsup'), rid3)['status'], 'submitted')
+        self.assertActionRefused(signed(S, other_bc), rid3, 'approve', [], 403, clause,
+                                 'the chief of %s approving for %s' % (other_bureau, bureau))
+        j3 = req_json(c('dsup'), rid3)
+        self.assertEqual((j3['status'], j3['approved_squads']), ('submitted', None))
 
     def test_M_APPROVER_TOLD_SOP_230_10_C_3_a_bureau_chief_or_watch_commander_told_of_authorization(self):
         """M-APPROVER-TOLD, "SOP 230.10 C.3.a": the assistant chief or inspector of
@@ -375,7 +410,7 @@ class ProvisionalAuthorization(Case):
         dive = person(S, 'unit_commander', 'mdive', unit='dive')
         rid = self.approved_incoming(special_units=['aviation', 'dive'])
         self.assertEqual(notes(req_json(c('dsup'), rid), rule='M-UNIT-SENT'), [])
-        r = act(c('dsup'), rid, 'dispatch', [('assignee', 'Squad 7'), ('special_units', 'aviation')])
+        r = act(c('dsup'), rid, 'dispatch', [('assignee', U['officer']), ('special_units', 'aviation')])
         self.assertEqual(r.status, 303, r.describe())
         j = req_json(c('dsup'), rid)
         self.assertNotified(j, 'M-UNIT-SENT', aviation, clause='SOP 230.10 C.3.a', role='unit_commander')
@@ -398,8 +433,11 @@ class Assessment(Case):
                                                  ('note', 'Crowd of 300.')])
         self.assertEqual(r.status, 303, r.describe())
         j = req_json(c('dsup'), rid)
+        # Waiting for the approval of what the assessment asks; what was
+        # filed stays as filed, the assessment beside it.
         self.assertEqual(j['status'], 'pending_approval')
-        self.assertEqual((j['squads'], j['supervisors'], j['special_units']),
+        self.assertEqual((j['squads'], j['supervisors'], j['special_units']), (1, 1, []))
+        self.assertEqual((j['assessed_squads'], j['assessed_supervisors'], j['assessed_special_units']),
                          (4, 2, ['mobile_field_force']))
         ev = ph.events(j, 'assessed')
         self.assertEqual((len(ev), ev[0]['clause']), (1, clause))
@@ -408,12 +446,13 @@ class Assessment(Case):
         self.assertNotNotified(j, 'M-ASSESS-APPROVER', U['watch'])
         for who in ('officer', 'dispatcher', 'agency'):
             with self.subTest(refused=who):
-                self.assertRefused(act(c(who), rid, 'assess', [('squads', '9')]), 403, clause,
-                                   who + ' assessing')
+                self.assertActionRefused(c(who), rid, 'assess', [('squads', '9')], 403, clause,
+                                         who + ' assessing')
         with ph.off_duty(S, bc):
             r = act(c('dsup'), rid, 'assess', [('squads', '5'), ('note', 'More needed.')])
             self.assertEqual(r.status, 303, r.describe())
         j = req_json(c('dsup'), rid)
+        self.assertEqual((j['status'], j['squads'], j['assessed_squads']), ('pending_approval', 1, 5))
         n = self.assertNotified(j, 'M-ASSESS-APPROVER', U['watch'], clause=clause, role='watch_commander')
         self.assertIn('not available: sent to', n['reason'])
 
@@ -442,15 +481,16 @@ class Dispatch(Case):
         rid = self.approved_incoming(special_units=None)
         for who in ('supervisor', 'officer', 'watch', 'chief'):
             with self.subTest(refused=who):
-                r = act(c(who), rid, 'dispatch', [('assignee', U['officer'])])
-                self.assertRefused(r, 403, clause, who + ' dispatching')
+                self.assertActionRefused(c(who), rid, 'dispatch', [('assignee', U['officer'])], 403,
+                                         clause, who + ' dispatching')
         self.assertEqual(req_json(c('dsup'), rid)['deployments'], [])
         self.assertEqual(act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])]).status, 303)
-        self.assertEqual(act(c('dsup'), rid, 'dispatch', [('assignee', 'Squad 3')]).status, 303)
+        self.assertEqual(act(c('dsup'), rid, 'dispatch', [('assignee', U['officer2'])]).status, 303)
         j = req_json(c('dsup'), rid)
         self.assertEqual(j['status'], 'dispatched')
-        self.assertEqual(sorted((d['assignee'], d['authorized_by']) for d in j['deployments']),
-                         sorted([(U['officer'], U['dispatcher']), ('Squad 3', U['dsup'])]))
+        self.assertEqual(sorted((d['assignee'], d['unit_type'], d['authorized_by']) for d in j['deployments']),
+                         sorted([(U['officer'], 'squad', U['dispatcher']),
+                                 (U['officer2'], 'squad', U['dsup'])]))
         ev = ph.events(j, 'dispatched')
         self.assertEqual([e['clause'] for e in ev], [clause, clause])
 
@@ -494,24 +534,30 @@ class InternalAid(Case):
         for needs in (dict(squads='2'), dict(squads='1', special_units=['k9'])):
             with self.subTest(needs=needs):
                 rid = self.file_ok(c('supervisor'), internal_fields(**needs))
-                r = act(c('dispatcher'), rid, 'dispatch', [('assignee', 'Squad 4')])
-                self.assertRefused(r, 409, clause, 'dispatch before the approval')
-                for who in ('supervisor', 'dispatcher', 'watch'):
-                    self.assertRefused(act(c(who), rid, 'approve'), 403, clause, who + ' approving')
+                self.assertActionRefused(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])],
+                                         409, clause, 'dispatch before the approval')
+                # (Not the supervisor who filed it: see M-SEPARATION.)
+                for who in ('supervisor2', 'dispatcher', 'watch'):
+                    self.assertActionRefused(c(who), rid, 'approve', [], 403, clause, who + ' approving')
                 r = act(c('dsup'), rid, 'approve', [('note', 'OK')])
                 self.assertEqual(r.status, 303, r.describe())
                 j = req_json(c('dsup'), rid)
                 self.assertEqual(j['status'], 'approved')
                 self.assertEqual(ph.events(j, 'approved')[0]['clause'], clause)
                 self.assertEqual(act(c('dispatcher'), rid, 'dispatch',
-                                     [('assignee', 'Squad 4')]).status, 303)
+                                     [('assignee', U['officer'])]).status, 303)
         # One squad, no unit: no approval; DEC sends it at once.
         rid = self.file_ok(c('supervisor'), internal_fields(squads='1'))
-        r = act(c('dsup'), rid, 'approve')
-        self.assertEqual(r.status, 409, r.describe())
-        r = act(c('dispatcher'), rid, 'dispatch', [('assignee', 'Squad 5')])
+        self.assertActionRefused(c('dsup'), rid, 'approve', [], 409, None, 'approving what needs none')
+        r = act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])])
         self.assertEqual(r.status, 303, r.describe())
         self.assertEqual(req_json(c('dsup'), rid)['status'], 'dispatched')
+        # Counted on what is actually dispatched: a second squad, or a
+        # specialized unit, now needs the approval (409 naming D).
+        self.assertActionRefused(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer2'])], 409,
+                                 clause, 'a second squad without an approval')
+        self.assertActionRefused(c('dispatcher'), rid, 'dispatch', [('special_units', 'k9')], 409,
+                                 clause, 'a specialized unit without an approval')
 
     def test_M_INTERNAL_COMMANDER_SOP_230_10_D_district_commander_or_watch_commander_notified(self):
         """M-INTERNAL-COMMANDER, "SOP 230.10 D": the DEC supervisor shall then
@@ -538,7 +584,7 @@ class InternalAid(Case):
         self.assertNotNotified(j2, 'M-INTERNAL-COMMANDER', cmd)
         # One squad: no approval, no commander notification.
         rid3 = self.file_ok(c('supervisor'), internal_fields(district=district, squads='1'))
-        self.assertEqual(act(c('dispatcher'), rid3, 'dispatch', [('assignee', 'Squad 6')]).status, 303)
+        self.assertEqual(act(c('dispatcher'), rid3, 'dispatch', [('assignee', U['officer'])]).status, 303)
         self.assertEqual(notes(req_json(c('dsup'), rid3), rule='M-INTERNAL-COMMANDER'), [])
 
 
@@ -631,6 +677,10 @@ class Federal(Case):
             with self.subTest(allowed=who):
                 self.file_ok(c(who), fed_in_fields())
         self.assertFilingRefused(c('agency'), fed_in_fields(), clause, 'local agency')
+        # A federal agency's request for our aid is this kind, never aid_incoming
+        # (whose rule, M-IN-FILE, cites SOP 230.10 C.3: this refusal names M-FED-IN-FILE's).
+        r = self.assertFilingRefused(c('fed'), incoming(), clause, 'federal agency filing aid_incoming')
+        self.assertNotIn('SOP 230.10 C.3', ph.page_text(r.body))
         for who in ('supervisor', 'officer', 'detective'):
             with self.subTest(refused=who):
                 self.assertFilingRefused(c(who), fed_in_fields(), clause, who)
@@ -663,12 +713,35 @@ class Federal(Case):
             with self.subTest(filed_by=who):
                 self.assertChiefNotified(self.file_ok(c(who), fed_in_fields()))
 
+    def test_M_FED_CHIEF_GO_2025_57_chief_notified_of_aid_incoming_from_a_federal_agency(self):
+        """M-FED-CHIEF, "GO 2025-57 (Chief notified of federal requests)": the Chief
+        of Police is notified of every request to or from a federal agency,
+        whatever the form of the request: an aid_incoming that DEC logs for a
+        federal agency (requesting_agency_type federal) is a federal request
+        (headline rule). An outside agency's account never chooses the type:
+        its account's is used."""
+        rid = self.file_ok(c('dispatcher'), incoming(requesting_agency='DEA Milwaukee District Office',
+                                                     requesting_agency_type='federal', channel='phone'))
+        self.assertEqual(req_json(c('chief'), rid)['requesting_agency_type'], 'federal')
+        self.assertChiefNotified(rid)
+        # Logged for a local agency: not federal, the chief is not told.
+        rid2 = self.file_ok(c('dispatcher'), incoming(requesting_agency_type='local'))
+        j2 = req_json(c('chief'), rid2)
+        self.assertEqual(j2['requesting_agency_type'], 'local')
+        self.assertEqual(notes(j2, rule='M-FED-CHIEF'), [])
+        # A local agency's account saying "federal": its own type is stored.
+        rid3 = self.file_ok(c('agency'), incoming(requesting_agency_type='federal'))
+        j3 = req_json(c('chief'), rid3)
+        self.assertEqual(j3['requesting_agency_type'], 'local')
+        self.assertEqual(notes(j3, rule='M-FED-CHIEF'), [])
+
 
 # ------------------------------------------------------------------ overdue check-ins (C.3.d)
 
 class OverdueCheckin(Case):
     """One overdue deployment (61 minutes without a check-in) and one that is
-    not (50 minutes), on aid within the city sent at once by DEC."""
+    not (50 minutes), on aid within the city for two squads, approved by a DEC
+    supervisor and sent by DEC."""
 
     @classmethod
     def setUpClass(cls):
@@ -676,7 +749,9 @@ class OverdueCheckin(Case):
         cls.dsup = person(S, 'dispatch_supervisor', 'mcidsup')
         cls.officer2 = person(S, 'officer', 'mciof2')
         tc = Case('run')
-        rid = tc.file_ok(c('supervisor'), internal_fields(squads='1'))
+        rid = tc.file_ok(c('supervisor'), internal_fields(squads='2'))
+        r = act(c('dsup'), rid, 'approve')
+        assert r.status == 303, r.describe()
         r = act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer']),
                                                   ('assignee', cls.officer2)])
         assert r.status == 303, r.describe()
@@ -759,7 +834,8 @@ class Exceptions(Case):
                 self.assertRefused(r, 403, clause, who + ' granting an exception')
         self.assertEqual(act(c('chief'), rid, 'except', [('rule', 'M-CAP')]).status, 422)
         self.assertEqual(act(c('chief'), rid, 'except', [('rule', 'NO-SUCH'), ('reason', 'x')]).status, 422)
-        self.assertRefused(act(c('dsup'), rid, 'authorize', [('squads', '4')]), 403, 'SOP 230.10 C.3.a')
+        self.assertActionRefused(c('dsup'), rid, 'authorize', [('squads', '4')], 422, 'SOP 230.10 C.3.a',
+                                 'four squads before the exception')
         reason = 'Active shooter at the mall: four squads now ' + uniq('why')
         r = act(c('chief'), rid, 'except', [('rule', 'M-CAP'), ('reason', reason)])
         self.assertEqual(r.status, 303, r.describe())
@@ -776,6 +852,32 @@ class Exceptions(Case):
         r = act(c('dsup'), rid, 'authorize', [('squads', '4'), ('note', 'under the exception')])
         self.assertEqual(r.status, 303, r.describe())
         self.assertEqual(req_json(c('dsup'), rid)['authorized_squads'], 4)
+
+
+# ------------------------------------------------------------------ separation of duties (department rule)
+
+class Separation(Case):
+
+    def test_M_SEPARATION_Department_rule_whoever_filed_does_not_approve_or_deny(self):
+        """M-SEPARATION, "Department rule (separation of duties)": whoever filed a
+        request does not approve or deny it; another person decides. Neither
+        SOP 230 nor GO 2025-57 says so: a department rule. Here a DEC
+        supervisor files aid within the city that SOP 230.10 D has a DEC
+        supervisor approve."""
+        clause = 'Department rule (separation of duties)'
+        filer = person(S, 'dispatch_supervisor', 'msepf')
+        rid = self.file_ok(signed(S, filer), internal_fields(squads='2'))
+        self.assertActionRefused(signed(S, filer), rid, 'approve', [('note', 'my own request')], 403,
+                                 clause, 'the filer approving')
+        self.assertActionRefused(signed(S, filer), rid, 'deny', [('reason', 'my own request')], 403,
+                                 clause, 'the filer denying')
+        # Another DEC supervisor decides.
+        r = act(c('dsup'), rid, 'approve', [('note', 'Approved by another supervisor.')])
+        self.assertEqual(r.status, 303, r.describe())
+        j = req_json(c('dsup'), rid)
+        self.assertEqual(j['status'], 'approved')
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'approved')],
+                         [(U['dsup'], 'SOP 230.10 D')])
 
 
 # ------------------------------------------------------------------ coverage of the preset

@@ -22,6 +22,7 @@ Every test's docstring quotes the clause. Accounts are this module's own
 | O-FED-IN-FILE        | 98-023 §III.B.4           | Federal.test_O_FED_IN_FILE_98_023_III_B_4_federal_agency_supervisor_or_dispatcher_files_federal_incoming |
 | O-FED-IN-NEEDS       | 98-023 §III.B.4           | Federal.test_O_FED_IN_NEEDS_98_023_III_B_4_federal_agency_and_asker_required |
 | O-FED-IN-CHIEF       | 98-023 §III.B.4           | Federal.test_O_FED_IN_CHIEF_98_023_III_B_4_chief_notified_of_federal_incoming |
+| O-FED-IN-CHIEF       | 98-023 §III.B.4           | Federal.test_O_FED_IN_CHIEF_98_023_III_B_4_chief_notified_of_aid_incoming_from_federal_authorities |
 | O-SPECIAL-UNIT       | 98-023 §IV.B.1            | SpecialUnits.test_O_SPECIAL_UNIT_98_023_IV_B_1_unit_commander_notified_when_unit_involved |
 | O-SPECIAL-UNIT-SENT  | 98-023 §IV.B.1            | SpecialUnits.test_O_SPECIAL_UNIT_SENT_98_023_IV_B_1_unit_commander_notified_when_unit_sent |
 | O-CHECKIN            | 98-023 §IV.B.3            | OverdueCheckin.test_O_CHECKIN_98_023_IV_B_3_deployment_overdue_after_60_minutes |
@@ -33,11 +34,17 @@ Every test's docstring quotes the clause. Accounts are this module's own
 | O-INTERNAL-FILE      | 98-023 §V.C               | UnitsAndDispatch.test_O_INTERNAL_FILE_98_023_V_C_only_supervisor_or_dispatcher_files_aid_internal |
 | O-APPROVE            | 98-023 §III.A.4, §V.C     | Approval.test_O_APPROVE_98_023_III_A_4_V_C_supervisor_approves_or_denies |
 | O-EXCEPTION          | 98-023 §VI                | Approval.test_O_EXCEPTION_98_023_VI_only_chief_grants_exception_with_reason |
+| O-SEPARATION         | Department rule (separation of duties) | Approval.test_O_SEPARATION_Department_rule_whoever_filed_does_not_approve_or_deny |
 
 The headline rule (the chief is notified of every federal request) is
-O-FED-INV-CHIEF, O-FED-EMER-CHIEF and O-FED-IN-CHIEF (by a federal agency's
-account and by a dispatcher). RuleCoverage checks this table against the
-preset's rows in the database.
+O-FED-INV-CHIEF, O-FED-EMER-CHIEF and O-FED-IN-CHIEF (federal_incoming by a
+federal agency's account and by a dispatcher; an aid_incoming logged for a
+federal agency, requesting_agency_type federal). RuleCoverage checks this
+table against the preset's rows in the database.
+
+Refused actions are checked with PolicyCase.assertActionRefused: one exact
+status, the clause named, and nothing stored (policyhelp.request_state).
+Dispatch names members of the roster by login and specialized units by id.
 """
 
 import time
@@ -62,6 +69,8 @@ def setUpModule():
     U['fed'] = person(S, 'agency', 'ofbi', agency='FBI Milwaukee ' + uniq('o'), agency_type='federal')
     for role in ('officer', 'detective', 'supervisor', 'dispatcher', 'chief', 'commander'):
         U[role] = person(S, role, 'o' + role[:6])
+    U['officer2'] = person(S, 'officer', 'oofficer2')
+    U['supervisor2'] = person(S, 'supervisor', 'osuperv2')
 
 
 def c(key):
@@ -70,10 +79,11 @@ def c(key):
 
 class Case(ph.PolicyCase):
 
-    def approved_incoming(self, **ov):
-        """An aid_incoming filed by the agency and approved by the supervisor."""
+    def approved_incoming(self, approve=(), **ov):
+        """An aid_incoming filed by the agency and approved by the supervisor
+        (`approve`: the approval's own numbers; none: what was filed)."""
         rid = self.file_ok(c('agency'), incoming_fields(**ov))
-        r = act(c('supervisor'), rid, 'approve', [('note', 'approved for the test')])
+        r = act(c('supervisor'), rid, 'approve', list(approve) + [('note', 'approved for the test')])
         self.assertEqual(r.status, 303, r.describe())
         return rid
 
@@ -198,15 +208,24 @@ class UnitsAndDispatch(Case):
                                                  ('note', 'three squads and a dog')])
         self.assertEqual(r.status, 303, r.describe())
         j = req_json(c('supervisor'), rid)
-        self.assertEqual(j['squads'], 3)
-        self.assertEqual(j['special_units'], ['k9'])
+        # The supervisor's numbers are kept beside what the agency filed; the
+        # request waits for the approval of them (O-APPROVE).
+        self.assertEqual((j['assessed_squads'], j['assessed_special_units']), (3, ['k9']))
+        self.assertEqual((j['squads'], j['special_units']), (1, []))
+        self.assertEqual(j['status'], 'pending_approval')
         self.assertTrue(ph.events(j, 'assessed'), j['events'])
         # Someone else does not decide the units; the refusal names 98-023's clause.
         for who in ('officer', 'detective'):
             with self.subTest(refused=who):
-                r = act(c(who), rid, 'assess', [('squads', '9')])
-                self.assertRefused(r, 403, clause, who + ' deciding units')
-        self.assertEqual(req_json(c('supervisor'), rid)['squads'], 3)
+                self.assertActionRefused(c(who), rid, 'assess', [('squads', '9')], 403, clause,
+                                         who + ' deciding units')
+        self.assertEqual(req_json(c('supervisor'), rid)['assessed_squads'], 3)
+        # The approval is of what the supervisor decided: three squads and the dog.
+        r = act(c('supervisor2'), rid, 'approve')
+        self.assertEqual(r.status, 303, r.describe())
+        j = req_json(c('supervisor'), rid)
+        self.assertEqual((j['status'], j['approved_squads'], j['approved_special_units']),
+                         ('approved', 3, ['k9']))
 
     def test_O_DISPATCH_98_023_V_C_only_supervisor_or_dispatcher_sends_units(self):
         """O-DISPATCH, "98-023 §V.C": units are sent by the shift supervisor/OIC
@@ -215,17 +234,18 @@ class UnitsAndDispatch(Case):
         rid = self.approved_incoming(special_units=None)
         for who in ('officer', 'detective', 'chief'):
             with self.subTest(refused=who):
-                r = act(c(who), rid, 'dispatch', [('assignee', U['officer'])])
-                self.assertRefused(r, 403, clause, who + ' dispatching')
+                self.assertActionRefused(c(who), rid, 'dispatch', [('assignee', U['officer'])], 403,
+                                         clause, who + ' dispatching')
         self.assertEqual(req_json(c('supervisor'), rid)['deployments'], [])
         r = act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])])
         self.assertEqual(r.status, 303, r.describe())
-        r = act(c('supervisor'), rid, 'dispatch', [('assignee', 'Squad 12')])
+        r = act(c('supervisor'), rid, 'dispatch', [('assignee', U['officer2'])])
         self.assertEqual(r.status, 303, r.describe())
         j = req_json(c('supervisor'), rid)
         self.assertEqual(j['status'], 'dispatched')
-        got = sorted((d['assignee'], d['authorized_by']) for d in j['deployments'])
-        self.assertEqual(got, sorted([(U['officer'], U['dispatcher']), ('Squad 12', U['supervisor'])]))
+        got = sorted((d['assignee'], d['unit_type'], d['authorized_by']) for d in j['deployments'])
+        self.assertEqual(got, sorted([(U['officer'], 'squad', U['dispatcher']),
+                                      (U['officer2'], 'squad', U['supervisor'])]))
 
     def test_O_INTERNAL_FILE_98_023_V_C_only_supervisor_or_dispatcher_files_aid_internal(self):
         """O-INTERNAL-FILE, "98-023 §V.C": moving units within the city is decided
@@ -249,12 +269,12 @@ class Approval(Case):
         clause = '98-023 §III.A.4, §V.C'
         rid = self.file_ok(c('agency'), incoming_fields())
         # Nobody is sent before the approval.
-        r = act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])])
-        self.assertRefused(r, 409, clause, 'dispatch before approval')
+        self.assertActionRefused(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])], 409,
+                                 clause, 'dispatch before approval')
         for who in ('dispatcher', 'officer', 'chief'):
             with self.subTest(refused=who):
-                r = act(c(who), rid, 'approve', [('note', 'x')])
-                self.assertRefused(r, 403, clause, who + ' approving')
+                self.assertActionRefused(c(who), rid, 'approve', [('note', 'x')], 403, clause,
+                                         who + ' approving')
         self.assertEqual(req_json(c('supervisor'), rid)['status'], 'submitted')
         r = act(c('supervisor'), rid, 'approve', [('note', 'Two squads go.')])
         self.assertEqual(r.status, 303, r.describe())
@@ -264,12 +284,16 @@ class Approval(Case):
         self.assertEqual(len(ev), 1, j['events'])
         self.assertEqual(ev[0]['actor'], U['supervisor'])
         self.assertEqual(ev[0]['clause'], clause)
-        r = act(c('supervisor'), rid, 'approve')
-        self.assertEqual(r.status, 409, r.describe())
+        # No numbers given: what was asked is approved, and no more is sent.
+        self.assertEqual((j['approved_squads'], j['approved_supervisors'],
+                          sorted(j['approved_special_units'])), (2, 1, ['k9', 'negotiator']))
+        self.assertActionRefused(c('dispatcher'), rid, 'dispatch', [('special_units', 'swat')], 422,
+                                 clause, 'a unit the approval did not name')
+        self.assertActionRefused(c('supervisor'), rid, 'approve', [], 409, clause, 'approving twice')
         # A denial needs a reason and is recorded with it.
         rid2 = self.file_ok(c('agency'), incoming_fields())
-        r = act(c('supervisor'), rid2, 'deny', [('reason', '')])
-        self.assertEqual(r.status, 422, r.describe())
+        self.assertActionRefused(c('supervisor'), rid2, 'deny', [('reason', '')], 422, None,
+                                 'a denial without a reason')
         self.assertEqual(req_json(c('supervisor'), rid2)['status'], 'submitted')
         r = act(c('supervisor'), rid2, 'deny', [('reason', 'No units free tonight.')])
         self.assertEqual(r.status, 303, r.describe())
@@ -306,6 +330,28 @@ class Approval(Case):
         other = self.file_ok(c('agency'), incoming_fields())
         r = act(c('dispatcher'), other, 'dispatch', [('assignee', U['officer'])])
         self.assertEqual(r.status, 409, r.describe())
+
+    def test_O_SEPARATION_Department_rule_whoever_filed_does_not_approve_or_deny(self):
+        """O-SEPARATION, "Department rule (separation of duties)": whoever filed a
+        request does not approve or deny it; another person decides. Policy
+        98-023 does not say so: a department rule. Here a supervisor files
+        outgoing aid, and logs a telephone request, that O-APPROVE has a
+        supervisor approve."""
+        clause = 'Department rule (separation of duties)'
+        for kind, fields in (('aid_outgoing', outgoing_fields()),
+                             ('aid_incoming', incoming_fields(channel='phone'))):
+            with self.subTest(kind=kind):
+                rid = self.file_ok(c('supervisor'), fields)
+                self.assertActionRefused(c('supervisor'), rid, 'approve', [('note', 'mine')], 403, clause,
+                                         'the filer approving')
+                self.assertActionRefused(c('supervisor'), rid, 'deny', [('reason', 'mine')], 403, clause,
+                                         'the filer denying')
+                r = act(c('supervisor2'), rid, 'approve', [('note', 'Another supervisor decides.')])
+                self.assertEqual(r.status, 303, r.describe())
+                j = req_json(c('supervisor'), rid)
+                self.assertEqual(j['status'], 'approved')
+                self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'approved')],
+                                 [(U['supervisor2'], '98-023 §III.A.4, §V.C')])
 
 
 # ------------------------------------------------------------------ federal (§III.B)
@@ -385,6 +431,10 @@ class Federal(Case):
                 self.file_ok(c(who), fed_in_fields())
         # A local agency is not a federal agency.
         self.assertFilingRefused(c('agency'), fed_in_fields(), clause, 'local agency')
+        # A federal agency asking for our aid files this kind, never aid_incoming
+        # (whose rule, O-IN-FILE, cites §V.B: this refusal names §III.B.4).
+        r = self.assertFilingRefused(c('fed'), incoming_fields(), clause, 'federal agency filing aid_incoming')
+        self.assertNotIn('§V.B', page_text(r.body))
         for who in ('officer', 'detective'):
             with self.subTest(refused=who):
                 self.assertFilingRefused(c(who), fed_in_fields(), clause, who)
@@ -404,6 +454,31 @@ class Federal(Case):
             with self.subTest(filed_by=who):
                 rid = self.file_ok(c(who), fed_in_fields())
                 self.assertChiefNotified(rid, 'O-FED-IN-CHIEF', '98-023 §III.B.4')
+
+    def test_O_FED_IN_CHIEF_98_023_III_B_4_chief_notified_of_aid_incoming_from_federal_authorities(self):
+        """O-FED-IN-CHIEF, "98-023 §III.B.4": whenever federal authorities request
+        our assistance or cooperation, the Chief of Police shall be notified,
+        whatever the form of the request (headline rule): an aid_incoming
+        that a supervisor or the communications center logs for a federal
+        agency (requesting_agency_type federal). An outside agency's account
+        never chooses the type: its account's is used."""
+        for who in ('supervisor', 'dispatcher'):
+            with self.subTest(logged_by=who):
+                rid = self.file_ok(c(who), incoming_fields(requesting_agency='U.S. Marshals Service',
+                                                           requesting_agency_type='federal',
+                                                           channel='phone'))
+                self.assertEqual(req_json(c('chief'), rid)['requesting_agency_type'], 'federal')
+                self.assertChiefNotified(rid, 'O-FED-IN-CHIEF', '98-023 §III.B.4')
+        # Logged for a county agency: not federal, the chief is not told.
+        rid = self.file_ok(c('dispatcher'), incoming_fields(requesting_agency_type='county'))
+        j = req_json(c('chief'), rid)
+        self.assertEqual(j['requesting_agency_type'], 'county')
+        self.assertEqual(notes(j, rule='O-FED-IN-CHIEF'), [])
+        # A local agency's account saying "federal": its own type is stored.
+        rid = self.file_ok(c('agency'), incoming_fields(requesting_agency_type='federal'))
+        j = req_json(c('chief'), rid)
+        self.assertEqual(j['requesting_agency_type'], 'local')
+        self.assertEqual(notes(j, rule='O-FED-IN-CHIEF'), [])
 
 
 # ------------------------------------------------------------------ specialized units (§IV.B.1)
@@ -432,9 +507,17 @@ class SpecialUnits(Case):
         clause = '98-023 §IV.B.1'
         dive = person(S, 'unit_commander', 'odive', unit='dive')
         k9 = person(S, 'unit_commander', 'ok9', unit='k9')
-        rid = self.approved_incoming(special_units=None)
+        # The agency asked for no unit; the supervisor approves two squads and
+        # the dive team (the approval's own numbers).
+        rid = self.approved_incoming(approve=[('squads', '2'), ('special_units', 'dive')],
+                                     special_units=None)
         j = req_json(c('supervisor'), rid)
+        self.assertEqual((j['approved_squads'], j['approved_supervisors'], j['approved_special_units']),
+                         (2, 0, ['dive']))
         self.assertEqual(notes(j, rule='O-SPECIAL-UNIT-SENT'), [])
+        # A unit the approval did not name is not sent (422 naming O-APPROVE's clause).
+        self.assertActionRefused(c('dispatcher'), rid, 'dispatch', [('special_units', 'k9')], 422,
+                                 '98-023 §III.A.4, §V.C', 'a unit beyond the approval')
         r = act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer']),
                                                   ('special_units', 'dive')])
         self.assertEqual(r.status, 303, r.describe())
