@@ -164,7 +164,9 @@ do_approve(struct ctx *c, struct target *t, const struct verdict *v, char *vals[
 	    "UPDATE request SET approved_squads = $2::int, approved_supervisors = $3::int,"
 	    " approved_special_units = $4::text[] WHERE id = $1";
 	struct resources r = { t->facts.squads, t->facts.supervisors, t->facts.special_units };
+	/* Numbers the approver gives are the approval, zeros included. */
 	bool given = vals[AX_SQUADS] || vals[AX_SUPERVISORS] || vals[AX_SPECIAL_UNITS];
+	bool numbers = given || r.squads + r.supervisors + unit_count(r.units) > 0;
 	char squads[12], sups[12];
 	const char *params[4];
 	struct buf note, units;
@@ -179,7 +181,7 @@ do_approve(struct ctx *c, struct target *t, const struct verdict *v, char *vals[
 	units_array(&units, r.units);
 	buf_init(&note);
 	/* Nothing asked and nothing given: approved without numbers. */
-	if (r.squads + r.supervisors + unit_count(r.units) == 0)
+	if (!numbers)
 		buf_puts(&note, "Approved");
 	else {
 		buf_puts(&note, "Approved: ");
@@ -188,7 +190,7 @@ do_approve(struct ctx *c, struct target *t, const struct verdict *v, char *vals[
 	if (vals[AX_NOTE])
 		buf_printf(&note, ". %s", vals[AX_NOTE]);
 	params[0] = t->id;
-	params[1] = r.squads + r.supervisors + unit_count(r.units) == 0 ? NULL : squads;
+	params[1] = numbers ? squads : NULL;
 	params[2] = params[1] ? sups : NULL;
 	params[3] = params[1] ? buf_cstr(&units) : NULL;
 	ok = !buf_failed(&units) && db_exec(&c->app->db, sql, 4, params) &&

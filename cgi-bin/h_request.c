@@ -344,7 +344,7 @@ refuse_filing(struct ctx *c, enum request_kind kind)
 			    "from a federal agency.", why->clause);
 		return true;
 	}
-	snprintf(msg, sizeof(msg), "A %s may not file a \"%s\". %s",
+	snprintf(msg, sizeof(msg), "Your role (%s) may not file a \"%s\". %s",
 	    role_choices[c->me.role].label, kind_choices[kind].label,
 	    why ? why->summary : "The policy in force names no one who may file it.");
 	page_error(c, 403, msg, why ? why->clause : NULL);

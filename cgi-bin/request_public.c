@@ -41,12 +41,14 @@ static const char units_sql[] =
     " WHERE request_id = $1 GROUP BY unit_type, special_unit, status"
     " ORDER BY unit_type, special_unit, status";
 
-/* The actor is named only when it is the agency's own person (who filed
- * it); the department's people are "the department". */
+/* The actor is named only when it is one of the agency's own people; the
+ * department's people are "the department". */
 static const char events_sql[] =
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI') AS shown, to_json(e.at)#>>'{}' AS at, e.action,"
-    " CASE WHEN e.actor_id = r.filed_by THEN e.actor_login ELSE 'the department' END AS actor"
-    " FROM audit_event e JOIN request r ON r.id = e.request_id WHERE e.request_id = $1"
+    " CASE WHEN a.role = 'agency' AND a.agency = r.filed_by_agency THEN e.actor_login"
+    "  ELSE 'the department' END AS actor"
+    " FROM audit_event e JOIN request r ON r.id = e.request_id"
+    " LEFT JOIN account a ON a.id = e.actor_id WHERE e.request_id = $1"
     " AND e.action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
     "   'dispatched', 'closed', 'cancelled') ORDER BY e.seq";
 

@@ -6,7 +6,7 @@
 <tbody>
 {{#ACCOUNT}}<tr><td data-label="Login"><a href="/admin/accounts/{{ID}}">{{LOGIN}}</a></td><td data-label="Name">{{NAME}}</td><td data-label="Role">{{ROLE}}</td><td data-label="Attributes">{{ATTR}}</td>
 <td data-label="Duty"><form method="post" action="/admin/accounts/{{ID}}" class="inline"><input type="hidden" name="csrf" value="{{CSRF}}">{{#ON_DUTY}}<span class="tag">on duty</span> <input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<span class="tag">off duty</span> <input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form></td>
-<td data-label="State">{{#DISABLED}}<span class="tag urgent">disabled</span>{{/DISABLED}}{{#LOCKED}} <span class="tag">locked</span>{{/LOCKED}}</td></tr>{{/ACCOUNT}}
+<td data-label="State">{{#DISABLED}}<span class="tag urgent">disabled</span>{{/DISABLED}}{{#LOCKED}} <span class="tag">sign-in paused</span>{{/LOCKED}}</td></tr>{{/ACCOUNT}}
 </tbody></table>
 <h2 id="new">New account</h2>
 <form method="post" action="/admin/accounts" class="form">

@@ -14,5 +14,5 @@
   </div>
   <button type="submit" class="primary">Sign in</button>
 </form>
-<p class="hint">After 5 failed attempts in a row an account is locked for 15 minutes. Sessions end after 30 minutes without activity.</p>
+<p class="hint">After 5 failed attempts in a row from one place, sign-in for that login pauses for 10 minutes, then longer. Sessions end after 30 minutes without activity, and after 12 hours in any case.</p>
 </section>
