@@ -28,9 +28,10 @@ const struct choice action_choices[ACT__MAX + 1] = {
  * approval is needed, and from `provisionally_authorized` (or from
  * `pending_approval` after one) only within the authorization:
  * lifecycle_decide() and the dispatch handler check those. Closed, denied
- * and cancelled requests are read-only, with one exception: units sent under
+ * and cancelled requests are read-only, with two exceptions: units sent under
  * a provisional authorization that was then denied still report their
- * return (check-in), so nobody stays recorded as deployed.
+ * return (check-in), so nobody stays recorded as deployed; and the papers a
+ * follow-up rule tracks are recorded after closing or denial.
  */
 const struct transition transitions[ACT__MAX] = {
 	[ACT_AUTHORIZE] = { ACT_AUTHORIZE, S(STATUS_SUBMITTED), STATUS_PROVISIONALLY_AUTHORIZED,
@@ -215,8 +216,11 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 		}
 		return verdict(DECIDE_FORBIDDEN, r, NULL, "Your role may not approve or deny this request.");
 	}
+	/* After closing or denial, only what is still tracked: a unit still
+	 * out reports its return; the teletype and letter are recorded where
+	 * a follow-up rule tracks them (SOP 230.10 C.3), nowhere else. */
 	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
-	    af->open_deployments == 0))
+	    af->open_deployments == 0) || (action == ACT_FOLLOWUP && !(OPEN & S(state)) && r == NULL))
 		return verdict(DECIDE_CONFLICT, r, t->clause,
 		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
 		    ? "The request is closed, denied or cancelled: it can no longer change."

@@ -617,6 +617,13 @@ policy_parse(const char *text, size_t len, struct policy *out, struct policy_err
 			problem(p, p->line, "a NUL byte");
 			continue;
 		}
+		/* The whole file, comments included, is stored as text, which
+		 * PostgreSQL refuses unless it is UTF-8: say so here, with the
+		 * line, rather than at `policy load`. */
+		if (!utf8_valid(line, n)) {
+			problem(p, p->line, "not valid UTF-8");
+			continue;
+		}
 		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			line[--n] = '\0';
 		indented = line[0] == ' ' || line[0] == '\t';

@@ -94,11 +94,14 @@ request_field_applies(enum request_field f, enum request_kind k)
 	case RF_CASE_NUMBER:
 	case RF_INVESTIGATION_CATEGORY:
 		return federal;
+	/* Where a rule of the policy reads them (h_request.c asks the policy):
+	 * SOP 230.10 D, the district of aid within the city, another agency's
+	 * included; C.3.a, the bureau requested, of any agency's request for
+	 * aid outside the city (federal agencies are agencies: 230.10). */
 	case RF_DISTRICT:
-		return k == KIND_AID_INTERNAL;
+		return k == KIND_AID_INTERNAL || k == KIND_AID_INCOMING || k == KIND_FEDERAL_INCOMING;
 	case RF_BUREAU:
-		/* SOP 230.10 C.3.a: approval by the bureau requested. */
-		return k == KIND_AID_INCOMING;
+		return k == KIND_AID_INCOMING || k == KIND_FEDERAL_INCOMING;
 	case RF_REQUESTING_AGENCY:
 	case RF_AUTHORIZED_BY:
 		return k != KIND_AID_INTERNAL;

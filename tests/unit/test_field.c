@@ -527,8 +527,12 @@ test_request_field_applies(void **state)
 		assert_int_equal(request_field_applies(RF_FEDERAL_AGENCY, kind), federal);
 		assert_int_equal(request_field_applies(RF_CASE_NUMBER, kind), federal);
 		assert_int_equal(request_field_applies(RF_INVESTIGATION_CATEGORY, kind), federal);
-		assert_int_equal(request_field_applies(RF_DISTRICT, kind), kind == KIND_AID_INTERNAL);
-		assert_int_equal(request_field_applies(RF_BUREAU, kind), kind == KIND_AID_INCOMING);
+		/* Another agency's request for aid names the district (SOP 230.10
+		 * D) or the bureau (C.3.a), federal agencies' too. */
+		assert_int_equal(request_field_applies(RF_DISTRICT, kind), kind == KIND_AID_INTERNAL ||
+		    kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING);
+		assert_int_equal(request_field_applies(RF_BUREAU, kind), kind == KIND_AID_INCOMING ||
+		    kind == KIND_FEDERAL_INCOMING);
 		/* Every kind asks the nature and the resources. */
 		assert_true(request_field_applies(RF_NATURE, kind));
 		assert_true(request_field_applies(RF_SQUADS, kind));
