@@ -58,7 +58,12 @@ static bool c_emergency(const struct rule *r, const struct request_facts *f) { (
 static bool c_routine(const struct rule *r, const struct request_facts *f) { (void)r; return !f->emergency; }
 static bool c_special_unit(const struct rule *r, const struct request_facts *f) { (void)r; return f->special_units != 0; }
 static bool c_phone(const struct rule *r, const struct request_facts *f) { (void)r; return f->by_phone; }
-static bool c_federal_party(const struct rule *r, const struct request_facts *f) { (void)r; return f->federal_party; }
+/* federal_incoming is, by its definition, a federal agency asking. */
+static bool c_federal_party(const struct rule *r, const struct request_facts *f)
+{
+	(void)r;
+	return f->federal_party || f->kind == KIND_FEDERAL_INCOMING;
+}
 static bool c_within_city(const struct rule *r, const struct request_facts *f) { (void)r; return f->within_city == 1; }
 static bool c_outside_city(const struct rule *r, const struct request_facts *f) { (void)r; return f->within_city == 0; }
 static bool c_units_out(const struct rule *r, const struct request_facts *f) { (void)r; return f->units_out; }

@@ -530,8 +530,9 @@ test_condition_federal_party(void **state)
 	for (k = 0; k < KIND__MAX; k++) {
 		struct request_facts f = facts((enum request_kind)k);
 
-		/* The party, not the kind: the facts say who asked. */
-		assert_false(rule_condition_holds(&r, &f));
+		/* The party; a federal_incoming request is a federal agency
+		 * asking by its definition (98-023 §III.B.4). */
+		assert_int_equal(rule_condition_holds(&r, &f), k == KIND_FEDERAL_INCOMING);
 		f.federal_party = true;
 		assert_true(rule_condition_holds(&r, &f));
 	}
