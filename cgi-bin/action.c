@@ -18,6 +18,7 @@
 #include "field.h"
 #include "notify.h"
 #include "page.h"
+#include "submission.h"
 
 static const struct choice followup_choices[] = {
 	{ "teletype", "Teletype" }, { "letter", "Official letter" }, { NULL, NULL }
@@ -302,10 +303,28 @@ h_request_action(struct ctx *c)
 	status = status_from_id(db_value(t.row, 0, "status"));
 	t.status = status < 0 ? STATUS_SUBMITTED : (enum request_status)status;
 	request_facts_from_row(t.row, 0, &t.facts);
-	if (!action_facts_load(c, t.row, &t.af))
+	/* The same form sent again changes nothing (submission.h); the row
+	 * lock above makes a second copy sent at once wait for the first. */
+	switch (submission_claim(c)) {
+	case SUBMISSION_NEW:
+		break;
+	case SUBMISSION_SEEN:
+		PQclear(t.row);
+		db_rollback(&c->app->db);
+		submission_replay(c);
+		return;
+	case SUBMISSION_BAD:
+		PQclear(t.row);
+		db_rollback(&c->app->db);
+		return;
+	case SUBMISSION_DB_ERROR:
+		break;
+	}
+	snprintf(location, sizeof(location), "/requests/%s#status", idtext);
+	if (!action_facts_load(c, t.row, &t.af) || c->app->db.failed)
 		o = refuse(&res, OUTCOME_DB, NULL, "The database is not answering.");
-	else
-		o = take(c, (enum action)act, &t, &res);
+	else if ((o = take(c, (enum action)act, &t, &res)) == OUTCOME_DONE && !submission_done(c, location))
+		o = refuse(&res, OUTCOME_DB, NULL, "The database did not accept the change.");
 	PQclear(t.row);
 	if (o == OUTCOME_DONE && !db_commit(&c->app->db))
 		o = refuse(&res, OUTCOME_DB, NULL, "The database did not accept the change.");
@@ -315,6 +334,5 @@ h_request_action(struct ctx *c)
 		page_error(c, http_status(o), msg, res.clause);
 		return;
 	}
-	snprintf(location, sizeof(location), "/requests/%s#status", idtext);
 	http_redirect(c->http, 303, location);
 }

@@ -58,8 +58,10 @@ path_wants_json(const char *path)
 	return n > 5 && strcmp(path + n - 5, ".json") == 0;
 }
 
-static void
-dispatch(struct ctx *c)
+/* Finds the route and reads the input, once per request: false when the
+ * request is answered already (not found, unreadable...). */
+static bool
+prepare(struct ctx *c)
 {
 	char allow[64];
 	enum route_result rr;
@@ -72,39 +74,49 @@ dispatch(struct ctx *c)
 	if (rr == ROUTE_BAD_METHOD) {
 		http_add_header(c->http, "Allow", allow);
 		page_error(c, 405, "This address does not accept that kind of request.", NULL);
-		return;
+		return false;
 	}
 	if (rr == ROUTE_NOT_FOUND) {
 		page_error(c, 404, "There is no page at this address.", NULL);
-		return;
+		return false;
 	}
 	c->json = (c->route->flags & ROUTE_JSON) != 0;
 	if (c->route->handler == h_healthz) {
 		h_healthz(c);
-		return;
+		return false;
 	}
 	if ((ferr = http_parse_query(c->http)) != FORM_OK) {
 		page_error(c, 400, form_error_text(ferr), NULL);
-		return;
+		return false;
 	}
 	if (c->http->method == METHOD_POST) {
 		bs = http_read_body(c->http, &ferr);
 		if (bs == BODY_TOO_LARGE) {
 			page_error(c, 413, "The form is larger than this portal accepts (128 KiB).", NULL);
-			return;
+			return false;
 		}
 		if (bs == BODY_BAD_TYPE) {
 			page_error(c, 415, "Forms must be sent as application/x-www-form-urlencoded.", NULL);
-			return;
+			return false;
 		}
 		if (bs != BODY_OK) {
 			page_error(c, 400, bs == BODY_BAD_FORM ? form_error_text(ferr)
 			    : "The form could not be read completely.", NULL);
-			return;
+			return false;
 		}
 	}
-	/* The policy and settings first: the session's lifetime is a setting. */
-	if (db_ready(&c->app->db))
+	return true;
+}
+
+/* Answers a prepared request: the session, who may call the route, CSRF,
+ * then the handler. May run again (app_handle) when the database went
+ * away before anything was committed. */
+static void
+run(struct ctx *c)
+{
+	/* The policy and settings first: the session's lifetime is a setting.
+	 * A database that is restarting is waited for (ride-through). */
+	if (db_wait_ready(&c->app->db, c->app->db_wait_ms))
 		policy_recheck(c->app);
 	if (!db_ready(&c->app->db) || app_policy(c) == NULL || !auth_load_session(c)) {
 		page_error(c, 503, "The portal's database is not answering. Please try again in a moment.", NULL);
@@ -139,21 +151,48 @@ dispatch(struct ctx *c)
 	c->route->handler(c);
 }
 
+/* How many times a request is answered again after the database went away
+ * before anything of it was committed. */
+#define RIDE_THROUGH_TRIES 2
+
 void
 app_handle(struct app *app, FCGX_Request *r)
 {
 	struct http_request http;
 	struct ctx c;
+	int tries = 0;
 
 	http_request_init(&http, r);
 	memset(&c, 0, sizeof(c));
 	c.app = app;
 	c.http = &http;
-	dispatch(&c);
+	if (prepare(&c)) {
+		for (;;) {
+			db_request_begin(&app->db);
+			run(&c);
+			/* The connection broke before a COMMIT was sent: nothing of
+			 * it was stored, so it is answered again from the start once
+			 * the database is back, not with an error page. */
+			if (!app->db.lost || app->db.commit_sent || tries++ >= RIDE_THROUGH_TRIES ||
+			    !http_reset_response(&http))
+				break;
+			log_info("%s %s: the database connection broke before anything was committed; "
+			    "answering again", http.method_name, http.path);
+			/* What run() found out goes; the route and the input stay. */
+			PQclear(c.session_res);
+			c.session_res = NULL;
+			c.signed_in = false;
+			memset(&c.me, 0, sizeof(c.me));
+			c.csrf = NULL;
+			c.unread = 0;
+			(void)db_wait_ready(&app->db, app->db_wait_ms);
+		}
+	}
 	if (!http.responded) {
 		log_warn("%s %s: no response from handler", http.method_name, http.path);
 		page_error(&c, 500, "The portal could not answer this request.", NULL);
 	}
+	http_flush(&http);
 	PQclear(c.session_res);
 	http_request_free(&http);
 }

@@ -26,6 +26,7 @@ struct app {
 	struct settings  settings; /* loaded with the policy */
 	bool             policy_loaded;
 	time_t           policy_checked; /* when a newer policy was last looked for */
+	int              db_wait_ms;     /* how long a request waits for a restarting database */
 };
 
 /* The signed-in person; strings point into ctx->session_res. */

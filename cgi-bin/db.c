@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -53,6 +54,47 @@ db_connect(struct db *db)
 	return true;
 }
 
+void
+db_request_begin(struct db *db)
+{
+	db->lost = false;
+	db->commit_sent = false;
+}
+
+bool
+db_outcome_unknown(const struct db *db)
+{
+	return db->lost && db->commit_sent;
+}
+
+/* Whether a failure means the connection itself is gone: the server shut
+ * down or restarted (SQLSTATE class 08, 57P01-57P03) or the socket broke. */
+static bool
+connection_lost(const struct db *db, const char *state)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return true;
+	return state != NULL && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0);
+}
+
+bool
+db_wait_ready(struct db *db, int ms)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	int waited = 0;
+	bool was_quiet = db->quiet;
+	bool ok;
+
+	/* While it restarts, each failed attempt is not worth a log line. */
+	while (!(ok = db_ready(db)) && waited < ms) {
+		db->quiet = true;
+		nanosleep(&pause, NULL);
+		waited += 100;
+	}
+	db->quiet = was_quiet;
+	return ok;
+}
+
 bool
 db_ready(struct db *db)
 {
@@ -83,6 +125,8 @@ db_query(struct db *db, const char *sql, int nparams, const char *const *values)
 		snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
 		snprintf(db->error, sizeof(db->error), "%s",
 		    res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		if (connection_lost(db, state))
+			db->lost = true;
 		if (!db->quiet)
 			log_warn("statement failed: %s", db->error);
 		PQclear(res);
@@ -126,6 +170,8 @@ db_each_row(struct db *db, const char *sql, int nparams, const char *const *valu
 				handing = false;
 		} else if (st != PGRES_TUPLES_OK) {	/* TUPLES_OK: the end, no row */
 			snprintf(db->error, sizeof(db->error), "%s", PQresultErrorMessage(res));
+			if (connection_lost(db, PQresultErrorField(res, PG_DIAG_SQLSTATE)))
+				db->lost = true;
 			if (!db->quiet)
 				log_warn("statement failed: %s", db->error);
 			db->failed = true;
@@ -146,11 +192,18 @@ db_begin(struct db *db)
 bool
 db_commit(struct db *db)
 {
+	bool ok;
+
 	if (db->failed) {
 		db_rollback(db);
 		return false;
 	}
-	return db_exec(db, "COMMIT", 0, NULL);
+	/* A COMMIT sent and not answered may have committed or not. */
+	db->commit_sent = true;
+	ok = db_exec(db, "COMMIT", 0, NULL);
+	if (ok || !db->lost)
+		db->commit_sent = false;
+	return ok;
 }
 
 void

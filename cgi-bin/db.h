@@ -19,12 +19,23 @@ struct db {
 	char        sqlstate[6];/* SQLSTATE of the last failure, "" if none */
 	bool        failed;     /* a statement failed in the current transaction */
 	bool        quiet;      /* do not log failures (portalctl says them itself) */
+	/* Ride-through (db_request_begin() clears both): */
+	bool        lost;       /* the connection broke during this request */
+	bool        commit_sent;/* a COMMIT was sent and no answer came: the
+	                           outcome is unknown */
 };
 
 bool      db_init(struct db *, const char *dsn, const char *app_name);
 void      db_close(struct db *);
 /* Connects or reconnects when needed; false when the database is away. */
 bool      db_ready(struct db *);
+/* As db_ready(), waiting up to `ms` for a database that is restarting. */
+bool      db_wait_ready(struct db *, int ms);
+/* A new request: forgets the last one's lost connection. */
+void      db_request_begin(struct db *);
+/* Whether the last COMMIT was sent and its answer lost: whether the change
+ * was stored is unknown (an error page must not say it was not). */
+bool      db_outcome_unknown(const struct db *);
 
 /* Runs one statement; NULL on failure (logged, db->error set). The caller
  * PQclear()s the result. Values may be NULL (SQL NULL). */

@@ -16,6 +16,7 @@
 #include "handlers.h"
 #include "notify.h"
 #include "page.h"
+#include "submission.h"
 
 /* The department's bureaus and districts as choices (a select), or a text
  * box when the policy names none. */
@@ -131,6 +132,27 @@ sent_twice(struct ctx *c)
 	return form_count(form, "op") > 1 || form_count(form, "password") > 1;
 }
 
+/* Opens the change's transaction and claims the form's submission key:
+ * false when answered already (sent before: the first answer again). */
+static bool
+claim_form(struct ctx *c)
+{
+	enum submission_claim claim;
+
+	if (!db_begin(&c->app->db)) {
+		page_error(c, 503, "The database is not answering. Nothing was changed.", NULL);
+		return false;
+	}
+	if ((claim = submission_claim(c)) == SUBMISSION_NEW)
+		return true;
+	db_rollback(&c->app->db);
+	if (claim == SUBMISSION_SEEN)
+		submission_replay(c);
+	else if (claim == SUBMISSION_DB_ERROR)
+		page_error(c, 503, "The database is not answering. Nothing was changed.", NULL);
+	return false;
+}
+
 void
 h_admin_account_create(struct ctx *c)
 {
@@ -153,9 +175,9 @@ h_admin_account_create(struct ctx *c)
 	} else if ((problem = account_check(values, errors)) == NULL &&
 	    (problem = account_check_structure(app_policy(c), values, errors)) == NULL &&
 	    (problem = password_check(password)) == NULL) {
-		if (!db_begin(&c->app->db)) {
+		/* The same form sent again creates nothing (submission.h). */
+		if (!claim_form(c)) {
 			fields_free(values, AF__MAX);
-			page_error(c, 503, "The database is not answering.", NULL);
 			return;
 		}
 		/* A password hash takes a place at the hash gate, as a sign-in does. */
@@ -167,7 +189,8 @@ h_admin_account_create(struct ctx *c)
 		}
 		if (problem == NULL) {
 			snprintf(msg, sizeof(msg), "Created account %s (%s)", values[AF_LOGIN], values[AF_ROLE]);
-			if (!admin_audit(c, "account_created", msg) || !db_commit(&c->app->db)) {
+			if (!admin_audit(c, "account_created", msg) ||
+			    !submission_done(c, "/admin/accounts") || !db_commit(&c->app->db)) {
 				db_rollback(&c->app->db);
 				problem = "the database refused the account";
 			}
@@ -387,27 +410,30 @@ h_admin_account_update(struct ctx *c)
 		page_error(c, 422, "A field was sent twice. Nothing was changed.", NULL);
 		return;
 	}
-	snprintf(id, sizeof(id), "%lld", c->params.id);
-	if ((acc = fetch_account(c, id)) == NULL)
+	/* The same form sent again (even a deletion) is answered as before. */
+	if (!claim_form(c))
 		return;
+	snprintf(id, sizeof(id), "%lld", c->params.id);
+	if ((acc = fetch_account(c, id)) == NULL) {
+		db_rollback(&c->app->db);
+		return;
+	}
 	if (op == NULL) {
 		PQclear(acc);
+		db_rollback(&c->app->db);
 		page_error(c, 422, "Say what to change (op).", NULL);
 		return;
 	}
 	if (c->params.id == c->me.id && (strcmp(op, "disable") == 0 || strcmp(op, "delete") == 0)) {
+		db_rollback(&c->app->db);
 		edit_page(c, 409, acc, "You cannot disable or delete your own account.");
 		PQclear(acc);
 		return;
 	}
-	if (!db_begin(&c->app->db)) {
-		PQclear(acc);
-		page_error(c, 503, "The database is not answering.", NULL);
-		return;
-	}
 	problem = apply_op(c, op, id, db_value(acc, 0, "login"), note, sizeof(note));
 	if (problem == NULL && (!admin_audit(c, strcmp(op, "delete") == 0 ? "account_deleted"
-	    : "account_changed", note) || !db_commit(&c->app->db)))
+	    : "account_changed", note) || !submission_done(c, "/admin/accounts") ||
+	    !db_commit(&c->app->db)))
 		problem = "the database refused the change";
 	if (problem != NULL) {
 		db_rollback(&c->app->db);

@@ -12,6 +12,7 @@
 #include "action.h"
 #include "request_public.h"
 #include "request_store.h"
+#include "submission.h"
 
 static const char *
 input_type(enum field_type t)
@@ -455,6 +456,12 @@ h_request_create(struct ctx *c)
 	}
 	id = request_insert(c, (enum request_kind)kind, values);
 	fields_free(values, RF__MAX);
+	if (id == REQUEST_REPEATED) {
+		submission_replay(c);
+		return;
+	}
+	if (id == REQUEST_ANSWERED)
+		return;
 	if (id == REQUEST_RATE_LIMITED) {
 		char limit[200];
 

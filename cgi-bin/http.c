@@ -50,6 +50,7 @@ http_request_init(struct http_request *h, FCGX_Request *r)
 	form_init(&h->query_form);
 	form_init(&h->body_form);
 	buf_init(&h->headers);
+	buf_init(&h->out);
 }
 
 void
@@ -58,6 +59,7 @@ http_request_free(struct http_request *h)
 	form_free(&h->query_form);
 	form_free(&h->body_form);
 	buf_free(&h->headers);
+	buf_free(&h->out);
 }
 
 enum form_error
@@ -192,27 +194,23 @@ http_status_text(int status)
 	return "Unknown";
 }
 
-/* The status line and headers; length < 0: not known (no Content-Length). */
+/* The status line and headers into `to`; length < 0: not known (no
+ * Content-Length). */
 static void
-send_head(struct http_request *h, int status, const char *content_type, long long length)
+head_into(struct http_request *h, struct buf *to, int status, const char *content_type,
+    long long length)
 {
-	struct buf head;
-
 	h->responded = true;
 	/* libfcgi's own FCGX_FPrintF knows no %zu: format with the C library. */
-	buf_init(&head);
-	buf_printf(&head, "Status: %d %s\r\n", status, http_status_text(status));
+	buf_printf(to, "Status: %d %s\r\n", status, http_status_text(status));
 	if (content_type != NULL)
-		buf_printf(&head, "Content-Type: %s\r\n", content_type);
+		buf_printf(to, "Content-Type: %s\r\n", content_type);
 	/* Pages carry personal data: never cached by browsers or proxies. */
-	buf_puts(&head, "Cache-Control: no-store\r\n");
+	buf_puts(to, "Cache-Control: no-store\r\n");
 	if (length >= 0)
-		buf_printf(&head, "Content-Length: %lld\r\n", length);
-	buf_append(&head, h->headers.data, h->headers.len);
-	buf_puts(&head, "\r\n");
-	if (!buf_failed(&head))
-		FCGX_PutStr(head.data, (int)head.len, h->fcgi->out);
-	buf_free(&head);
+		buf_printf(to, "Content-Length: %lld\r\n", length);
+	buf_append(to, h->headers.data, h->headers.len);
+	buf_puts(to, "\r\n");
 }
 
 void
@@ -221,16 +219,45 @@ http_send(struct http_request *h, int status, const char *content_type,
 {
 	if (h->responded)
 		return;
-	send_head(h, status, content_type, (long long)len);
+	head_into(h, &h->out, status, content_type, (long long)len);
 	if (h->method != METHOD_HEAD && len > 0)
-		FCGX_PutStr(body, (int)len, h->fcgi->out);
+		buf_append(&h->out, body, len);
+}
+
+void
+http_flush(struct http_request *h)
+{
+	if (h->out.len > 0 && !buf_failed(&h->out) && h->out.len <= (size_t)INT_MAX)
+		FCGX_PutStr(h->out.data, (int)h->out.len, h->fcgi->out);
+	buf_reset(&h->out);
+}
+
+bool
+http_reset_response(struct http_request *h)
+{
+	if (h->streaming)
+		return false;
+	buf_free(&h->out);
+	buf_free(&h->headers);
+	buf_init(&h->out);
+	buf_init(&h->headers);
+	h->responded = false;
+	return true;
 }
 
 void
 http_begin(struct http_request *h, int status, const char *content_type)
 {
-	if (!h->responded)
-		send_head(h, status, content_type, -1);
+	struct buf head;
+
+	if (h->responded)
+		return;
+	h->streaming = true;
+	buf_init(&head);
+	head_into(h, &head, status, content_type, -1);
+	if (!buf_failed(&head))
+		FCGX_PutStr(head.data, (int)head.len, h->fcgi->out);
+	buf_free(&head);
 }
 
 bool

@@ -38,7 +38,13 @@ struct http_request {
 	struct form      body_form;    /* parsed urlencoded body (POST) */
 	/* Response headers added by handlers (Set-Cookie, Location, Allow). */
 	struct buf       headers;
+	/* The response is kept here until http_flush(), so that a request the
+	 * database failed before anything was committed can be answered again
+	 * from the start (ride-through, app.c). */
+	struct buf       out;
 	bool             responded;
+	bool             streaming;    /* http_begin(): written as it is made */
+	bool             body_read;    /* the body was read (once only) */
 };
 
 enum body_status {
@@ -73,6 +79,11 @@ void             http_add_header(struct http_request *, const char *name,
 void             http_send(struct http_request *, int status, const char *content_type,
                      const char *body, size_t len);
 void             http_redirect(struct http_request *, int status, const char *location);
+/* Writes the response kept by http_send(). */
+void             http_flush(struct http_request *);
+/* Forgets the response made so far (not once streaming), to answer again. */
+bool             http_reset_response(struct http_request *);
+
 /* A response whose length is not known in advance (an export): the status
  * and headers now, then the body in pieces with http_write(). */
 void             http_begin(struct http_request *, int status, const char *content_type);

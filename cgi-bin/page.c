@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "routes.h"
+#include "submission.h"
 
 /* The navigation: each link is shown to the roles its GET route admits
  * (routes.c), so a link never leads to a refusal. */
@@ -31,6 +32,18 @@ page_dict(struct ctx *c)
 		return NULL;
 	if (c->csrf != NULL)
 		view_set_str(d, "CSRF", c->csrf);
+	/* A new one-time key for the page's forms (submission.h): the same
+	 * form sent twice is stored once. */
+	if (c->signed_in) {
+		char key[64];
+		const char *again = form_get(&c->http->query_form, "again");
+
+		if (submission_new_key(key))
+			view_set_str(d, "SUBMISSION", key);
+		/* Where a repeated form was sent back to (submission_replay). */
+		if (again != NULL && strcmp(again, "1") == 0)
+			view_show(d, "AGAIN");
+	}
 	if (!c->signed_in)
 		view_show(d, "SIGNED_OUT");
 	else {
@@ -143,11 +156,39 @@ json_send(struct ctx *c, int status, struct buf *b)
 	http_send(c->http, status, "application/json", b->data, b->len);
 }
 
+/*
+ * When a COMMIT was sent and its answer lost, nobody knows whether the
+ * change was stored: the page says so, whatever the handler meant to say,
+ * and that sending the same form again is safe (its submission key makes
+ * a second one store nothing new).
+ */
+static const char *
+honest_message(struct ctx *c, int status, const char *message, char *buf, size_t len)
+{
+	const char *key = c->http->method == METHOD_POST ?
+	    form_get(&c->http->body_form, "submission") : NULL;
+
+	if (status < 500 || !db_outcome_unknown(&c->app->db))
+		return message;
+	if (key != NULL && *key != '\0' && strlen(key) <= 80)
+		snprintf(buf, len, "The connection to the database broke just as your change was being "
+		    "saved, so whether it was stored is not known. Sending the same form again is safe: "
+		    "its submission key (%s) makes sure it is stored only once. Or check first, on the "
+		    "request's page or the start page.", key);
+	else
+		snprintf(buf, len, "The connection to the database broke just as your change was being "
+		    "saved, so whether it was stored is not known. Check on the request's page or the "
+		    "start page before sending it again.");
+	return buf;
+}
+
 void
 page_error(struct ctx *c, int status, const char *message, const char *clause)
 {
 	struct view_dict *d;
+	char honest[600];
 
+	message = honest_message(c, status, message, honest, sizeof(honest));
 	if (c->json) {
 		struct buf b;
 

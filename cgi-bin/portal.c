@@ -41,6 +41,7 @@ struct config {
 	const char *socket_group;  /* NULL: the process's own group */
 	int         workers;
 	int         hash_slots;   /* password hashes at once, all workers together */
+	int         db_wait_ms;   /* PORTAL_DB_WAIT: a restarting database is waited for */
 };
 
 /* Set by signal handlers only. */
@@ -136,6 +137,7 @@ worker(int listen_fd, const struct config *cfg, struct view_set *views)
 		return 1;
 	memset(&app, 0, sizeof(app));
 	app.views = views;
+	app.db_wait_ms = cfg->db_wait_ms;
 	if (!db_init(&app.db, cfg->dsn, "portal"))
 		return 1;
 	/* Connect now if possible; if not, each request retries (db_ready). */
@@ -178,7 +180,7 @@ spawn(int listen_fd, const struct config *cfg, struct view_set *views)
 int
 main(int argc, char *argv[])
 {
-	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0 };
+	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000 };
 	struct view_set *views;
 	pid_t pids[MAX_WORKERS] = { 0 };
 	struct sigaction sa;
@@ -201,6 +203,12 @@ main(int argc, char *argv[])
 			if (cfg.hash_slots < 1 || cfg.hash_slots > MAX_WORKERS)
 				usage();
 		} else
+			usage();
+	}
+	if (getenv("PORTAL_DB_WAIT") != NULL) {
+		/* Seconds a request waits for a database that is restarting. */
+		cfg.db_wait_ms = atoi(getenv("PORTAL_DB_WAIT")) * 1000;
+		if (cfg.db_wait_ms < 0 || cfg.db_wait_ms > 60000)
 			usage();
 	}
 	cfg.dsn = getenv("PORTAL_DB_DSN");

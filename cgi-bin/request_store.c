@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "submission.h"
 
 /* Times in JSON are ISO 8601 with the department's offset (to_json). */
 #define JSON_TIME(col) "to_json(" col ")#>>'{}'"
@@ -78,7 +79,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		RF_REQUESTING_AGENCY_TYPE, RF_WITHIN_CITY,
 	};
 	const char *params[3 + RF__MAX];
-	char filed_by[24];
+	char filed_by[24], location[48];
 	struct db *db = &c->app->db;
 	struct request_facts facts;
 	const char *id;
@@ -106,6 +107,20 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		return REQUEST_RATE_LIMITED;
 	}
 	PQclear(res);
+	/* The same form sent again stores nothing new (submission.h). */
+	switch (submission_claim(c)) {
+	case SUBMISSION_NEW:
+		break;
+	case SUBMISSION_SEEN:
+		db_rollback(db);
+		return REQUEST_REPEATED;
+	case SUBMISSION_BAD:
+		db_rollback(db);
+		return REQUEST_ANSWERED;
+	case SUBMISSION_DB_ERROR:
+		db_rollback(db);
+		return 0;
+	}
 	if ((res = db_query(db, sql, 3 + RF__MAX, params)) == NULL) {
 		db_rollback(db);
 		return 0;
@@ -115,9 +130,10 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	/* The request, its audit event and its notifications commit together
 	 * or not at all; the database refuses a federal request without a
 	 * chief notification at COMMIT (request_federal_chief). */
+	snprintf(location, sizeof(location), "/requests/%s", id);
 	if (audit_record(db, id, c->me.id, c->me.login, "submitted", NULL, "") &&
 	    notify_event(db, app_policy(c), id, EVENT_FILED, &facts, NULL, NULL) >= 0 &&
-	    db_commit(db))
+	    submission_done(c, location) && db_commit(db))
 		new_id = strtoll(id, NULL, 10);
 	else
 		db_rollback(db);

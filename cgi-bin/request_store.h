@@ -17,6 +17,8 @@
 PGresult *request_fetch(struct ctx *, long long id, bool *db_failed);
 
 #define REQUEST_RATE_LIMITED (-2)
+#define REQUEST_REPEATED     (-3)   /* its submission key was used: submission_replay() */
+#define REQUEST_ANSWERED     (-4)   /* refused and answered already */
 /* Stores a filed request with its audit event and notifications in one
  * transaction: its id, 0 when the database failed (nothing stored), or
  * REQUEST_RATE_LIMITED when the account filed filings_per_hour already. */

@@ -169,6 +169,8 @@ retention_run(struct db *db)
 		"DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day'"
 		" AND (blocked_until IS NULL OR blocked_until < now())",
 		"DELETE FROM login_rate WHERE window_start < now() - interval '1 hour'",
+		/* A form sent again a week later is a new one. */
+		"DELETE FROM submission WHERE created_at < now() - interval '7 days'",
 	};
 	long total = 0;
 	size_t i;

@@ -2,7 +2,7 @@
 {{#MESSAGE_BOX}}<div class="error-summary" role="alert"><p>{{MESSAGE}}</p></div>{{/MESSAGE_BOX}}
 <p>{{REQUESTS}} request(s) filed by this account. {{#ON_DUTY}}On duty.{{/ON_DUTY}}{{#OFF_DUTY}}Off duty.{{/OFF_DUTY}} {{#DISABLED}}<strong>Disabled.</strong>{{/DISABLED}}</p>
 <form method="post" action="/admin/accounts/{{ID}}" class="form">
-<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="op" value="save">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}"><input type="hidden" name="op" value="save">
 <div class="filter-grid">
 <div class="field"><label for="e-name">Full name</label><input id="e-name" name="name" type="text" value="{{name}}" maxlength="200" required></div>
 <div class="field"><label for="e-role">Role</label><select id="e-role" name="role">{{#ROLE_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/ROLE_OPTION}}</select></div>
@@ -16,19 +16,19 @@
 <button type="submit" class="primary">Save</button>
 </form>
 <div class="actions">
-<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Duty</h3>{{#ON_DUTY}}<input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form>
-<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Reset the password</h3><div class="field"><label for="e-password">New password (10 characters or more)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
 <input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
-<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Access</h3>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
-{{#HAS_THROTTLE}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+{{#HAS_THROTTLE}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Failed sign-ins</h3>
 <table class="list"><thead><tr><th scope="col">From</th><th scope="col">Failures in a row</th><th scope="col">Last failure</th><th scope="col">Paused until</th></tr></thead>
 <tbody>{{#THROTTLE}}<tr><td data-label="From">{{ADDR}}</td><td data-label="Failures in a row">{{FAILURES}}</td><td data-label="Last failure" class="time">{{LAST_FAILURE}}</td><td data-label="Paused until" class="time">{{UNTIL}}</td></tr>{{/THROTTLE}}</tbody></table>
 <input type="hidden" name="op" value="unlock"><button type="submit">Clear the failed sign-ins</button></form>{{/HAS_THROTTLE}}
-<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}">
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Delete</h3><p class="hint">Only an account nothing refers to can be deleted; otherwise disable it.</p><input type="hidden" name="op" value="delete"><button type="submit" class="danger">Delete the account</button></form>
 </div>
 <p><a href="/admin/accounts">All accounts</a></p>

@@ -1,16 +1,18 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Accounts and duty roster</h1>
+{{#AGAIN}}<p class="notice" role="status">You had sent this form already: it was stored the first time, and nothing new was stored now.</p>{{/AGAIN}}
+
 {{#MESSAGE_BOX}}<div class="error-summary" role="alert"><p>{{MESSAGE}}</p></div>{{/MESSAGE_BOX}}
 <p>"Not available" in the policy means off duty: notifications and approvals go to the fallback the policy names while nobody of a role is on duty.</p>
 <table class="list">
 <thead><tr><th scope="col">Login</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Agency / bureau / district / unit</th><th scope="col">Duty</th><th scope="col">State</th></tr></thead>
 <tbody>
 {{#ACCOUNT}}<tr><td data-label="Login"><a href="/admin/accounts/{{ID}}">{{LOGIN}}</a></td><td data-label="Name">{{NAME}}</td><td data-label="Role">{{ROLE}}</td><td data-label="Attributes">{{ATTR}}</td>
-<td data-label="Duty"><form method="post" action="/admin/accounts/{{ID}}" class="inline"><input type="hidden" name="csrf" value="{{CSRF}}">{{#ON_DUTY}}<span class="tag">on duty</span> <input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<span class="tag">off duty</span> <input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form></td>
+<td data-label="Duty"><form method="post" action="/admin/accounts/{{ID}}" class="inline"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">{{#ON_DUTY}}<span class="tag">on duty</span> <input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<span class="tag">off duty</span> <input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form></td>
 <td data-label="State">{{#DISABLED}}<span class="tag urgent">disabled</span>{{/DISABLED}}{{#LOCKED}} <span class="tag">sign-in paused</span>{{/LOCKED}}</td></tr>{{/ACCOUNT}}
 </tbody></table>
 <h2 id="new">New account</h2>
 <form method="post" action="/admin/accounts" class="form">
-<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <div class="filter-grid">
 <div class="field"><label for="a-login">Login (required)</label><input id="a-login" name="login" type="text" value="{{login}}" maxlength="32" required autocapitalize="none"></div>
 <div class="field"><label for="a-name">Full name (required)</label><input id="a-name" name="name" type="text" value="{{name}}" maxlength="200" required></div>

@@ -23,13 +23,13 @@
 <h2 id="h-duty">Your duty</h2>
 <p>{{#ON_DUTY}}You are <strong>on duty</strong>{{#UNTIL}} until {{UNTIL_TIME}}{{/UNTIL}}: approvals and notices the policy routes to your role reach you.{{/ON_DUTY}}{{#OFF_DUTY}}You are <strong>off duty</strong>: what the policy routes to your role goes to whoever else is available, or to the fallback it names.{{/OFF_DUTY}}</p>
 <form method="post" action="/duty" class="form inline-form">
-<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <input type="hidden" name="state" value="on">
 <div class="field"><label for="duty-until">On duty until (optional)</label><input id="duty-until" name="until" type="datetime-local"></div>
 <button type="submit">I am on duty</button>
 </form>
 <form method="post" action="/duty" class="form inline-form">
-<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <input type="hidden" name="state" value="off">
 <button type="submit">I am off duty</button>
 </form>

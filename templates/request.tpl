@@ -1,4 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<div class="request-head">
+{{#AGAIN}}<p class="notice" role="status">You had sent this form already: it was stored the first time, and nothing new was stored now.</p>{{/AGAIN}}
 <h1>Request #{{ID}} <span class="kind">· {{KIND_LABEL}}</span></h1>
 <p><span class="status s-{{STATUS}}" id="status">{{STATUS_LABEL}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}}
  · filed by {{FILED_BY}} on <span class="time">{{CREATED}}</span></p>
@@ -11,7 +12,7 @@
 {{#HAS_ACTIONS}}<section class="actions" aria-labelledby="h-actions">
 <h2 id="h-actions" class="visually-hidden">What you can do now</h2>
 {{#ACTION}}<form method="post" action="/requests/{{ID}}/{{ACTION_ID}}" class="action form">
-<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>{{ACTION_LABEL}}{{#ACTION_CLAUSE}} <span class="clause">{{ACTION_CLAUSE}}</span>{{/ACTION_CLAUSE}}</h3>
 {{#RESOURCES}}{{#ASKED}}<p class="hint">Leave these empty to approve what is asked: {{ASKED_TEXT}}. Dispatches are held to what is approved.</p>{{/ASKED}}{{#CAPS}}<p class="hint">At most {{CAP_SQUADS}} squads, {{CAP_SUPERVISORS}} supervisor and {{CAP_UNITS}} specialized unit.</p>{{/CAPS}}
 <div class="field"><label for="{{ACTION_ID}}-squads">Squads</label><input id="{{ACTION_ID}}-squads" name="squads" type="number" min="0" max="99" inputmode="numeric"></div>
@@ -46,7 +47,7 @@
 <tbody>
 {{#DEPLOYMENT}}<tr{{#OVERDUE}} class="overdue"{{/OVERDUE}}><td data-label="Unit or officer">{{ASSIGNEE}}</td><td data-label="Authorized by">{{AUTHORIZED_BY}}</td><td data-label="Sent" class="time">{{SENT}}</td><td data-label="Status">{{DEP_STATUS}}{{#OVERDUE}} <span class="tag urgent">Overdue</span>{{/OVERDUE}}</td><td data-label="Last check-in" class="time">{{LAST_CHECKIN}}</td>
 <td data-label="Check in">{{#CHECKIN_FORM}}<form method="post" action="/requests/{{ID}}/checkin" class="inline checkin">
-<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="deployment" value="{{DEPLOYMENT_ID}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}"><input type="hidden" name="deployment" value="{{DEPLOYMENT_ID}}">
 <label for="ci-{{DEPLOYMENT_ID}}" class="visually-hidden">Status of {{ASSIGNEE}}</label>
 <select id="ci-{{DEPLOYMENT_ID}}" name="status">{{#STATUS_OPTION}}<option value="{{VALUE}}">{{LABEL}}</option>{{/STATUS_OPTION}}</select>
 <label for="cn-{{DEPLOYMENT_ID}}" class="visually-hidden">Note</label><input id="cn-{{DEPLOYMENT_ID}}" name="note" type="text" maxlength="2000" placeholder="note">

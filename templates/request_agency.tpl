@@ -1,4 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<div class="request-head">
+{{#AGAIN}}<p class="notice" role="status">You had sent this form already: it was stored the first time, and nothing new was stored now.</p>{{/AGAIN}}
 <h1>Your request #{{ID}} <span class="kind">· {{KIND_LABEL}}</span></h1>
 <p><span class="status s-{{STATUS}}" id="status">{{STATUS_LABEL}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}}
  · sent on <span class="time">{{CREATED}}</span></p>
@@ -14,7 +15,7 @@
 </section>
 {{#CANCEL}}<section aria-labelledby="h-cancel"><h2 id="h-cancel">Cancel this request</h2>
 <form method="post" action="/requests/{{ID}}/cancel" class="action form">
-<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <div class="field"><label for="cancel-note">Why (optional)</label><input id="cancel-note" name="note" type="text" maxlength="2000"></div>
 <button type="submit" class="danger">Cancel the request</button>
 </form></section>{{/CANCEL}}

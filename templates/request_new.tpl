@@ -7,7 +7,7 @@
 {{#FILING_FOR}}<p class="notice">Filing for <strong>{{AGENCY}}</strong>, through this portal.</p>{{/FILING_FOR}}
 {{#FEDERAL_NOTE}}<p class="notice">The Chief of Police is notified of every federal request.</p>{{/FEDERAL_NOTE}}
 <form method="post" action="/requests" class="form request-form" novalidate>
-<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <input type="hidden" name="kind" value="{{KIND}}">
 {{#SECTION}}<fieldset>
 <legend>{{TITLE}}</legend>

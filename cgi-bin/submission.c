@@ -1,0 +1,116 @@
+#include "submission.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "page.h"
+
+bool
+submission_new_key(char out[64])
+{
+	return token_new(out);
+}
+
+static const char *
+form_key(struct ctx *c)
+{
+	const struct form *f = &c->http->body_form;
+
+	return form_count(f, "submission") == 1 ? form_get(f, "submission") : NULL;
+}
+
+static bool
+key_shape_ok(const char *k)
+{
+	size_t i, n = strlen(k);
+
+	if (n < 16 || n > 80)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		    (k[i] >= '0' && k[i] <= '9') || k[i] == '-' || k[i] == '_' || k[i] == '.'))
+			return false;
+	return true;
+}
+
+enum submission_claim
+submission_claim(struct ctx *c)
+{
+	/* A key already taken by a transaction still open makes this insert
+	 * wait for it: two copies sent at once, the second is the replay. */
+	static const char sql[] =
+	    "INSERT INTO submission (account_id, key, path) VALUES ($1, $2, $3)"
+	    " ON CONFLICT (account_id, key, path) DO NOTHING RETURNING 1";
+	const char *key = form_key(c);
+	char me[24];
+	const char *params[3];
+	PGresult *res;
+	bool fresh;
+
+	if (form_count(&c->http->body_form, "submission") == 0)
+		return SUBMISSION_NEW;
+	if (key == NULL || !key_shape_ok(key)) {
+		page_error(c, 422, "The form's submission key is not one this portal made. Nothing was "
+		    "changed: reload the page and send the form again.", NULL);
+		return SUBMISSION_BAD;
+	}
+	snprintf(me, sizeof(me), "%lld", c->me.id);
+	params[0] = me;
+	params[1] = key;
+	params[2] = c->http->path;
+	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL)
+		return SUBMISSION_DB_ERROR;
+	fresh = PQntuples(res) == 1;
+	PQclear(res);
+	return fresh ? SUBMISSION_NEW : SUBMISSION_SEEN;
+}
+
+bool
+submission_done(struct ctx *c, const char *location)
+{
+	static const char sql[] =
+	    "UPDATE submission SET location = $4 WHERE account_id = $1 AND key = $2 AND path = $3";
+	const char *key = form_key(c);
+	char me[24];
+	const char *params[4];
+
+	if (key == NULL)
+		return true;
+	snprintf(me, sizeof(me), "%lld", c->me.id);
+	params[0] = me;
+	params[1] = key;
+	params[2] = c->http->path;
+	params[3] = location;
+	return db_exec(&c->app->db, sql, 4, params);
+}
+
+void
+submission_replay(struct ctx *c)
+{
+	static const char sql[] =
+	    "SELECT location FROM submission WHERE account_id = $1 AND key = $2 AND path = $3";
+	const char *key = form_key(c), *loc;
+	char me[24], to[400];
+	const char *params[3];
+	PGresult *res;
+	size_t cut;
+
+	snprintf(me, sizeof(me), "%lld", c->me.id);
+	params[0] = me;
+	params[1] = key;
+	params[2] = c->http->path;
+	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL || PQntuples(res) != 1 ||
+	    (loc = db_value(res, 0, "location")) == NULL || loc[0] != '/') {
+		PQclear(res);
+		page_error(c, 409, "This form was sent before and is being handled. Nothing new was "
+		    "stored.", NULL);
+		return;
+	}
+	/* The same place as the first time, marked as a repeat ("?again=1"
+	 * before any "#..."), so the page can say nothing new was stored. */
+	cut = strcspn(loc, "#?");
+	snprintf(to, sizeof(to), "%.*s?again=1%s", (int)cut, loc, loc[cut] == '#' ? loc + cut : "");
+	PQclear(res);
+	http_redirect(c->http, 303, to);
+}

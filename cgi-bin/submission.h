@@ -1,0 +1,29 @@
+/*
+ * One-time submission keys (CONTRACT.md: the hidden field `submission`).
+ * Every form that changes something carries one, made new each time the
+ * page is shown; the handler claims it inside the transaction of its
+ * change. The same form sent again finds its key taken, stores nothing and
+ * is answered as the first time (303 to the same place, marked "again").
+ */
+#ifndef PORTAL_SUBMISSION_H
+#define PORTAL_SUBMISSION_H
+
+#include "app.h"
+
+enum submission_claim {
+	SUBMISSION_NEW,      /* go on: the key is now this change's */
+	SUBMISSION_SEEN,     /* handled before: roll back, submission_replay() */
+	SUBMISSION_BAD,      /* answered 422: not a key this portal makes */
+	SUBMISSION_DB_ERROR  /* the database failed */
+};
+
+/* A new key for the forms of a page (TOKEN_CHARS + NUL). */
+bool submission_new_key(char out[64]);
+/* In the caller's transaction: claims the form's key (no key: always NEW). */
+enum submission_claim submission_claim(struct ctx *);
+/* In the same transaction: where the first answer sent the person. */
+bool submission_done(struct ctx *, const char *location);
+/* After the caller rolled back: 303 to where the first answer went. */
+void submission_replay(struct ctx *);
+
+#endif
