@@ -31,6 +31,7 @@
 #include "crypto.h"
 #include "hashgate.h"
 #include "log.h"
+#include "supervise.h"
 
 #define MAX_WORKERS 64
 
@@ -42,6 +43,12 @@ struct config {
 	int         workers;
 	int         hash_slots;   /* password hashes at once, all workers together */
 	int         db_wait_ms;   /* PORTAL_DB_WAIT: a restarting database is waited for */
+	const char *user;         /* -u: the user to become after binding */
+	const char *pidfile;      /* written once the socket listens */
+	const char *notifier;     /* --notifier: the notifier program to keep running */
+	const char *notifier_pidfile;
+	const char *notifier_log;
+	const char *status_file;
 };
 
 /* Set by signal handlers only. */
@@ -71,7 +78,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: portal --socket PATH --templates DIR [--workers N] [--hash-slots N]\n"
-	    "              [--socket-group GROUP]\n"
+	    "              [--socket-group GROUP] [-u USER] [--pidfile PATH] [--status-file PATH]\n"
+	    "              [--notifier PROGRAM [--notifier-pidfile PATH] [--notifier-log PATH]]\n"
+	    "  the notifier gets PORTAL_NOTIFIER_DSN as its database when set\n"
 	    "  the database comes from PORTAL_DB_DSN (or PORTAL_DSN)\n");
 	exit(2);
 }
@@ -161,6 +170,16 @@ worker(int listen_fd, const struct config *cfg, struct view_set *views)
 	return 0;
 }
 
+/* The notifier, with its own database role (PORTAL_NOTIFIER_DSN). */
+static void
+start_notifier(const struct config *cfg, struct child *n)
+{
+	n->pid = supervise_spawn_program(cfg->notifier, getenv("PORTAL_NOTIFIER_DSN"), cfg->notifier_log);
+	n->started = time(NULL);
+	if (n->pid > 0 && !supervise_pidfile(cfg->notifier_pidfile, n->pid))
+		log_warn("the notifier's pid file was not written");
+}
+
 static pid_t
 spawn(int listen_fd, const struct config *cfg, struct view_set *views)
 {
@@ -180,13 +199,16 @@ spawn(int listen_fd, const struct config *cfg, struct view_set *views)
 int
 main(int argc, char *argv[])
 {
-	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000 };
+	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct view_set *views;
-	pid_t pids[MAX_WORKERS] = { 0 };
+	struct child workers[MAX_WORKERS], notifier;
+	time_t started = time(NULL);
 	struct sigaction sa;
 	char err[256];
 	int i, fd;
 
+	memset(workers, 0, sizeof(workers));
+	memset(&notifier, 0, sizeof(notifier));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
 			cfg.socket_path = argv[++i];
@@ -198,6 +220,18 @@ main(int argc, char *argv[])
 				usage();
 		} else if (strcmp(argv[i], "--socket-group") == 0 && i + 1 < argc)
 			cfg.socket_group = argv[++i];
+		else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
+			cfg.user = argv[++i];
+		else if (strcmp(argv[i], "--pidfile") == 0 && i + 1 < argc)
+			cfg.pidfile = argv[++i];
+		else if (strcmp(argv[i], "--notifier") == 0 && i + 1 < argc)
+			cfg.notifier = argv[++i];
+		else if (strcmp(argv[i], "--notifier-pidfile") == 0 && i + 1 < argc)
+			cfg.notifier_pidfile = argv[++i];
+		else if (strcmp(argv[i], "--notifier-log") == 0 && i + 1 < argc)
+			cfg.notifier_log = argv[++i];
+		else if (strcmp(argv[i], "--status-file") == 0 && i + 1 < argc)
+			cfg.status_file = argv[++i];
 		else if (strcmp(argv[i], "--hash-slots") == 0 && i + 1 < argc) {
 			cfg.hash_slots = atoi(argv[++i]);
 			if (cfg.hash_slots < 1 || cfg.hash_slots > MAX_WORKERS)
@@ -249,9 +283,30 @@ main(int argc, char *argv[])
 		log_warn("sigaction: %s", strerror(errno));
 		return 1;
 	}
+	/* Root only to bind (a socket in /run/portal, say): then the user. */
+	if (cfg.user != NULL && !supervise_drop_privileges(cfg.user)) {
+		close(fd);
+		view_set_free(views);
+		return 1;
+	}
+	if (geteuid() == 0) {
+		log_warn("the portal does not run as root: give -u USER");
+		close(fd);
+		view_set_free(views);
+		return 1;
+	}
 	log_info("portal listening on %s with %d workers", cfg.socket_path, cfg.workers);
-	for (i = 0; i < cfg.workers; i++)
-		pids[i] = spawn(fd, &cfg, views);
+	for (i = 0; i < cfg.workers; i++) {
+		workers[i].pid = spawn(fd, &cfg, views);
+		workers[i].started = time(NULL);
+	}
+	if (cfg.notifier != NULL)
+		start_notifier(&cfg, &notifier);
+	/* Ready: the socket listens and the workers run. */
+	if (!supervise_pidfile(cfg.pidfile, getpid()))
+		stopping = 1;
+	(void)supervise_status(cfg.status_file, getpid(), started, workers, cfg.workers,
+	    cfg.notifier ? &notifier : NULL);
 	while (!stopping) {
 		int status;
 		pid_t pid = waitpid(-1, &status, 0);
@@ -261,25 +316,42 @@ main(int argc, char *argv[])
 				continue;
 			break;
 		}
-		for (i = 0; i < cfg.workers; i++) {
-			if (pids[i] != pid)
+		/* Do not spin if a child dies at once, again and again. */
+		if (!stopping) {
+			struct timespec pause = { 0, 200 * 1000 * 1000 };
+
+			nanosleep(&pause, NULL);
+		}
+		for (i = 0; i < cfg.workers && !stopping; i++) {
+			if (workers[i].pid != pid)
 				continue;
 			log_warn("worker %ld ended (status %d); starting another", (long)pid, status);
-			if (!stopping) {
-				/* Do not spin if workers die at once. */
-				struct timespec pause = { 0, 200 * 1000 * 1000 };
-
-				nanosleep(&pause, NULL);
-				pids[i] = spawn(fd, &cfg, views);
-			}
+			workers[i].pid = spawn(fd, &cfg, views);
+			workers[i].started = time(NULL);
+			workers[i].restarts++;
 		}
+		if (cfg.notifier != NULL && pid == notifier.pid && !stopping) {
+			log_warn("notifier %ld ended (status %d); starting it again", (long)pid, status);
+			notifier.restarts++;
+			start_notifier(&cfg, &notifier);
+		}
+		(void)supervise_status(cfg.status_file, getpid(), started, workers, cfg.workers,
+		    cfg.notifier ? &notifier : NULL);
 	}
 	for (i = 0; i < cfg.workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+		if (workers[i].pid > 0)
+			kill(workers[i].pid, SIGTERM);
+	if (notifier.pid > 0)
+		kill(notifier.pid, SIGTERM);
 	for (i = 0; i < cfg.workers; i++)
-		if (pids[i] > 0)
-			(void)waitpid(pids[i], NULL, 0);
+		if (workers[i].pid > 0)
+			(void)waitpid(workers[i].pid, NULL, 0);
+	if (notifier.pid > 0)
+		(void)waitpid(notifier.pid, NULL, 0);
+	if (cfg.pidfile != NULL)
+		unlink(cfg.pidfile);
+	if (cfg.notifier_pidfile != NULL)
+		unlink(cfg.notifier_pidfile);
 	close(fd);
 	unlink(cfg.socket_path);
 	view_set_free(views);

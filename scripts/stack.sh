@@ -114,16 +114,18 @@ pid_of() {
   return 0
 }
 
-# alive PID WORD: the process exists, is not a zombie, and its command line
-# contains WORD (guards against a recycled pid).
+# alive PID WORD: the process exists, is not a zombie, and runs a program
+# whose file name is WORD (the kernel's /proc/PID/exe, not the command line
+# a process that is still exec'ing may show: guards against a recycled pid).
 alive() {
-  local pid=$1 word=$2 stat cmdline
+  local pid=$1 word=$2 stat exe
   [[ -n $pid ]] || return 1
   { IFS= read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
   stat=${stat##*) }
   [[ ${stat:0:1} != Z ]] || return 1
-  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-  [[ $cmdline == *"$word"* ]]
+  exe=$(readlink -- "/proc/$pid/exe" 2>/dev/null) || return 1
+  exe=${exe% (deleted)}
+  [[ ${exe##*/} == "$word" ]]
 }
 
 # group_members PGID: pids of live processes in that process group.
@@ -413,22 +415,6 @@ run_portalctl() {
   "$BUILD/portalctl" "$@" || die "'portalctl $*' failed ($what); see the messages above"
 }
 
-start_daemon() {   # NAME LOGFILE PIDFILE COMMAND...
-  local name=$1 logf=$2 pidfile=$3 pid i; shift 3
-  # setsid: its own process group, so Ctrl-C on the terminal reaches only
-  # this script, which then stops everything in order.
-  setsid "$@" </dev/null >>"$logf" 2>&1 9>&- &
-  pid=$!
-  echo "$pid" >"$pidfile"
-  # Until the child has exec'd, its command line is this script's; wait for
-  # it so that alive() (which checks the command line) is meaningful.
-  for ((i = 0; i < 100; i++)); do
-    alive "$pid" "$name" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
-  done
-  say "started $name (pid $pid)"
-}
 
 write_nginx_conf() {
   mkdir -p -- "$NGX/client_body_temp" "$NGX/fastcgi_temp" "$NGX/proxy_temp" "$NGX/uwsgi_temp" "$NGX/scgi_temp"
@@ -505,30 +491,31 @@ start_all() {
   if [[ -n $pid ]] && alive "$pid" portal; then
     say "portal already running (pid $pid)"
   else
-    rm -f -- "$RUN/portal.sock"
-    start_daemon portal "$LOG/portal.log" "$RUN/portal.pid" \
-      env -u PORTAL_OWNER_DSN "$BUILD/portal" --socket "$RUN/portal.sock" \
-      --workers "$WORKERS" --templates "$ROOT/templates"
-    pid=$(pid_of "$RUN/portal.pid")
-    until [[ -S $RUN/portal.sock ]]; do
-      alive "$pid" portal || { fail_start "the portal exited at start (see $LOG/portal.log)"; }
-      ((SECONDS - t0 < START_TIMEOUT)) || { fail_start "the portal did not create $RUN/portal.sock within $START_TIMEOUT s"; }
-      sleep 0.1
-    done
-  fi
-
-  if [[ -x $BUILD/notifier ]]; then
-    pid=$(pid_of "$RUN/notifier.pid")
-    if [[ -n $pid ]] && alive "$pid" notifier; then
-      say "notifier already running (pid $pid)"
+    rm -f -- "$RUN/portal.sock" "$RUN/portal.pid" "$RUN/notifier.pid"
+    # The portal keeps its workers and the notifier running (it restarts
+    # either when it dies); it writes its pid file once its socket listens,
+    # and that is when it is ready. Links in e-mails point at this instance
+    # unless PORTAL_BASE_URL says otherwise.
+    local notifier_args=()
+    if [[ -x $BUILD/notifier ]]; then
+      notifier_args=(--notifier "$BUILD/notifier" --notifier-pidfile "$RUN/notifier.pid"
+                     --notifier-log "$LOG/notifier.log")
     else
-      # Links in e-mails point at this instance unless PORTAL_BASE_URL says otherwise.
-      start_daemon notifier "$LOG/notifier.log" "$RUN/notifier.pid" \
-        env -u PORTAL_OWNER_DSN PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}" \
-        PORTAL_DB_DSN="$NOTIFIER_DSN" "$BUILD/notifier"
+      warn "$BUILD/notifier does not exist; e-mail notifications will not be sent"
     fi
-  else
-    warn "$BUILD/notifier does not exist; e-mail notifications will not be sent"
+    setsid env -u PORTAL_OWNER_DSN PORTAL_NOTIFIER_DSN="$NOTIFIER_DSN" \
+      PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}" \
+      "$BUILD/portal" --socket "$RUN/portal.sock" --workers "$WORKERS" \
+      --templates "$ROOT/templates" --pidfile "$RUN/portal.pid" \
+      --status-file "$RUN/status.json" "${notifier_args[@]}" \
+      </dev/null >>"$LOG/portal.log" 2>&1 9>&- &
+    pid=$!
+    until [[ -s $RUN/portal.pid ]]; do
+      kill -0 "$pid" 2>/dev/null || { wait "$pid" || true; fail_start "the portal exited at start (see $LOG/portal.log)"; }
+      ((SECONDS - t0 < START_TIMEOUT)) || { fail_start "the portal did not start listening within $START_TIMEOUT s"; }
+      sleep 0.05
+    done
+    say "started portal (pid $(pid_of "$RUN/portal.pid")) and its notifier"
   fi
 
   pid=$(pid_of "$RUN/nginx.pid")
@@ -652,9 +639,9 @@ case $cmd in
     while :; do
       sleep 2 &
       wait $! || true
-      for c in portal nginx notifier; do
+      # The notifier is the portal's to restart when it dies.
+      for c in portal nginx; do
         f=$RUN/$c.pid
-        if [[ $c == notifier && ! -x $BUILD/notifier ]]; then continue; fi
         if [[ ! -f $f ]]; then
           STOPPING=1
           say "the stack was stopped from outside (scripts/stack.sh stop); stopping the rest"
