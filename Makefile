@@ -59,7 +59,7 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libportal.a
 	@echo "  LD      $@"
 	@$(CC) $(SANITIZE) $< $(BUILD)/libportal.a $(LIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) $< $(BUILD)/libportal.a \
@@ -90,7 +90,7 @@ fuzz-bins:
 		SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BIN)
 
 # Linked by clang++: view.cc's UBSan checks need the C++ runtime of UBSan.
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libportal.a $(HDRS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libportal.a $(HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(CC) $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
