@@ -353,8 +353,22 @@ deliver_smtp(const struct mail_config *cfg, struct mail_sender *sender,
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	/* Use TLS when the server offers STARTTLS; smtps:// always uses it. */
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	/* STARTTLS as mail_tls.h says (smtps:// is TLS from the start, whatever
+	 * the mode). The certificate and the host name are always verified:
+	 * libcurl's defaults, set here so that nothing turns them off. */
+	if ((rc = curl_easy_setopt(curl, CURLOPT_USE_SSL, cfg->tls == MAIL_TLS_REQUIRED ?
+	    (long)CURLUSESSL_ALL : cfg->tls == MAIL_TLS_TRY ? (long)CURLUSESSL_TRY :
+	    (long)CURLUSESSL_NONE)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L)) != CURLE_OK) {
+		/* Never send with less protection than asked for. */
+		snprintf(err, errlen, "TLS settings refused: %s", curl_easy_strerror(rc));
+		curl_slist_free_all(rcpt);
+		curl_easy_cleanup(curl);
+		if (sender != NULL)
+			sender->curl = NULL;
+		return false;
+	}
 	if (cfg->smtp_user != NULL && *cfg->smtp_user != '\0') {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->smtp_user);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "mail_tls.h"
 
 struct mail_config {
 	const char *smtp_url;    /* NULL: write files to spool_dir */
@@ -22,6 +23,7 @@ struct mail_config {
 	const char *from;        /* envelope and header sender */
 	const char *spool_dir;
 	const char *base_url;    /* links to requests */
+	enum mail_tls tls;       /* STARTTLS (mail_tls.h; zero: required) */
 };
 
 struct mail_message {
