@@ -4,6 +4,7 @@
 #   make start   the same stack in the background (returns once /healthz answers 200)
 #   make stop    stop the background stack
 #   make check   install what is missing, build and run every test
+#   make fuzz    run each libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS
 #
 # Environment: PORTAL_VAR, PORTAL_PORT, PORTAL_POLICY, PORTAL_DSN, PORTAL_SMTP_URL
 # (see README.md and ../shared/CONTRACT.md).
