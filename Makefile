@@ -4,6 +4,7 @@
 #   make start   the same stack in the background (returns once /healthz answers 200)
 #   make stop    stop the background stack
 #   make check   install what is missing, build and run every test
+#   make fuzz    run each libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS
 #
 # Environment: PORTAL_VAR, PORTAL_PORT, PORTAL_POLICY, PORTAL_DSN, PORTAL_SMTP_URL
 # (see README.md and ../shared/CONTRACT.md).
@@ -36,7 +37,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 
 .PHONY: all build build-asan unit-bins deps deps-test run start stop check unit \
-	integration browser clean seed-history bench-history
+	integration browser clean seed-history bench-history fuzz fuzz-smoke fuzz-bins
 
 all: build
 
@@ -59,7 +60,7 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(BUILD)/libportal.a
 	@echo "  LD      $@"
 	@$(CC) $(SANITIZE) $< $(BUILD)/libportal.a $(LIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) $< $(BUILD)/libportal.a \
@@ -72,6 +73,36 @@ build-asan:
 		build unit-bins
 
 unit-bins: $(UNIT_BIN)
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c, one per parser of untrusted
+# bytes), built with clang in a directory of their own: the library with
+# coverage instrumentation (fuzzer-no-link) and the sanitizers, each harness
+# linked with libFuzzer's main. scripts/fuzz.sh runs them on a working
+# corpus under $(FUZZ_BUILD)/ seeded from tests/fuzz/corpus/.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,$(FUZZ_SRC))
+
+fuzz-bins:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ \
+		OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BIN)
+
+# Linked by clang++: view.cc's UBSan checks need the C++ runtime of UBSan.
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libportal.a $(HDRS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+		-c $< -o $@.o
+	@$(CXX) -fsanitize=fuzzer $(FUZZ_SAN) $@.o $(BUILD)/libportal.a $(LIBS) -o $@
+
+fuzz: fuzz-bins
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-bins
+	@scripts/fuzz.sh $(FUZZ_BUILD) 5
 
 deps:
 	@scripts/deps.sh run
@@ -110,5 +141,5 @@ check: deps-test
 	@scripts/check.sh
 
 clean:
-	rm -rf build build-asan tests/out
+	rm -rf build build-asan build-fuzz tests/out
 .SECONDARY:

@@ -73,6 +73,10 @@ fold_newlines(char *s)
 	*w = '\0';
 }
 
+/* RFC 5321 §4.1.2: Local-part is a Dot-string (atoms joined by single
+ * dots), Domain is sub-domains of letters, digits and inner hyphens joined
+ * by dots. SMTP servers refuse other forms (and a quoted local part is not
+ * accepted here at all), so an address that passed would never be mailed. */
 static bool
 valid_email(const char *s)
 {
@@ -82,14 +86,23 @@ valid_email(const char *s)
 		return false;
 	if (strlen(s) > 254 || (size_t)(at - s) > 64)
 		return false;
-	for (p = s; p < at; p++)
+	for (p = s; p < at; p++) {
 		if (!isalnum((unsigned char)*p) && strchr("!#$%&'*+/=?^_`{|}~.-", *p) == NULL)
 			return false;
-	if (strchr(at + 1, '.') == NULL || at[1] == '.' || s[strlen(s) - 1] == '.')
+		if (*p == '.' && (p == s || p + 1 == at || p[1] == '.'))
+			return false;
+	}
+	if (strchr(at + 1, '.') == NULL)
 		return false;
-	for (p = at + 1; *p != '\0'; p++)
+	for (p = at + 1; *p != '\0'; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
 			return false;
+		/* Each label starts and ends with a letter or digit. */
+		if (*p != '.' && *p != '-')
+			continue;
+		if (p[-1] == '@' || p[-1] == '.' || p[1] == '\0' || p[1] == '.')
+			return false;
+	}
 	return true;
 }
 

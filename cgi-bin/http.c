@@ -131,9 +131,9 @@ http_same_origin(const char *origin, const char *host, bool https)
 }
 
 bool
-http_cookie(const struct http_request *h, const char *name, char *out, size_t outlen)
+http_cookie_find(const char *header, const char *name, char *out, size_t outlen)
 {
-	const char *p = h->cookie;
+	const char *p = header;
 	size_t nlen = strlen(name);
 
 	if (p == NULL)
@@ -159,6 +159,12 @@ http_cookie(const struct http_request *h, const char *name, char *out, size_t ou
 		p = end;
 	}
 	return false;
+}
+
+bool
+http_cookie(const struct http_request *h, const char *name, char *out, size_t outlen)
+{
+	return http_cookie_find(h->cookie, name, out, outlen);
 }
 
 void

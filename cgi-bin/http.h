@@ -72,6 +72,10 @@ bool             http_same_origin(const char *origin, const char *host, bool htt
 /* A cookie's value (copied into out), or false when absent/too long. */
 bool             http_cookie(const struct http_request *, const char *name,
                      char *out, size_t outlen);
+/* The same on a Cookie header's text (NULL: no header), without FastCGI:
+ * the first pair named `name`, its value NUL-terminated in out. */
+bool             http_cookie_find(const char *header, const char *name,
+                     char *out, size_t outlen);
 void             http_add_header(struct http_request *, const char *name,
                      const char *value);
 /* Sends status, headers and body. Content-Type given without charset for

@@ -5,6 +5,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The format attribute lets the compiler check vfprintf()'s format (clang's
+ * -Wformat-nonliteral refuses it otherwise). */
+static void log_line(const char *, const char *, va_list)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 log_line(const char *level, const char *fmt, va_list ap)
 {

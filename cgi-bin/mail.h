@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "mail_tls.h"
 
 struct mail_config {
 	const char *smtp_url;    /* NULL: write files to spool_dir */
@@ -22,6 +23,7 @@ struct mail_config {
 	const char *from;        /* envelope and header sender */
 	const char *spool_dir;
 	const char *base_url;    /* links to requests */
+	enum mail_tls tls;       /* STARTTLS (mail_tls.h; zero: required) */
 };
 
 struct mail_message {
@@ -32,9 +34,21 @@ struct mail_message {
 	const char *body;        /* UTF-8 text, LF line ends */
 };
 
-/* RFC 2047 encoded-word for a header holding non-ASCII text. */
+/* An unstructured header's text (Subject, RFC 5322 §3.2.5) from the
+ * current column: printable ASCII as it is, folded at its spaces; other text
+ * (or a word too long for a line of 78, or text holding "=?" that a reader
+ * would take for an encoded word) as RFC 2047 encoded words. */
 void mail_encode_header(struct buf *, const char *text);
-/* The whole message with CRLF line ends; false on a bad address. */
+/* A display name (a phrase, RFC 5322 §3.2.5): printable ASCII as a
+ * quoted-string with '"' and '\' escaped; other text (as above), or a
+ * name too long for the line, as RFC 2047 encoded words (§5 (3)). */
+void mail_encode_phrase(struct buf *, const char *name);
+/*
+ * The whole message, 7-bit, CRLF line ends, every line within RFC 5322
+ * §2.1.1's limits: headers encoded as above, the body quoted-printable
+ * (RFC 2045 §6.7). False on a bad address or id, or a header value holding
+ * a line break (header injection).
+ */
 bool mail_format(struct buf *, const struct mail_config *, const struct mail_message *,
          const char *date_rfc5322);
 /*

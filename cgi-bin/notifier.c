@@ -17,11 +17,11 @@
  *    window is one database round trip (no QUIT exchange before the commit).
  *
  * Environment: PORTAL_DB_DSN (or PORTAL_DSN), PORTAL_SMTP_URL (unset: files
- * in $PORTAL_VAR/mail/), PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD,
- * PORTAL_MAIL_FROM, PORTAL_BASE_URL, PORTAL_NOTIFIER_POLL (seconds, 5),
- * PORTAL_NOTIFIER_MAX_BACKOFF (seconds, 60), PORTAL_NOTIFIER_RETENTION (how
- * often, in seconds, expired sessions and old sign-in records are deleted:
- * 300).
+ * in $PORTAL_VAR/mail/), PORTAL_SMTP_TLS (required|try|off, mail_tls.h),
+ * PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD, PORTAL_MAIL_FROM, PORTAL_BASE_URL,
+ * PORTAL_NOTIFIER_POLL (seconds, 5), PORTAL_NOTIFIER_MAX_BACKOFF (seconds, 60),
+ * PORTAL_NOTIFIER_RETENTION (how often, in seconds, expired sessions and old
+ * sign-in records are deleted: 300).
  */
 #include <errno.h>
 #include <poll.h>
@@ -239,6 +239,10 @@ main(void)
 	n.mail.from = env_or("PORTAL_MAIL_FROM", "mutual-aid-portal@localhost");
 	n.mail.spool_dir = spool;
 	n.mail.base_url = env_or("PORTAL_BASE_URL", "http://127.0.0.1:8080");
+	if (!mail_tls_mode(getenv("PORTAL_SMTP_TLS"), n.mail.smtp_url, &n.mail.tls)) {
+		fprintf(stderr, "notifier: PORTAL_SMTP_TLS must be required, try or off\n");
+		return 2;
+	}
 	n.poll_seconds = atoi(env_or("PORTAL_NOTIFIER_POLL", "5"));
 	n.max_backoff = atoi(env_or("PORTAL_NOTIFIER_MAX_BACKOFF", "60"));
 	n.retention_seconds = atoi(env_or("PORTAL_NOTIFIER_RETENTION", "300"));
@@ -252,8 +256,8 @@ main(void)
 		log_warn("cannot create %s: %s", spool, strerror(errno));
 		return 1;
 	}
-	log_info("notifier started: mail %s %s", n.mail.smtp_url ? "over SMTP to" : "as files in",
-	    n.mail.smtp_url ? n.mail.smtp_url : spool);
+	log_info("notifier started: mail %s %s (TLS %s)", n.mail.smtp_url ? "over SMTP to" : "as files in",
+	    n.mail.smtp_url ? n.mail.smtp_url : spool, mail_tls_name(n.mail.tls));
 	while (!stopping) {
 		int r;
 

@@ -86,7 +86,8 @@ route_find(const struct route *table, size_t n, enum http_method method,
 			return ROUTE_FOUND;
 		}
 		result = ROUTE_BAD_METHOD;
-		if (strstr(allow, method_name(table[i].method)) == NULL) {
+		/* No buffer (allowlen 0) is not read either. */
+		if (allowlen > 0 && strstr(allow, method_name(table[i].method)) == NULL) {
 			size_t used = strlen(allow);
 
 			if (used > 0 && used + 2 < allowlen)

@@ -9,6 +9,8 @@
 #   5. browser      tests/browser/run.mjs (only if it exists; PORTAL_BUILD=build)
 #   6. sanitizers   fails if any sanitizer report was written by a server
 #                   process during 4 and 5 (tests/out/sanitizer/)
+#   7. fuzz         make fuzz-smoke: each libFuzzer harness (tests/fuzz/)
+#                   for a few seconds, built with clang in build-fuzz/
 #
 # Every step runs even when an earlier one failed; the summary at the end
 # says which passed, and the last line is "N passed, N failed" (steps).
@@ -119,6 +121,7 @@ else
   echo "check: tests/browser/run.mjs does not exist; browser tests skipped"
 fi
 step sanitizers sanitizer_reports
+step fuzz make -j"$JOBS" fuzz-smoke
 
 passed=0
 failed=0

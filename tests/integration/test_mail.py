@@ -10,6 +10,7 @@ PORTAL_NOTIFIER_MAX_BACKOFF=2 so that retries come quickly."""
 import email
 import email.header
 import email.policy
+import email.utils
 import os
 import random
 import signal
@@ -212,6 +213,39 @@ class Delivery(MailTestCase):
             for jn in d['notifications']:
                 want = 'none' if jn['recipient'] == self.k9 else 'sent'
                 self.assertEqual(jn['email'], want, jn)
+
+
+    def test_display_name_adds_no_recipient_and_lines_fit(self):
+        """Issue 9, item 11: a name holding a comma, quotes and an address
+        is one display name (an RFC 5322 quoted-string): one recipient in
+        the envelope and in the To header. The body is quoted-printable
+        (RFC 2045 §6.7): no line over 76, decoding to the text."""
+        S = self.stack
+        # Accounts of its own (not make_accounts: the other test of the
+        # class counts the unit commanders it made).
+        agency = S.add_user(uniq('ag'), 'agency', 'Desk Sergeant', PW,
+                            agency='Mail PD ' + uniq('a'), agency_type='local')
+        ag = Client(S)
+        ag.login(agency, PW)
+        login = uniq('sup')
+        name = 'Doe, "JJ" <evil@example.org>, x\\'
+        addr = '%s@mail.example.org' % login
+        S.add_user(login, 'supervisor', name, PW, email=addr)
+        rid = self.file(client=ag, nature='Comma test ' + 'long words ' * 60)
+        self.wait_all_sent(30)
+        ns = [n for n in notifications(S) if n['login'] == login and n['request_id'] == rid]
+        self.assertEqual(len(ns), 1, ns)
+        got = [m for m in self.smtp.snapshot() if m.message_id == message_id(ns[0]['id'])]
+        self.assertEqual(len(got), 1)
+        m = got[0]
+        self.assertEqual(m.rcpt_tos, [addr])
+        to = m.message['To'].replace('\r\n', '').replace('\n', '')
+        self.assertEqual(email.utils.getaddresses([to]), [(name, addr)], to)
+        self.assertEqual(m.message['Content-Transfer-Encoding'], 'quoted-printable')
+        head, _, body = m.raw.partition(b'\r\n\r\n')
+        self.assertLessEqual(max(len(l) for l in head.split(b'\r\n')), 78)
+        self.assertLessEqual(max(len(l) for l in body.split(b'\r\n')), 76)
+        self.assertIn('Nature: Comma test ' + 'long words ' * 30, m.body)
 
 
 # ------------------------------------------------------------------ (b)

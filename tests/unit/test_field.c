@@ -314,6 +314,16 @@ test_email(void **state)
 	bad(&spec_email, "a@agency_x.gov");
 	bad(&spec_email, "a<script>@x.gov");
 	bad(&spec_email, "\"a\"@x.gov");
+	/* RFC 5321 §4.1.2 (found by tests/fuzz/fuzz_field.c): dots only between
+	 * atoms, labels that start and end with a letter or digit. */
+	bad(&spec_email, "a..b@x.gov");
+	bad(&spec_email, ".a@x.gov");
+	bad(&spec_email, "a.@x.gov");
+	bad(&spec_email, "a@x..gov");
+	bad(&spec_email, "a@-x.gov");
+	bad(&spec_email, "a@x-.gov");
+	bad(&spec_email, "a@x.gov-");
+	good(&spec_email, "a.b.c@x-y.z-1.gov", "a.b.c@x-y.z-1.gov");
 	/* Local part of 65 characters. */
 	bad(&spec_email, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.gov");
 	good(&spec_email, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.gov",

@@ -265,6 +265,22 @@ test_allow_small_buffer(void **state)
 	assert_true(strlen(allow) < sizeof(allow));
 }
 
+/* Found by tests/fuzz/fuzz_route.c: with allowlen 0 the buffer (here none)
+ * was read by strstr(); the method is still refused. */
+static void
+test_allow_no_buffer(void **state)
+{
+	const struct route *found;
+	struct route_params params;
+
+	(void)state;
+	assert_int_equal(route_find(table, NROUTES, METHOD_GET, "/requests/12/approve", &found,
+	    &params, NULL, 0), ROUTE_BAD_METHOD);
+	assert_null(found);
+	assert_int_equal(route_find(table, NROUTES, METHOD_POST, "/requests/12/approve", &found,
+	    &params, NULL, 0), ROUTE_FOUND);
+}
+
 static void
 test_empty_table(void **state)
 {
@@ -372,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_head_served_by_get),
 		cmocka_unit_test(test_bad_method),
 		cmocka_unit_test(test_allow_small_buffer),
+		cmocka_unit_test(test_allow_no_buffer),
 		cmocka_unit_test(test_empty_table),
 	};
 
