@@ -81,8 +81,9 @@ prepare(struct ctx *c)
 		return false;
 	}
 	c->json = (c->route->flags & ROUTE_JSON) != 0;
-	if (c->route->handler == h_healthz) {
-		h_healthz(c);
+	/* Health answers without a session, and before waiting for anything. */
+	if (c->route->handler == h_healthz || c->route->handler == h_healthz_json) {
+		c->route->handler(c);
 		return false;
 	}
 	if ((ferr = http_parse_query(c->http)) != FORM_OK) {

@@ -4,6 +4,7 @@
 
 #include "handlers.h"
 #include "page.h"
+#include "status.h"
 
 void
 h_healthz(struct ctx *c)
@@ -17,6 +18,32 @@ h_healthz(struct ctx *c)
 	}
 	PQclear(res);
 	http_send(c->http, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
+/* GET /healthz.json: 200 while the database answers, with whether mail
+ * flows ("degraded": the notifier unseen, or mail behind, for two minutes:
+ * status.h); 503 when the database does not answer. */
+void
+h_healthz_json(struct ctx *c)
+{
+	struct portal_status s;
+	struct buf b;
+
+	c->json = true;
+	if (!db_ready(&c->app->db) || !status_read(&c->app->db, &s)) {
+		static const char down[] = "{\"status\": \"down\", \"database\": \"down\"}\n";
+
+		http_send(c->http, 503, "application/json", down, sizeof(down) - 1);
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "{\"status\": \"%s\", \"database\": \"ok\", \"mail\": \"%s\","
+	    " \"notifier\": \"%s\", \"backlog\": %lld, \"oldest_unsent_seconds\": %lld,"
+	    " \"notifier_seen_seconds\": %lld}", s.degraded ? "degraded" : "ok",
+	    s.mail_behind ? "behind" : "ok", s.notifier_down ? "down" : "ok", s.backlog,
+	    s.oldest_unsent, s.notifier_seen);
+	json_send(c, 200, &b);
+	buf_free(&b);
 }
 
 void

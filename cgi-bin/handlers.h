@@ -5,6 +5,7 @@
 #include "app.h"
 
 void h_healthz(struct ctx *);
+void h_healthz_json(struct ctx *);
 void h_home(struct ctx *);
 void h_duty(struct ctx *);
 /* The viewer's duty and the on-call chain, for the home page (h_duty.c). */

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -40,6 +41,10 @@
 #include "mail.h"
 #include "policy.h"
 #include "timers.h"
+
+/* Notifications accepted by the SMTP server while the database could not
+ * be told, kept until it can: no message is sent twice for that. */
+#define UNMARKED_MAX 64
 
 static volatile sig_atomic_t stopping;
 
@@ -58,6 +63,9 @@ struct notifier {
 	struct mail_config mail;
 	struct mail_sender sender;   /* the SMTP connection kept between messages */
 	int                poll_seconds;
+	long long          unmarked[UNMARKED_MAX];  /* sent, not yet marked sent */
+	time_t             started, last_heartbeat;
+	int                nunmarked;
 	int                retention_seconds;  /* how often expired sessions... go */
 	int                max_backoff;
 };
@@ -102,16 +110,61 @@ message_text(struct notifier *n, const PGresult *res, struct buf *subject, struc
 	    n->mail.base_url, n->policy_loaded ? n->policy.department : "Police Department");
 }
 
+static void
+remember_unmarked(struct notifier *n, const char *id)
+{
+	if (n->nunmarked < UNMARKED_MAX)
+		n->unmarked[n->nunmarked++] = strtoll(id, NULL, 10);
+	else
+		log_warn("notification %s was sent and cannot be marked; it may be sent again", id);
+}
+
+/* "{1,2,3}": the notifications sent and not yet marked. */
+static void
+unmarked_array(const struct notifier *n, char *out, size_t len)
+{
+	size_t used = (size_t)snprintf(out, len, "{");
+	int i;
+
+	for (i = 0; i < n->nunmarked && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%lld", i ? "," : "", n->unmarked[i]);
+	if (used < len)
+		(void)snprintf(out + used, len - used, "}");
+}
+
+/* Marks sent what was sent while the database was away. */
+static bool
+mark_unmarked(struct notifier *n)
+{
+	static const char sql[] =
+	    "UPDATE notification SET email_status = 'sent', email_sent_at = now(),"
+	    " email_attempts = email_attempts + 1, email_error = NULL"
+	    " WHERE id = ANY ($1::bigint[]) AND email_status = 'pending'";
+	char ids[UNMARKED_MAX * 21 + 3];
+	const char *params[1] = { ids };
+
+	if (n->nunmarked == 0)
+		return true;
+	unmarked_array(n, ids, sizeof(ids));
+	if (!db_exec(&n->db, sql, 1, params))
+		return false;
+	log_info("%d notification(s) sent while the database was away are marked sent", n->nunmarked);
+	n->nunmarked = 0;
+	return true;
+}
+
 /* Delivers the next due notification. 1: one handled, 0: none due, -1: error. */
 static int
 deliver_next(struct notifier *n)
 {
+	/* Never one that was sent and is only waiting to be marked so. */
 	static const char pick[] =
 	    "SELECT n.id, n.request_id, n.reason, n.clause, n.email_attempts, a.email, a.full_name,"
-	    " r.kind, r.status, r.nature"
+	    " r.kind, r.status, r.nature, r.emergency, r.requesting_agency, r.location"
 	    " FROM notification n JOIN account a ON a.id = n.recipient_id"
 	    " LEFT JOIN request r ON r.id = n.request_id"
 	    " WHERE n.email_status = 'pending' AND n.email_next_at <= now()"
+	    " AND n.id <> ALL ($1::bigint[])"
 	    " ORDER BY n.email_next_at, n.id LIMIT 1 FOR UPDATE OF n SKIP LOCKED";
 	static const char sent[] =
 	    "UPDATE notification SET email_status = 'sent', email_sent_at = now(),"
@@ -122,14 +175,16 @@ deliver_next(struct notifier *n)
 	    " WHERE id = $1";
 	struct mail_message m;
 	struct buf subject, body;
-	char err[256], backoff[16];
+	char err[256], backoff[16], ids[UNMARKED_MAX * 21 + 3];
 	const char *params[3];
 	PGresult *res;
 	bool ok;
 
-	if (!db_begin(&n->db))
+	if (!mark_unmarked(n) || !db_begin(&n->db))
 		return -1;
-	if ((res = db_query(&n->db, pick, 0, NULL)) == NULL) {
+	unmarked_array(n, ids, sizeof(ids));
+	params[0] = ids;
+	if ((res = db_query(&n->db, pick, 1, params)) == NULL) {
 		db_rollback(&n->db);
 		return -1;
 	}
@@ -160,6 +215,10 @@ deliver_next(struct notifier *n)
 		    db_int(res, 0, "email_attempts") + 1, err);
 	if (!db_exec(&n->db, ok ? sent : retry, ok ? 1 : 3, params) || !db_commit(&n->db)) {
 		db_rollback(&n->db);
+		/* Accepted by the server but not marked: remember it, mark it once
+		 * the database answers, and never send it again meanwhile. */
+		if (ok)
+			remember_unmarked(n, m.notification_id);
 		PQclear(res);
 		buf_free(&subject);
 		buf_free(&body);
@@ -169,6 +228,31 @@ deliver_next(struct notifier *n)
 	buf_free(&subject);
 	buf_free(&body);
 	return ok ? 1 : 0;	/* after a failure, wait for the backoff */
+}
+
+/* "Alive": /healthz.json and `portalctl status` read it; a notifier not
+ * seen for two minutes means mail is not flowing. At most every 5 s. */
+static void
+heartbeat(struct notifier *n)
+{
+	static const char sql[] =
+	    "INSERT INTO process_heartbeat (name, host, pid, started_at, seen_at)"
+	    " VALUES ('notifier', $1, $2, to_timestamp($3::bigint), now())"
+	    " ON CONFLICT (name, host) DO UPDATE SET pid = EXCLUDED.pid,"
+	    " started_at = EXCLUDED.started_at, seen_at = now()";
+	char host[256], pid[24], started[24];
+	const char *params[3] = { host, pid, started };
+	time_t now = time(NULL);
+
+	if (now - n->last_heartbeat < 5)
+		return;
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	snprintf(started, sizeof(started), "%lld", (long long)n->started);
+	if (db_exec(&n->db, sql, 3, params))
+		n->last_heartbeat = now;
 }
 
 static bool
@@ -225,6 +309,7 @@ main(void)
 		return 2;
 	}
 	memset(&n, 0, sizeof(n));
+	n.started = time(NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
@@ -283,8 +368,9 @@ main(void)
 				log_info("retention: %ld expired sessions and old sign-in records deleted", gone);
 			last_retention = time(NULL);
 		}
+		heartbeat(&n);
 		while (!stopping && (r = deliver_next(&n)) > 0)
-			;
+			heartbeat(&n);
 		if (!stopping)
 			wait_for_work(&n);
 	}

@@ -15,6 +15,7 @@
 
 const struct route portal_routes[] = {
 	{ METHOD_GET,  "/healthz",                   h_healthz,          ROUTE_PUBLIC, ROLES_ALL },
+	{ METHOD_GET,  "/healthz.json",              h_healthz_json,     ROUTE_PUBLIC | ROUTE_JSON, ROLES_ALL },
 	{ METHOD_GET,  "/login",                     h_login_form,       ROUTE_PUBLIC, ROLES_ALL },
 	{ METHOD_POST, "/login",                     h_login,            ROUTE_PUBLIC | ROUTE_NOCSRF, ROLES_ALL },
 	{ METHOD_POST, "/logout",                    h_logout,           0, ROLES_ALL },

@@ -46,6 +46,7 @@ BEGIN
         GRANT INSERT, UPDATE, DELETE ON session TO portal_app;
         GRANT INSERT, UPDATE, DELETE ON login_throttle, login_rate TO portal_app;
         GRANT SELECT, INSERT ON submission TO portal_app;
+        GRANT SELECT ON process_heartbeat TO portal_app;
         GRANT UPDATE (location) ON submission TO portal_app;
         GRANT SELECT ON login_rate TO portal_app;
         GRANT USAGE ON SEQUENCE request_id_seq, deployment_id_seq, checkin_id_seq,
@@ -69,6 +70,7 @@ BEGIN
         -- Retention: expired sessions, sign-in records past their time.
         GRANT DELETE ON session, login_event, login_throttle, login_rate, submission TO portal_notifier;
         GRANT SELECT ON submission TO portal_notifier;
+        GRANT SELECT, INSERT, UPDATE ON process_heartbeat TO portal_notifier;
         GRANT USAGE ON SEQUENCE notification_id_seq, audit_event_id_seq TO portal_notifier;
     END IF;
 END $$;

@@ -1,0 +1,31 @@
+/*
+ * How the portal stands, for /healthz.json, the administrators' dashboard
+ * and `portalctl status`: the outbox (how many notifications wait for
+ * e-mail, and how long the oldest has waited) and when the notifier was
+ * last seen. Mail is "behind" when the oldest unsent notification is more
+ * than STATUS_BEHIND_SECONDS old, and the notifier "down" when it has not
+ * been seen for as long: then the portal is degraded (it still works;
+ * notifications are kept and will go out).
+ */
+#ifndef PORTAL_STATUS_H
+#define PORTAL_STATUS_H
+
+#include <stdbool.h>
+
+struct db;
+
+#define STATUS_BEHIND_SECONDS 120
+
+struct portal_status {
+	long long backlog;          /* notifications waiting for e-mail */
+	long long oldest_unsent;    /* seconds, -1: none waits */
+	long long notifier_seen;    /* seconds since, -1: never seen */
+	bool      mail_behind;
+	bool      notifier_down;
+	bool      degraded;
+};
+
+/* False when the database failed. */
+bool status_read(struct db *, struct portal_status *);
+
+#endif
