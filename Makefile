@@ -36,7 +36,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 
-.PHONY: all build build-asan unit-bins deps deps-test run start stop check unit \
+.PHONY: all build build-asan unit-bins deps deps-test run start stop status check unit \
 	integration browser clean seed-history bench-history fuzz fuzz-smoke fuzz-bins
 
 all: build
@@ -121,6 +121,10 @@ start: deps build
 
 stop:
 	@scripts/stack.sh stop
+
+# What runs, restarts, mail backlog, notifier heartbeat, audit chain.
+status:
+	@scripts/stack.sh status
 
 browser: build
 	@node tests/browser/run.mjs

@@ -8,6 +8,7 @@
 
 #include "handlers.h"
 #include "page.h"
+#include "status.h"
 
 #define WEEKS 12
 #define CHART_W 640
@@ -200,6 +201,26 @@ federal_list(struct ctx *c, struct view_dict *d)
 	return true;
 }
 
+/* Whether notifications are going out: the people reading this page are
+ * the ones who must know when e-mail is behind (the notifications are kept
+ * and shown in the portal meanwhile). */
+static bool
+mail_status(struct ctx *c, struct view_dict *d)
+{
+	struct portal_status s;
+	struct view_dict *m;
+
+	if (!status_read(&c->app->db, &s))
+		return false;
+	m = view_add(d, s.degraded ? "MAIL_BEHIND" : "MAIL_OK");
+	view_set_int(m, "BACKLOG", s.backlog);
+	if (s.oldest_unsent >= 0)
+		view_set_int(view_add(m, "OLDEST"), "MINUTES", (s.oldest_unsent + 59) / 60);
+	if (s.notifier_down)
+		view_show(m, "NOTIFIER_DOWN");
+	return true;
+}
+
 void
 h_dashboard(struct ctx *c)
 {
@@ -210,7 +231,7 @@ h_dashboard(struct ctx *c)
 	view_set_int(d, "CHART_H", CHART_H);
 	view_set_int(d, "AXIS_X", PLOT_LEFT);
 	view_set_int(d, "AXIS_Y", PLOT_BOTTOM);
-	if (!weekly_chart(c, d) || !status_chart(c, d) || !figures(c, d) || !federal_list(c, d)) {
+	if (!mail_status(c, d) || !weekly_chart(c, d) || !status_chart(c, d) || !figures(c, d) || !federal_list(c, d)) {
 		view_dict_free(d);
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;

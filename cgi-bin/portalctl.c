@@ -13,6 +13,8 @@
  *   portalctl policy load FILE         make it the policy in force (audited)
  *   portalctl policy show              the policy in force, by clause
  *   portalctl audit verify
+ *   portalctl status [--status-file F] each process, the database, mail, the notifier, the
+ *                                      audit chain; exit 3 when down or degraded
  *   portalctl routes                   the route table: method, pattern, flags, roles admitted
  *
  * Exit 0 on success; bad input: one line on stderr naming the problem, exit 2,
@@ -38,6 +40,7 @@
 #include "policy.h"
 #include "policy_admin.h"
 #include "routes.h"
+#include "status.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -540,7 +543,24 @@ static int
 usage(void)
 {
 	return bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
-	    "policy check|rules|load FILE | policy show | audit verify | routes");
+	    "policy check|rules|load FILE | policy show | audit verify | status | routes");
+}
+
+/* The portal master's status file: --status-file F, else
+ * $PORTAL_VAR/run/status.json (supervise.c writes it). */
+static int
+cmd_status(struct db *db, int argc, char *argv[])
+{
+	char path[PATH_MAX];
+	const char *var = getenv("PORTAL_VAR");
+
+	if (argc == 2 && strcmp(argv[0], "--status-file") == 0)
+		snprintf(path, sizeof(path), "%s", argv[1]);
+	else if (argc == 0)
+		snprintf(path, sizeof(path), "%s/run/status.json", var && *var ? var : "var");
+	else
+		return usage();
+	return status_report(db, stdout, path);
 }
 
 int
@@ -567,10 +587,12 @@ main(int argc, char *argv[])
 	     (strcmp(argv[2], "add") == 0 || strcmp(argv[2], "list") == 0 || strcmp(argv[2], "duty") == 0)) ||
 	    (strcmp(argv[1], "policy") == 0 && argc == 3 && strcmp(argv[2], "show") == 0) ||
 	    (strcmp(argv[1], "policy") == 0 && argc == 4 && strcmp(argv[2], "load") == 0) ||
-	    (strcmp(argv[1], "audit") == 0 && argc == 3 && strcmp(argv[2], "verify") == 0)))
+	    (strcmp(argv[1], "audit") == 0 && argc == 3 && strcmp(argv[2], "verify") == 0) ||
+	    strcmp(argv[1], "status") == 0))
 		return usage();
 	if (!connect_owner(&db))
-		return 1;
+		/* status still tells the processes apart from the database. */
+		return strcmp(argv[1], "status") == 0 ? cmd_status(NULL, argc - 2, argv + 2) : 1;
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = cmd_migrate(&db);
 	else if (strcmp(argv[1], "init") == 0)
@@ -581,6 +603,8 @@ main(int argc, char *argv[])
 		rc = argc == 4 ? policy_cmd_load(&db, argv[3], operator_name()) : policy_cmd_show(&db);
 	else if (strcmp(argv[1], "audit") == 0)
 		rc = audit_verify(&db, stdout) ? 0 : 1;
+	else if (strcmp(argv[1], "status") == 0)
+		rc = cmd_status(&db, argc - 2, argv + 2);
 	else if (strcmp(argv[2], "add") == 0)
 		rc = cmd_user_add(&db, argc - 3, argv + 3);
 	else if (strcmp(argv[2], "list") == 0)

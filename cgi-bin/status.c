@@ -1,8 +1,32 @@
 #include "status.h"
 
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "audit.h"
+#include "buf.h"
 #include "db.h"
+
+/* The status file the portal's master writes (supervise.c), whole. */
+static char *
+status_file_read(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char chunk[1024];
+	struct buf b;
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 65536)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	return buf_failed(&b) ? (buf_free(&b), NULL) : buf_take(&b);
+}
 
 bool
 status_read(struct db *db, struct portal_status *s)
@@ -26,4 +50,73 @@ status_read(struct db *db, struct portal_status *s)
 	s->notifier_down = s->notifier_seen < 0 || s->notifier_seen > STATUS_BEHIND_SECONDS;
 	s->degraded = s->mail_behind || s->notifier_down;
 	return true;
+}
+
+/* A number of the status file ("key": N), or -1. */
+static long long
+json_number(const char *text, const char *key)
+{
+	char pattern[64];
+	const char *p;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\": ", key);
+	if (text == NULL || (p = strstr(text, pattern)) == NULL)
+		return -1;
+	return strtoll(p + strlen(pattern), NULL, 10);
+}
+
+static void
+process_line(FILE *out, const char *name, long long pid, long long started, long long restarts,
+    bool *ok)
+{
+	bool alive = pid > 0 && kill((pid_t)pid, 0) == 0;
+
+	if (!alive)
+		*ok = false;
+	if (pid <= 0)
+		fprintf(out, "%-10s not running\n", name);
+	else
+		fprintf(out, "%-10s %s (pid %lld, up %lld s, restarts %lld)\n", name,
+		    alive ? "running" : "NOT RUNNING", pid, (long long)time(NULL) - started,
+		    restarts < 0 ? 0 : restarts);
+}
+
+int
+status_report(struct db *db, FILE *out, const char *status_file)
+{
+	struct portal_status s;
+	char *text = NULL;
+	bool ok = true;
+
+	if (status_file != NULL && (text = status_file_read(status_file)) != NULL) {
+		const char *notifier = strstr(text, "\"notifier\"");
+
+		process_line(out, "portal", json_number(text, "pid"), json_number(text, "started"),
+		    json_number(text, "worker_restarts"), &ok);
+		if (notifier != NULL)
+			process_line(out, "notifier", json_number(notifier, "pid"),
+			    json_number(notifier, "started"), json_number(notifier, "restarts"), &ok);
+	} else
+		fprintf(out, "%-10s no status file (%s): not started here\n", "portal",
+		    status_file ? status_file : "-");
+	free(text);
+	if (db == NULL || !status_read(db, &s)) {
+		fprintf(out, "%-10s NOT ANSWERING%s%s", "database", db ? ": " : "\n",
+		    db ? db->error : "");
+		fprintf(out, "%-10s DOWN\n", "overall");
+		return 3;
+	}
+	fprintf(out, "%-10s answering\n", "database");
+	fprintf(out, "%-10s %s: %lld notification(s) wait for e-mail", "mail",
+	    s.mail_behind ? "BEHIND" : "ok", s.backlog);
+	if (s.oldest_unsent >= 0)
+		fprintf(out, ", the oldest for %lld s", s.oldest_unsent);
+	fprintf(out, "\n%-10s %s", "notifier", s.notifier_down ? "NOT SEEN" : "seen");
+	if (s.notifier_seen >= 0)
+		fprintf(out, " %lld s ago", s.notifier_seen);
+	fprintf(out, "\n");
+	if (!audit_verify(db, out))
+		ok = false;
+	fprintf(out, "%-10s %s\n", "overall", !ok ? "DOWN" : s.degraded ? "DEGRADED" : "ok");
+	return ok && !s.degraded ? 0 : 3;
 }

@@ -11,6 +11,7 @@
 #define PORTAL_STATUS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct db;
 
@@ -27,5 +28,11 @@ struct portal_status {
 
 /* False when the database failed. */
 bool status_read(struct db *, struct portal_status *);
+
+/* `portalctl status`: each process (pid, uptime, restarts: from the
+ * portal's status file), the database, the outbox, the notifier, the audit
+ * chain. 0 when all is well, 3 when something is down or degraded. A
+ * NULL database: it could not be reached (reported so). */
+int  status_report(struct db *, FILE *, const char *status_file);
 
 #endif

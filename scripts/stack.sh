@@ -265,6 +265,14 @@ status() {
   if [[ -n $pid ]] && alive "$pid" nginx; then say "  nginx     running (pid $pid)"
   else say "  nginx     stopped"; up=0; fi
   if healthy; then say "  healthz   200"; else say "  healthz   not answering 200"; up=0; fi
+  # What only the portal knows: restarts, the outbox, the notifier's
+  # heartbeat, the audit chain (portalctl status; 3 when degraded).
+  if [[ -x $BUILD/portalctl ]] && { ((EXTERNAL_DB)) || [[ -n $(pid_of "$PGDATA/postmaster.pid") ]]; }; then
+    local report line rc=0
+    report=$(PORTAL_VAR=$VAR "$BUILD/portalctl" status 2>&1) || rc=$?
+    while IFS= read -r line; do say "  | $line"; done <<<"$report"
+    ((rc == 0)) || up=0
+  fi
   ((up)) || return 3
 }
 

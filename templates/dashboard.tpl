@@ -1,4 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Dashboard</h1>
+{{#MAIL_BEHIND}}<div class="notice denied" role="alert"><strong>E-mail is behind.</strong> {{BACKLOG}} notification(s) wait to be sent{{#OLDEST}}, the oldest for {{MINUTES}} min{{/OLDEST}}.{{#NOTIFIER_DOWN}} The notifier has not been seen for over two minutes.{{/NOTIFIER_DOWN}} Every notification is kept and shown in the recipient's inbox here; tell the system administrator (<code>make status</code>).</div>{{/MAIL_BEHIND}}
+{{#MAIL_OK}}<p class="status-line">E-mail: {{BACKLOG}} notification(s) waiting{{#OLDEST}} (the oldest for {{MINUTES}} min){{/OLDEST}}.</p>{{/MAIL_OK}}
 <section class="figures" aria-label="Key figures">
 <div class="figure"><span class="num">{{APPROVE_MIN}}</span><span>median minutes from filing to approval (90 days)</span></div>
 <div class="figure"><span class="num">{{DISPATCH_MIN}}</span><span>median minutes from filing to dispatch (90 days)</span></div>
