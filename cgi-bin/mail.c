@@ -351,7 +351,10 @@ deliver_smtp(const struct mail_config *cfg, struct mail_sender *sender,
 	curl_easy_setopt(curl, CURLOPT_READDATA, &up);
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	/* A server that accepts the connection and then stalls must not hold
+	 * the outbox: the whole exchange of one message is bounded, and after
+	 * the timeout the message is retried later like any other failure. */
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, cfg->timeout_seconds > 0 ? cfg->timeout_seconds : 30L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	/* STARTTLS as mail_tls.h says (smtps:// is TLS from the start, whatever
 	 * the mode). The certificate and the host name are always verified:

@@ -24,6 +24,7 @@ struct mail_config {
 	const char *spool_dir;
 	const char *base_url;    /* links to requests */
 	enum mail_tls tls;       /* STARTTLS (mail_tls.h; zero: required) */
+	long timeout_seconds;    /* one message, connection to acceptance; 0: 30 */
 };
 
 struct mail_message {

@@ -18,7 +18,8 @@
  *
  * Environment: PORTAL_DB_DSN (or PORTAL_DSN), PORTAL_SMTP_URL (unset: files
  * in $PORTAL_VAR/mail/), PORTAL_SMTP_TLS (required|try|off, mail_tls.h),
- * PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD, PORTAL_MAIL_FROM, PORTAL_BASE_URL,
+ * PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD, PORTAL_SMTP_TIMEOUT (seconds for one
+ * message, 30), PORTAL_MAIL_FROM, PORTAL_BASE_URL,
  * PORTAL_NOTIFIER_POLL (seconds, 5), PORTAL_NOTIFIER_MAX_BACKOFF (seconds, 60),
  * PORTAL_NOTIFIER_RETENTION (how often, in seconds, expired sessions and old
  * sign-in records are deleted: 300).
@@ -328,6 +329,7 @@ main(void)
 		fprintf(stderr, "notifier: PORTAL_SMTP_TLS must be required, try or off\n");
 		return 2;
 	}
+	n.mail.timeout_seconds = atol(env_or("PORTAL_SMTP_TIMEOUT", "30"));
 	n.poll_seconds = atoi(env_or("PORTAL_NOTIFIER_POLL", "5"));
 	n.max_backoff = atoi(env_or("PORTAL_NOTIFIER_MAX_BACKOFF", "60"));
 	n.retention_seconds = atoi(env_or("PORTAL_NOTIFIER_RETENTION", "300"));
