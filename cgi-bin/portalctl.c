@@ -13,6 +13,8 @@
  *   portalctl policy load FILE         make it the policy in force (audited)
  *   portalctl policy show              the policy in force, by clause
  *   portalctl audit verify
+ *   portalctl backup FILE              a verified backup (backup.c)
+ *   portalctl restore [--replace] FILE bring one back, in one transaction
  *   portalctl status [--status-file F] each process, the database, mail, the notifier, the
  *                                      audit chain; exit 3 when down or degraded
  *   portalctl routes                   the route table: method, pattern, flags, roles admitted
@@ -32,6 +34,7 @@
 
 #include "account.h"
 #include "audit.h"
+#include "backup.h"
 #include "crypto.h"
 #include "buf.h"
 #include "db.h"
@@ -98,15 +101,14 @@ owner_dsn(struct buf *out)
 	return !buf_failed(out);
 }
 
+/* Connect as the owner; `dsn` (initialised by the caller) keeps the
+ * connection string for the PostgreSQL programs backup and restore run. */
 static bool
-connect_owner(struct db *db)
+connect_owner(struct db *db, struct buf *dsn)
 {
-	struct buf dsn;
 	bool ok;
 
-	buf_init(&dsn);
-	ok = owner_dsn(&dsn) && db_init(db, buf_cstr(&dsn), "portalctl");
-	buf_free(&dsn);
+	ok = owner_dsn(dsn) && db_init(db, buf_cstr(dsn), "portalctl");
 	if (!ok)
 		return false;
 	db->quiet = true;
@@ -543,7 +545,8 @@ static int
 usage(void)
 {
 	return bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
-	    "policy check|rules|load FILE | policy show | audit verify | status | routes");
+	    "policy check|rules|load FILE | policy show | audit verify | status | "
+	    "backup FILE | restore [--replace] FILE | routes");
 }
 
 /* The portal master's status file: --status-file F, else
@@ -567,6 +570,7 @@ int
 main(int argc, char *argv[])
 {
 	struct db db;
+	struct buf dsn;
 	int rc;
 
 	if (argc < 2)
@@ -588,11 +592,15 @@ main(int argc, char *argv[])
 	    (strcmp(argv[1], "policy") == 0 && argc == 3 && strcmp(argv[2], "show") == 0) ||
 	    (strcmp(argv[1], "policy") == 0 && argc == 4 && strcmp(argv[2], "load") == 0) ||
 	    (strcmp(argv[1], "audit") == 0 && argc == 3 && strcmp(argv[2], "verify") == 0) ||
-	    strcmp(argv[1], "status") == 0))
+	    strcmp(argv[1], "status") == 0 || strcmp(argv[1], "backup") == 0 ||
+	    strcmp(argv[1], "restore") == 0))
 		return usage();
-	if (!connect_owner(&db))
+	buf_init(&dsn);
+	if (!connect_owner(&db, &dsn)) {
+		buf_free(&dsn);
 		/* status still tells the processes apart from the database. */
 		return strcmp(argv[1], "status") == 0 ? cmd_status(NULL, argc - 2, argv + 2) : 1;
+	}
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = cmd_migrate(&db);
 	else if (strcmp(argv[1], "init") == 0)
@@ -605,6 +613,10 @@ main(int argc, char *argv[])
 		rc = audit_verify(&db, stdout) ? 0 : 1;
 	else if (strcmp(argv[1], "status") == 0)
 		rc = cmd_status(&db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "backup") == 0)
+		rc = backup_cmd(&db, buf_cstr(&dsn), argc - 2, argv + 2);
+	else if (strcmp(argv[1], "restore") == 0)
+		rc = restore_cmd(&db, buf_cstr(&dsn), argc - 2, argv + 2);
 	else if (strcmp(argv[2], "add") == 0)
 		rc = cmd_user_add(&db, argc - 3, argv + 3);
 	else if (strcmp(argv[2], "list") == 0)
@@ -612,5 +624,6 @@ main(int argc, char *argv[])
 	else
 		rc = cmd_user_duty(&db, argc - 3, argv + 3);
 	db_close(&db);
+	buf_free(&dsn);
 	return rc;
 }
