@@ -303,7 +303,7 @@ main(int argc, char *argv[])
 	if (cfg.notifier != NULL)
 		start_notifier(&cfg, &notifier);
 	/* Ready: the socket listens and the workers run. */
-	if (!supervise_pidfile(cfg.pidfile, getpid()))
+	if (!supervise_pidfile(cfg.pidfile, getpid()) || !supervise_notify_ready())
 		stopping = 1;
 	(void)supervise_status(cfg.status_file, getpid(), started, workers, cfg.workers,
 	    cfg.notifier ? &notifier : NULL);

@@ -5,9 +5,12 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -136,5 +139,47 @@ supervise_status(const char *path, pid_t master, time_t started, const struct ch
 	buf_puts(&b, "}\n");
 	ok = !buf_failed(&b) && write_atomically(path, b.data, b.len);
 	buf_free(&b);
+	return ok;
+}
+
+/*
+ * systemd's readiness protocol (sd_notify(3), "READY=1" as one datagram to
+ * $NOTIFY_SOCKET; '@' names an abstract socket), written out rather than
+ * linking libsystemd for one datagram. Without NOTIFY_SOCKET (not under
+ * systemd's Type=notify) there is nothing to tell: true.
+ */
+bool
+supervise_notify_ready(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	static const char ready[] = "READY=1";
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd;
+	bool ok;
+
+	if (path == NULL || *path == '\0')
+		return true;
+	if ((path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path)) {
+		log_warn("NOTIFY_SOCKET %s: not a socket path", path);
+		return false;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+		log_warn("NOTIFY_SOCKET: %s", strerror(errno));
+		return false;
+	}
+	ok = sendto(fd, ready, sizeof(ready) - 1, 0, (struct sockaddr *)&sa, len) ==
+	    (ssize_t)(sizeof(ready) - 1);
+	if (!ok)
+		log_warn("NOTIFY_SOCKET %s: %s", path, strerror(errno));
+	close(fd);
+	/* Said once, by the master: a notifier started later must not. */
+	unsetenv("NOTIFY_SOCKET");
 	return ok;
 }

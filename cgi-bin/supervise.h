@@ -28,6 +28,10 @@ bool supervise_drop_privileges(const char *user);
  * NULL; its own session, stdin from /dev/null, its output appended to
  * `log` when not NULL. 0 on failure (logged). */
 pid_t supervise_spawn_program(const char *program, const char *dsn, const char *log);
+/* Tells systemd (Type=notify) that the portal is ready: after the socket
+ * listens and the workers run. False when NOTIFY_SOCKET is set and the
+ * message could not be sent (logged). */
+bool supervise_notify_ready(void);
 /* Writes the status file atomically. */
 bool supervise_status(const char *path, pid_t master, time_t started, const struct child *workers,
          int nworkers, const struct child *notifier);
