@@ -115,7 +115,7 @@ run(const char *bindir, char *const argv[], bool quiet, struct buf *capture)
 
 		close(fds[1]);
 		while ((n = read(fds[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0 && capture->len < 4 * 1024 * 1024)
+			if (n > 0 && capture->len < (size_t)4 * 1024 * 1024)
 				buf_append(capture, chunk, (size_t)n);
 		close(fds[0]);
 	}

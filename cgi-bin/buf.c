@@ -183,3 +183,22 @@ buf_urlencode(struct buf *b, const char *s)
 		}
 	}
 }
+
+bool
+buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	char chunk[8192];
+	size_t n, start = b->len;
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	while (b->len - start <= max && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(b, chunk, n);
+	ok = !ferror(f) && !buf_failed(b);
+	/* Read only: a failing close loses nothing that was read. */
+	if (fclose(f) != 0)
+		ok = false;
+	return ok;
+}

@@ -35,6 +35,11 @@ bool        buf_failed(const struct buf *);
 /* Hands the storage to the caller (free() it) and resets the buffer. */
 char       *buf_take(struct buf *);
 
+/* Appends the whole file at `path`, reading at most `max` bytes (more than
+ * `max` in the file: stops after max + 1, so the caller can tell). False
+ * when it cannot be opened or read (errno says why) or memory ran out. */
+bool        buf_read_file(struct buf *, const char *path, size_t max);
+
 /* A query-string value, percent-encoded (RFC 3986 unreserved kept). */
 void        buf_urlencode(struct buf *, const char *);
 

@@ -80,7 +80,7 @@ connection_lost(const struct db *db, const char *state)
 bool
 db_wait_ready(struct db *db, int ms)
 {
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	struct timespec pause = { 0, 100L * 1000 * 1000 };
 	int waited = 0;
 	bool was_quiet = db->quiet;
 	bool ok;

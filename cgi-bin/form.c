@@ -1,10 +1,11 @@
 #include "form.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 const struct form_limits form_default_limits = {
-	.max_bytes = 128 * 1024,
+	.max_bytes = (size_t)128 * 1024,
 	.max_pairs = 256,
 };
 
@@ -100,7 +101,7 @@ decode(const char *src, size_t len, char **out)
 	char *dst;
 	size_t i, j;
 
-	if ((dst = malloc(len + 1)) == NULL)
+	if (len == SIZE_MAX || (dst = malloc(len + 1)) == NULL)
 		return FORM_NOMEM;
 	for (i = j = 0; i < len; i++) {
 		unsigned char c = (unsigned char)src[i];

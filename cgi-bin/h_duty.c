@@ -41,7 +41,7 @@ h_duty(struct ctx *c)
 	int f;
 
 	if (fields_check(duty_fields, DF__MAX, &c->http->body_form, values, errors) > 0) {
-		for (f = 0; f < DF__MAX && errors[f] == NULL; f++)
+		for (f = 0; f < DF__MAX - 1 && errors[f] == NULL; f++)
 			;
 		snprintf(note, sizeof(note), "%s %s Nothing was changed.", duty_fields[f].label, errors[f]);
 		fields_free(values, DF__MAX);

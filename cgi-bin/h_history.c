@@ -21,7 +21,7 @@
 
 #define HISTORY_PAGE_SIZE 50
 #define HISTORY_MAX_PAGE  40
-#define HISTORY_COUNT_CAP (HISTORY_PAGE_SIZE * HISTORY_MAX_PAGE)
+#define HISTORY_COUNT_CAP ((long long)HISTORY_PAGE_SIZE * HISTORY_MAX_PAGE)
 #define HISTORY_CSV_MAX   100000
 
 enum history_field { HF_KIND, HF_STATUS, HF_AGENCY, HF_FROM, HF_TO, HF_Q, HF_PAGE, HF__MAX };
@@ -178,7 +178,7 @@ history_count(struct ctx *c, const struct history_query *hq)
 
 	for (i = 0; i < 6; i++)
 		params[i] = i == HF_AGENCY ? hq->agency_pattern : hq->values[i];
-	snprintf(cap, sizeof(cap), "%d", HISTORY_COUNT_CAP + 1);
+	snprintf(cap, sizeof(cap), "%lld", HISTORY_COUNT_CAP + 1);
 	params[6] = cap;
 	if ((res = db_query(&c->app->db, sql, 7, params)) == NULL)
 		return -1;

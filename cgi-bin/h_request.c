@@ -180,7 +180,6 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 			const struct field_spec *spec = &request_fields[f];
 			struct view_dict *fd, *sub;
 			const struct rule *when;
-			int req;
 
 			if ((int)request_field_section(f) != s || !field_shown(c, kind, f))
 				continue;
@@ -197,7 +196,7 @@ form_page(struct ctx *c, int status, enum request_kind kind, char *const values[
 				view_set_str(fd, "LABEL", label);
 			} else
 				view_set_str(fd, "LABEL", spec->label);
-			if ((req = field_required(pol, kind, f, &when)) == 1)
+			if (field_required(pol, kind, f, &when) == 1)
 				view_show(fd, "REQUIRED");
 			else if (when != NULL) {
 				char words[300];

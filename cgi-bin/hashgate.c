@@ -86,7 +86,7 @@ hashgate_enter(int wait_ms)
 		if (now_ms() >= deadline)
 			return false;
 		{
-			struct timespec pause = { 0, 5 * 1000 * 1000 };
+			struct timespec pause = { 0, 5L * 1000 * 1000 };
 
 			nanosleep(&pause, NULL);
 		}

@@ -21,16 +21,13 @@ http_request_init(struct http_request *h, FCGX_Request *r)
 	h->fcgi = r;
 	m = param(r, "REQUEST_METHOD");
 	h->method_name = m ? m : "";
-	if (m == NULL)
-		h->method = METHOD_OTHER;
-	else if (strcmp(m, "GET") == 0)
+	h->method = METHOD_OTHER;
+	if (strcmp(h->method_name, "GET") == 0)
 		h->method = METHOD_GET;
-	else if (strcmp(m, "HEAD") == 0)
+	else if (strcmp(h->method_name, "HEAD") == 0)
 		h->method = METHOD_HEAD;
-	else if (strcmp(m, "POST") == 0)
+	else if (strcmp(h->method_name, "POST") == 0)
 		h->method = METHOD_POST;
-	else
-		h->method = METHOD_OTHER;
 	h->path = param(r, "DOCUMENT_URI");
 	if (h->path == NULL)
 		h->path = "/";

@@ -16,7 +16,7 @@
 
 /* Every field of the longest form at its maximum length in characters of
  * 3 bytes, percent-encoded (9 bytes each), fits: ~10,000 characters. */
-#define HTTP_BODY_MAX (128 * 1024)
+#define HTTP_BODY_MAX ((size_t)128 * 1024)
 
 enum http_method { METHOD_GET, METHOD_HEAD, METHOD_POST, METHOD_OTHER };
 

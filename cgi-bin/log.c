@@ -22,7 +22,7 @@ log_line(const char *level, const char *fmt, va_list ap)
 	fprintf(stderr, "%s [%ld] %s: ", when, (long)getpid(), level);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
-	fflush(stderr);
+	(void)fflush(stderr);	/* a log line that fails has nowhere to go */
 }
 
 void

@@ -346,7 +346,6 @@ main(void)
 	log_info("notifier started: mail %s %s (TLS %s)", n.mail.smtp_url ? "over SMTP to" : "as files in",
 	    n.mail.smtp_url ? n.mail.smtp_url : spool, mail_tls_name(n.mail.tls));
 	while (!stopping) {
-		int r;
 
 		if (!ensure_connected(&n)) {
 			struct timespec ts = { 2, 0 };
@@ -371,7 +370,7 @@ main(void)
 			last_retention = time(NULL);
 		}
 		heartbeat(&n);
-		while (!stopping && (r = deliver_next(&n)) > 0)
+		while (!stopping && deliver_next(&n) > 0)
 			heartbeat(&n);
 		if (!stopping)
 			wait_for_work(&n);

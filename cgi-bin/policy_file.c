@@ -218,12 +218,13 @@ rule_init(struct rule *r)
 static bool
 rule_id_ok(const char *id)
 {
-	size_t i, n = strlen(id);
+	size_t n = strlen(id);
+	const char *s;
 
 	if (n == 0 || n >= sizeof(((struct rule *)0)->id))
 		return false;
-	for (i = 0; i < n; i++)
-		if (!(isupper((unsigned char)id[i]) || isdigit((unsigned char)id[i]) || id[i] == '-'))
+	for (s = id; *s != '\0'; s++)
+		if (!(isupper((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
 			return false;
 	return true;
 }
@@ -582,7 +583,7 @@ policy_parse(const char *text, size_t len, struct policy *out, struct policy_err
 	memset(errs, 0, sizeof(*errs));
 	memset(out, 0, sizeof(*out));
 	if (len > POLICY_FILE_MAX) {
-		snprintf(errs->text[0], sizeof(errs->text[0]), "the file is larger than %d bytes", POLICY_FILE_MAX);
+		snprintf(errs->text[0], sizeof(errs->text[0]), "the file is larger than %zu bytes", POLICY_FILE_MAX);
 		errs->n = 1;
 		return false;
 	}
@@ -596,7 +597,7 @@ policy_parse(const char *text, size_t len, struct policy *out, struct policy_err
 	p->pol = out;
 	p->errs = errs;
 	while (off < len) {
-		char line[2048], *key, *value, *s;
+		char line[2048] = "", *key, *value, *s;
 		size_t n = 0;
 		bool indented;
 
@@ -658,28 +659,18 @@ policy_parse(const char *text, size_t len, struct policy *out, struct policy_err
 bool
 policy_parse_file(const char *path, struct policy *out, struct policy_errors *errs, char **text_out)
 {
-	FILE *f;
 	struct buf b;
-	char chunk[4096];
-	size_t n;
 	bool ok;
 
 	memset(errs, 0, sizeof(*errs));
 	if (text_out != NULL)
 		*text_out = NULL;
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(errs->text[0], sizeof(errs->text[0]), "%.150s: %s", path, strerror(errno));
-		errs->n = 1;
-		return false;
-	}
 	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= POLICY_FILE_MAX)
-		buf_append(&b, chunk, n);
-	ok = !ferror(f) && !buf_failed(&b);
-	fclose(f);
-	if (!ok) {
+	errno = 0;
+	if (!buf_read_file(&b, path, POLICY_FILE_MAX)) {
 		buf_free(&b);
-		snprintf(errs->text[0], sizeof(errs->text[0]), "%.150s: cannot be read", path);
+		snprintf(errs->text[0], sizeof(errs->text[0]), "%.150s: %s", path,
+		    errno ? strerror(errno) : "cannot be read");
 		errs->n = 1;
 		return false;
 	}

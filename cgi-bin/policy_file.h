@@ -28,7 +28,7 @@
 
 #include "policy.h"
 
-#define POLICY_FILE_MAX   (256 * 1024)
+#define POLICY_FILE_MAX   ((size_t)256 * 1024)
 #define POLICY_RULES_MAX  256
 #define POLICY_ERRORS_MAX 50
 

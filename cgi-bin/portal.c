@@ -205,6 +205,7 @@ main(int argc, char *argv[])
 	time_t started = time(NULL);
 	struct sigaction sa;
 	char err[256];
+	const char *env;
 	int i, fd;
 
 	memset(workers, 0, sizeof(workers));
@@ -239,9 +240,9 @@ main(int argc, char *argv[])
 		} else
 			usage();
 	}
-	if (getenv("PORTAL_DB_WAIT") != NULL) {
+	if ((env = getenv("PORTAL_DB_WAIT")) != NULL) {
 		/* Seconds a request waits for a database that is restarting. */
-		cfg.db_wait_ms = atoi(getenv("PORTAL_DB_WAIT")) * 1000;
+		cfg.db_wait_ms = atoi(env) * 1000;
 		if (cfg.db_wait_ms < 0 || cfg.db_wait_ms > 60000)
 			usage();
 	}
@@ -318,7 +319,7 @@ main(int argc, char *argv[])
 		}
 		/* Do not spin if a child dies at once, again and again. */
 		if (!stopping) {
-			struct timespec pause = { 0, 200 * 1000 * 1000 };
+			struct timespec pause = { 0, 200L * 1000 * 1000 };
 
 			nanosleep(&pause, NULL);
 		}

@@ -47,6 +47,8 @@
 
 #define EXIT_BAD_INPUT 2
 
+static int bad_input(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int
 bad_input(const char *fmt, ...)
 {
@@ -120,25 +122,17 @@ connect_owner(struct db *db, struct buf *dsn)
 	return true;
 }
 
+/* A migration file, whole (at most 4 MiB). */
 static char *
 read_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	struct buf b;
-	char chunk[8192];
-	size_t n;
 
-	if (f == NULL)
-		return NULL;
 	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	if (ferror(f) || buf_failed(&b)) {
-		fclose(f);
+	if (!buf_read_file(&b, path, (size_t)4 << 20) || b.len > (size_t)4 << 20) {
 		buf_free(&b);
 		return NULL;
 	}
-	fclose(f);
 	return buf_take(&b);
 }
 
@@ -297,9 +291,8 @@ add_user(struct db *db, struct form *form, const char *password)
 				break;
 			}
 	} else if ((problem = account_check(values, errors)) != NULL ||
-	    (problem = account_check_structure(have_policy ? &pol : NULL, values, errors)) != NULL)
-		rc = bad_input("%s", problem);
-	else if ((problem = password_check(password)) != NULL)
+	    (problem = account_check_structure(have_policy ? &pol : NULL, values, errors)) != NULL ||
+	    (problem = password_check(password)) != NULL)
 		rc = bad_input("%s", problem);
 	else if (!db_begin(db))
 		rc = failed(db, "user add");

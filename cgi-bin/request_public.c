@@ -7,8 +7,9 @@
 
 static const char *const public_status[STATUS__MAX] = {
 	[STATUS_SUBMITTED] = "Received: the department is looking at your request.",
-	[STATUS_PROVISIONALLY_AUTHORIZED] = "Help is provisionally authorized while the department's "
-	    "command staff decide on your request.",
+	[STATUS_PROVISIONALLY_AUTHORIZED] =
+	    ("Help is provisionally authorized while the department's command staff decide on "
+	     "your request."),
 	[STATUS_PENDING_APPROVAL] = "Waiting for a decision by the department's command staff.",
 	[STATUS_APPROVED] = "Approved: the department is sending help.",
 	[STATUS_DENIED] = "The department cannot give this help.",

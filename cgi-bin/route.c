@@ -1,6 +1,7 @@
 #include "route.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Matches one path segment [s, s+slen) against one pattern segment. */
@@ -89,11 +90,11 @@ route_find(const struct route *table, size_t n, enum http_method method,
 		/* No buffer (allowlen 0) is not read either. */
 		if (allowlen > 0 && strstr(allow, method_name(table[i].method)) == NULL) {
 			size_t used = strlen(allow);
+			const char *name = method_name(table[i].method);
 
-			if (used > 0 && used + 2 < allowlen)
-				strcat(allow, ", ");
-			if (strlen(allow) + strlen(method_name(table[i].method)) < allowlen)
-				strcat(allow, method_name(table[i].method));
+			/* "GET, POST": appended only whole, never cut. */
+			if (used + 2 + strlen(name) < allowlen)
+				snprintf(allow + used, allowlen - used, "%s%s", used > 0 ? ", " : "", name);
 		}
 	}
 	return result;

@@ -14,18 +14,14 @@
 static char *
 status_file_read(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char chunk[1024];
 	struct buf b;
-	size_t n;
 
-	if (f == NULL)
-		return NULL;
 	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 65536)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	return buf_failed(&b) ? (buf_free(&b), NULL) : buf_take(&b);
+	if (!buf_read_file(&b, path, 65536)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
 }
 
 bool

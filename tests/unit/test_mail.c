@@ -35,8 +35,9 @@ setup(void **state)
 }
 
 static const struct mail_config file_cfg = {
-	NULL, NULL, NULL, "portal@oconomowoc.example", NULL, "http://127.0.0.1:8080",
-	MAIL_TLS_REQUIRED,
+	.from = "portal@oconomowoc.example",
+	.base_url = "http://127.0.0.1:8080",
+	.tls = MAIL_TLS_REQUIRED,
 };
 
 static struct mail_message
