@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "field.h"
 #include "notify.h"
+#include "audit.h"
 #include "page.h"
 #include "submission.h"
 

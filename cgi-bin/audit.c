@@ -118,3 +118,23 @@ audit_verify(struct db *db, FILE *out)
 	buf_free(&text);
 	return ok;
 }
+
+bool
+audit_record(struct db *db, const char *request_id, long long actor_id,
+    const char *actor_login, const char *action, const char *clause, const char *note)
+{
+	static const char sql[] =
+	    "INSERT INTO audit_event (request_id, actor_id, actor_login, action, clause, note)"
+	    " VALUES ($1, $2, $3, $4, $5, $6)";
+	char actor[24];
+	const char *params[6];
+
+	snprintf(actor, sizeof(actor), "%lld", actor_id);
+	params[0] = request_id;
+	params[1] = actor_id > 0 ? actor : NULL;
+	params[2] = actor_login;
+	params[3] = action;
+	params[4] = clause;
+	params[5] = note ? note : "";
+	return db_exec(db, sql, 6, params);
+}

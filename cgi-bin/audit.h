@@ -1,5 +1,6 @@
 /*
- * Verifying the audit trail's hash chain (sql/002: audit_event_chain).
+ * The audit trail: recording an event, and verifying the hash chain
+ * (sql/002: audit_event_chain).
  * Each event's hash is SHA-256(previous hash || canonical text); the
  * canonical text is rebuilt here in C, independently of the database's
  * own function, so a changed row, a removed row or a forged hash is found.
@@ -17,6 +18,11 @@
 void audit_canonical(struct buf *, const char *seq, const char *request_id,
          const char *actor_id, const char *actor_login, const char *action,
          const char *clause, const char *note, const char *at_utc);
+
+/* One audit event (append-only, hash-chained by the database). */
+bool audit_record(struct db *, const char *request_id, long long actor_id,
+         const char *actor_login, const char *action, const char *clause,
+         const char *note);
 
 /* Checks the whole chain; prints the result (and the first broken link). */
 bool audit_verify(struct db *, FILE *out);

@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "hashgate.h"
 #include "handlers.h"
+#include "audit.h"
 #include "notify.h"
 #include "page.h"
 #include "submission.h"

@@ -11,6 +11,7 @@
 
 #include "field.h"
 #include "handlers.h"
+#include "audit.h"
 #include "notify.h"
 #include "page.h"
 

@@ -36,9 +36,4 @@ int notify_rule(struct db *, const struct rule *r, const char *request_id,
 int notify_account(struct db *, const char *request_id, const char *account_id,
         const struct rule *r, const char *reason);
 
-/* One audit event (append-only, hash-chained by the database). */
-bool audit_record(struct db *, const char *request_id, long long actor_id,
-         const char *actor_login, const char *action, const char *clause,
-         const char *note);
-
 #endif

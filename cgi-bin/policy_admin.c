@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "audit.h"
 #include "notify.h"
 #include "policy_file.h"
 

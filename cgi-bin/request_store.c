@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "audit.h"
 #include "submission.h"
 
 /* Times in JSON are ISO 8601 with the department's offset (to_json). */

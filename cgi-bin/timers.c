@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "audit.h"
 
 /* Notifies one overdue item in its own transaction; returns rows or -1. */
 static int

@@ -1,0 +1,266 @@
+/*
+ * portalctl user add|duty|list and portalctl demo: accounts from the
+ * command line, each change audited like one made on the web.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "account.h"
+#include "audit.h"
+#include "buf.h"
+#include "crypto.h"
+#include "ctl.h"
+#include "db.h"
+#include "form.h"
+#include "policy.h"
+
+/* Reads the password: the first line of standard input. */
+static char *
+read_password(void)
+{
+	struct buf b;
+	int ch;
+
+	buf_init(&b);
+	while ((ch = getchar()) != EOF && ch != '\n') {
+		if (b.len > PASSWORD_MAX) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_putc(&b, (char)ch);
+	}
+	if (b.len > 0 && b.data[b.len - 1] == '\r')
+		b.data[--b.len] = '\0';
+	return buf_take(&b);
+}
+
+static int
+add_user(struct db *db, struct form *form, const char *password)
+{
+	char *values[AF__MAX];
+	const char *errors[AF__MAX], *problem;
+	struct policy pol;
+	bool have_policy;
+	int i, rc = 0;
+
+	/* The department's bureaus and districts, once a policy is loaded. */
+	have_policy = policy_load(&pol, db);
+
+	if (fields_check(account_fields, AF__MAX, form, values, errors) > 0) {
+		for (i = 0; i < AF__MAX; i++)
+			if (errors[i] != NULL) {
+				rc = ctl_bad_input("%s: %s", account_fields[i].name, errors[i]);
+				break;
+			}
+	} else if ((problem = account_check(values, errors)) != NULL ||
+	    (problem = account_check_structure(have_policy ? &pol : NULL, values, errors)) != NULL ||
+	    (problem = password_check(password)) != NULL)
+		rc = ctl_bad_input("%s", problem);
+	else if (!db_begin(db))
+		rc = ctl_failed(db, "user add");
+	else if ((problem = account_create(db, values, password)) != NULL) {
+		db_rollback(db);
+		rc = strstr(problem, "exists") ? ctl_bad_input("%s", problem) : ctl_failed(db, problem);
+	} else {
+		/* Account changes are audited, whoever makes them. */
+		char note[300];
+
+		snprintf(note, sizeof(note), "Created account %s (%s) with portalctl", values[AF_LOGIN],
+		    values[AF_ROLE]);
+		if (!audit_record(db, NULL, 0, "portalctl", "account_created", NULL, note) || !db_commit(db)) {
+			db_rollback(db);
+			rc = ctl_failed(db, "user add");
+		}
+	}
+	fields_free(values, AF__MAX);
+	if (have_policy)
+		policy_free(&pol);
+	return rc;
+}
+
+int
+ctl_user_add(struct db *db, int argc, char **argv)
+{
+	static const struct { const char *flag, *field; } flags[] = {
+		{ "--role", "role" }, { "--name", "name" }, { "--email", "email" },
+		{ "--agency", "agency" }, { "--agency-type", "agency_type" },
+		{ "--bureau", "bureau" }, { "--district", "district" }, { "--unit", "unit" },
+	};
+	struct form form;
+	char *password;
+	int i, rc;
+	size_t f;
+
+	if (argc < 1 || argv[0][0] == '-')
+		return ctl_bad_input("usage: portalctl user add LOGIN --role ROLE --name \"Full Name\" [...]");
+	form_init(&form);
+	if (!form_add(&form, "login", argv[0]))
+		return 1;
+	for (i = 1; i < argc; i += 2) {
+		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			if (strcmp(argv[i], flags[f].flag) == 0)
+				break;
+		if (f == sizeof(flags) / sizeof(flags[0])) {
+			form_free(&form);
+			return ctl_bad_input("unknown option '%s'", argv[i]);
+		}
+		if (i + 1 >= argc) {
+			form_free(&form);
+			return ctl_bad_input("%s needs a value", argv[i]);
+		}
+		if (form_count(&form, flags[f].field) > 0) {
+			form_free(&form);
+			return ctl_bad_input("%s given twice", argv[i]);
+		}
+		if (!utf8_valid(argv[i + 1], strlen(argv[i + 1]))) {
+			form_free(&form);
+			return ctl_bad_input("%s: not valid UTF-8 text", argv[i]);
+		}
+		if (!form_add(&form, flags[f].field, argv[i + 1])) {
+			form_free(&form);
+			return 1;
+		}
+	}
+	if ((password = read_password()) == NULL) {
+		form_free(&form);
+		return ctl_bad_input("the password must have at most %d bytes", PASSWORD_MAX);
+	}
+	rc = add_user(db, &form, password);
+	if (rc == 0)
+		printf("added %s\n", argv[0]);
+	free(password);
+	form_free(&form);
+	return rc;
+}
+
+int
+ctl_user_duty(struct db *db, int argc, char **argv)
+{
+	static const char sql[] =
+	    "UPDATE account SET on_duty = $2::boolean WHERE login = $1 RETURNING id";
+	const char *params[2];
+	char note[200];
+	PGresult *res;
+
+	if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
+		return ctl_bad_input("usage: portalctl user duty LOGIN on|off");
+	params[0] = argv[0];
+	params[1] = strcmp(argv[1], "on") == 0 ? "true" : "false";
+	if (!db_begin(db) || (res = db_query(db, sql, 2, params)) == NULL) {
+		db_rollback(db);
+		return ctl_failed(db, "user duty");
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		db_rollback(db);
+		return ctl_bad_input("login: no account '%s'", argv[0]);
+	}
+	PQclear(res);
+	snprintf(note, sizeof(note), "Account %s: %s duty (portalctl)", argv[0], argv[1]);
+	if (!audit_record(db, NULL, 0, "portalctl", "account_changed", NULL, note) || !db_commit(db)) {
+		db_rollback(db);
+		return ctl_failed(db, "user duty");
+	}
+	printf("%s is %s duty\n", argv[0], strcmp(argv[1], "on") == 0 ? "on" : "off");
+	return 0;
+}
+
+int
+ctl_user_list(struct db *db)
+{
+	static const char sql[] =
+	    "SELECT login, role, CASE WHEN on_duty THEN 'on' ELSE 'off' END AS duty,"
+	    " CASE WHEN disabled THEN 'disabled' ELSE 'active' END AS state, full_name,"
+	    " coalesce(email, '') AS email, coalesce(agency, bureau, district, unit, '') AS attr"
+	    " FROM account ORDER BY login";
+	PGresult *res = db_query(db, sql, 0, NULL);
+	int i;
+
+	if (res == NULL)
+		return ctl_failed(db, "user list");
+	for (i = 0; i < PQntuples(res); i++)
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", db_value(res, i, "login"),
+		    db_value(res, i, "role"), db_value(res, i, "duty"), db_value(res, i, "state"),
+		    db_value(res, i, "full_name"), db_value(res, i, "email"), db_value(res, i, "attr"));
+	PQclear(res);
+	return 0;
+}
+
+/* Demo accounts, one per role of DESIGN.md, made on first start only. */
+int
+ctl_demo(struct db *db)
+{
+	static const struct {
+		const char *login, *role, *name, *attr_flag, *attr, *agency_type;
+	} demo[] = {
+		{ "agency1", "agency", "Deputy Dana Reyes", "agency", "Waukesha County Sheriff's Office", "county" },
+		{ "fbi1", "agency", "Special Agent Sam Ortiz", "agency", "FBI Milwaukee Field Office", "federal" },
+		{ "officer1", "officer", "Officer Pat Lee", NULL, NULL, NULL },
+		{ "det1", "detective", "Detective Jordan Kim", NULL, NULL, NULL },
+		{ "sup1", "supervisor", "Sergeant Alex Morgan", NULL, NULL, NULL },
+		{ "disp1", "dispatcher", "Dispatcher Casey Brooks", NULL, NULL, NULL },
+		{ "dsup1", "dispatch_supervisor", "Dispatch Supervisor Robin Hale", NULL, NULL, NULL },
+		{ "cmdr1", "commander", "Captain Morgan Price", "district", "District 1", NULL },
+		{ "bchief1", "bureau_chief", "Inspector Taylor Grant", "bureau", "Patrol Bureau", NULL },
+		{ "watch1", "watch_commander", "Captain Jamie Fox", NULL, NULL, NULL },
+		{ "swat1", "unit_commander", "Lieutenant Drew Carter", "unit", "swat", NULL },
+		{ "chief1", "chief", "Chief Chris Avery", NULL, NULL, NULL },
+		{ "admin1", "admin", "Administrator Lee Quinn", NULL, NULL, NULL },
+	};
+	const char *var = getenv("PORTAL_VAR");
+	char path[PATH_MAX], password[TOKEN_CHARS + 1];
+	struct buf listing;
+	PGresult *res;
+	size_t i;
+	FILE *f;
+
+	if ((res = db_query(db, "SELECT count(*) AS n FROM account", 0, NULL)) == NULL)
+		return ctl_failed(db, "demo");
+	if (db_int(res, 0, "n") > 0) {
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	buf_init(&listing);
+	buf_puts(&listing, "Demo accounts (one per role; change or disable them before real use):\n");
+	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
+		struct form form;
+		char email[64];
+		int rc;
+
+		if (!token_new(password))
+			return 1;
+		password[16] = '\0';	/* 96 random bits are plenty to type */
+		snprintf(email, sizeof(email), "%s@portal.invalid", demo[i].login);
+		form_init(&form);
+		(void)(form_add(&form, "login", demo[i].login) && form_add(&form, "role", demo[i].role) &&
+		    form_add(&form, "name", demo[i].name) && form_add(&form, "email", email));
+		if (demo[i].attr_flag != NULL)
+			(void)form_add(&form, demo[i].attr_flag, demo[i].attr);
+		if (demo[i].agency_type != NULL)
+			(void)form_add(&form, "agency_type", demo[i].agency_type);
+		rc = add_user(db, &form, password);
+		form_free(&form);
+		if (rc != 0) {
+			buf_free(&listing);
+			return rc;
+		}
+		buf_printf(&listing, "  %-9s %-20s %s  (%s)\n", demo[i].login, demo[i].role, password, demo[i].name);
+	}
+	fputs(buf_cstr(&listing), stdout);
+	if (var != NULL && *var != '\0') {
+		snprintf(path, sizeof(path), "%s/demo-accounts.txt", var);
+		umask(077);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs(buf_cstr(&listing), f);
+			if (fclose(f) == 0)
+				printf("(saved in %s)\n", path);
+		}
+	}
+	buf_free(&listing);
+	return 0;
+}
+
