@@ -40,7 +40,7 @@ const struct transition transitions[ACT__MAX] = {
 	    WHO_APPROVER, 0, NULL, "the approver the policy names" },
 	[ACT_DENY] = { ACT_DENY, BEFORE_DECISION, STATUS_DENIED,
 	    WHO_APPROVER, 0, NULL, "the approver the policy names, with a reason" },
-	/* SOP 230.10 C.3.c: the on-scene supervisor's assessment, relayed by DEC. */
+	/* The on-scene supervisor's assessment, relayed by the communications center. */
 	/* It sends a request not yet decided to its approver (pending_approval);
 	 * after approval it is recorded and relayed without a change of state. */
 	[ACT_ASSESS] = { ACT_ASSESS, OPEN, -1,
@@ -49,13 +49,13 @@ const struct transition transitions[ACT__MAX] = {
 	[ACT_DISPATCH] = { ACT_DISPATCH, S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) |
 	    S(STATUS_PENDING_APPROVAL) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_DISPATCHED,
 	    WHO_DISPATCH, 0, NULL, "a dispatcher or dispatch supervisor" },
-	/* 98-023 §IV.B.3: deployed officers report their status to the communications center. */
+	/* Deployed officers report their status to the communications center. */
 	[ACT_CHECKIN] = { ACT_CHECKIN, S(STATUS_PROVISIONALLY_AUTHORIZED) | S(STATUS_PENDING_APPROVAL) |
 	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED) | S(STATUS_DENIED), -1,
 	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
 	    NULL, "a deployed officer, or the communications center for them" },
-	/* SOP 230.10 C.3: the teletype and letter that follow a telephone
-	 * request "as soon as practicable": after it closed, too. */
+	/* The teletype and letter that follow a telephone request, where a
+	 * follow-up rule asks for them: after it closed, too. */
 	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED) | S(STATUS_DENIED), -1,
 	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
 	    NULL, "the communications center" },
@@ -115,148 +115,174 @@ actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
 	return false;
 }
 
+/*
+ * The rule an action of fixed roles cites: the timer rules for check-ins
+ * (and closing, once all have returned) and follow-ups, the rule told of
+ * an assessment or else the rule on who decides the units, and the kind's
+ * filing rule for a cancellation by whoever filed it.
+ */
+static const struct rule *
+action_rule(const struct policy *pol, enum action action, const struct request_facts *facts)
+{
+	const struct rule *r;
+
+	switch (action) {
+	case ACT_CHECKIN:
+	case ACT_CLOSE:
+		return policy_rule_for(pol, EFFECT_CHECKIN, facts);
+	case ACT_FOLLOWUP:
+		return policy_rule_for(pol, EFFECT_FOLLOWUP, facts);
+	case ACT_ASSESS:
+		r = policy_event_rule(pol, EVENT_ASSESSED, facts);
+		return r != NULL ? r : policy_rule_for(pol, EFFECT_UNITS, facts);
+	case ACT_CANCEL:
+		return policy_rule_for(pol, EFFECT_FILE, facts);
+	default:
+		return NULL;
+	}
+}
+
+/* Whether `role` may decide (approve or deny) under the approval rule `r`;
+ * if not, *v says why. */
+static bool
+approver_may(const struct policy *pol, const struct rule *r, enum role role,
+    const struct request_facts *facts, const struct action_facts *af, struct verdict *v)
+{
+	if (r == NULL) {
+		*v = verdict(DECIDE_CONFLICT, NULL, NULL,
+		    "This request needs no approval under the policy in force.");
+		return false;
+	}
+	/* Separation of duties: whoever filed a request does not decide it,
+	 * where the policy in force says so. */
+	if (af->is_originator) {
+		const struct rule *sep = policy_rule_for(pol, EFFECT_SEPARATE, facts);
+
+		if (sep != NULL && !af->separation_excepted) {
+			*v = verdict(DECIDE_FORBIDDEN, sep, NULL,
+			    "Whoever filed a request does not approve or deny it.");
+			return false;
+		}
+	}
+	if (role == (enum role)r->recipient) {
+		/* An approver matched on bureau or district decides only the
+		 * requests of their own. */
+		if (!af->approver_mismatch)
+			return true;
+		*v = verdict(DECIDE_FORBIDDEN, r, NULL, "Only the approver of the bureau, district or "
+		    "division the request names may approve or deny it.");
+		return false;
+	}
+	/* "If not available": the fallback approves only while no primary
+	 * approver is on duty. */
+	if (r->fallback >= 0 && role == (enum role)r->fallback) {
+		if (!af->primary_approver_on_duty)
+			return true;
+		*v = verdict(DECIDE_FORBIDDEN, r, NULL, "The approver the policy names is on duty: the "
+		    "fallback approver may act only when they are not available.");
+		return false;
+	}
+	*v = verdict(DECIDE_FORBIDDEN, r, NULL, "Your role may not approve or deny this request.");
+	return false;
+}
+
+/* Who first: someone who may never take the action is told so (403)
+ * whatever the state. True when `role` may; *r becomes the rule cited. */
+static bool
+who_may(const struct policy *pol, const struct transition *t, enum role role,
+    const struct request_facts *facts, const struct action_facts *af,
+    const struct rule *approval, const struct rule **r, struct verdict *v)
+{
+	switch (t->who) {
+	case WHO_ROLES:
+		if (has_role(t->roles, role))
+			return true;
+		*v = verdict(DECIDE_FORBIDDEN, *r, t->clause, "Your role may not take this action on a request.");
+		return false;
+	case WHO_ORIGINATOR:
+		if (af->is_originator)
+			return true;
+		*v = verdict(DECIDE_FORBIDDEN, NULL, t->clause, "Only whoever filed the request may cancel it.");
+		return false;
+	case WHO_CAP:
+		return actor_may(pol, EFFECT_CAP, role, facts, r, v, *r ?
+		    "Your role may not provisionally authorize aid." :
+		    "The policy in force has no provisional authorization for this kind of request.",
+		    "A provisional authorization is not for this request: the rule named allows it only "
+		    "under conditions this request does not meet.");
+	case WHO_DISPATCH:
+		return actor_may(pol, EFFECT_DISPATCH, role, facts, r, v,
+		    "Your role may not send responders: members respond only when the person the "
+		    "policy names authorized it.",
+		    "Nobody is sent on this request now: the rule named sends members only under "
+		    "conditions this request does not meet.");
+	case WHO_EXCEPTION:
+		return actor_may(pol, EFFECT_EXCEPTION, role, facts, r, v,
+		    "Only the Chief of Police may grant an exception to the policy.",
+		    "No exception can be granted on this request: the rule named allows one only under "
+		    "conditions this request does not meet.");
+	case WHO_APPROVER:
+		*r = approval;
+		return approver_may(pol, approval, role, facts, af, v);
+	}
+	return true;
+}
+
+/* Then what the request's state and its numbers allow (409 when not). */
+static bool
+state_allows(const struct transition *t, enum action action, enum request_status state,
+    const struct action_facts *af, const struct rule *r, const struct rule *approval,
+    struct verdict *v)
+{
+	bool waits = approval != NULL && !af->approval_excepted;
+
+	/* After closing or denial, only what is still tracked: a unit still
+	 * out reports its return; the teletype and letter are recorded where
+	 * a follow-up rule tracks them, nowhere else. */
+	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
+	    af->open_deployments == 0) || (action == ACT_FOLLOWUP && !(OPEN & S(state)) && r == NULL)) {
+		*v = verdict(DECIDE_CONFLICT, r, t->clause,
+		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
+		    ? "The request is closed, denied or cancelled: it can no longer change."
+		    : "This action is not possible in the request's present state.");
+		return false;
+	}
+	if (action == ACT_DISPATCH && state == STATUS_PENDING_APPROVAL && !af->provisional &&
+	    !af->approved && waits)
+		*v = verdict(DECIDE_CONFLICT, approval, NULL, "The request waits for its approval: only "
+		    "what a provisional authorization covered may be sent before it.");
+	else if (action == ACT_DISPATCH && state == STATUS_SUBMITTED && waits)
+		*v = verdict(DECIDE_CONFLICT, approval, NULL, "The request must be approved (or "
+		    "provisionally authorized) before anyone is sent.");
+	else if (action == ACT_CLOSE && af->open_deployments > 0)
+		*v = verdict(DECIDE_CONFLICT, r, t->clause,
+		    "Every deployment must have returned before the request is closed.");
+	else if (action == ACT_CLOSE && (state == STATUS_SUBMITTED || state == STATUS_PENDING_APPROVAL) &&
+	    waits && !af->approved)
+		*v = verdict(DECIDE_CONFLICT, approval, NULL,
+		    "The request waits for its approval or denial; it cannot be closed before.");
+	else if (action == ACT_CANCEL && af->deployments > 0)
+		*v = verdict(DECIDE_CONFLICT, r, t->clause,
+		    "Responders were dispatched already: the request can no longer be cancelled.");
+	else if (action == ACT_CHECKIN && af->open_deployments == 0)
+		*v = verdict(DECIDE_CONFLICT, r, t->clause, "Nobody is deployed on this request.");
+	else
+		return true;
+	return false;
+}
+
 struct verdict
 lifecycle_decide(const struct policy *pol, enum action action, enum request_status state,
     enum role role, const struct request_facts *facts, const struct action_facts *af)
 {
 	const struct transition *t = &transitions[action];
-	const struct rule *r = NULL, *approval = lifecycle_approval_rule(pol, facts);
+	const struct rule *r = action_rule(pol, action, facts);
+	const struct rule *approval = lifecycle_approval_rule(pol, facts);
 	struct verdict v;
 
-	/* Actions the table gives to fixed roles cite the preset's own rule:
-	 * the timer rules for check-ins (and closing, once all have returned)
-	 * and follow-ups, the rule told of an assessment (SOP 230.10 C.3.c) or
-	 * else the rule on who decides the units (98-023 §III.A.4), and the
-	 * kind's filing rule for a cancellation by whoever filed it. */
-	switch (action) {
-	case ACT_CHECKIN:
-	case ACT_CLOSE:
-		r = policy_rule_for(pol, EFFECT_CHECKIN, facts);
-		break;
-	case ACT_FOLLOWUP:
-		r = policy_rule_for(pol, EFFECT_FOLLOWUP, facts);
-		break;
-	case ACT_ASSESS:
-		r = policy_event_rule(pol, EVENT_ASSESSED, facts);
-		if (r == NULL)
-			r = policy_rule_for(pol, EFFECT_UNITS, facts);
-		break;
-	case ACT_CANCEL:
-		r = policy_rule_for(pol, EFFECT_FILE, facts);
-		break;
-	default:
-		break;
-	}
-	/* Who first: someone who may never take the action is told so (403)
-	 * whatever the state; then the state (409). */
-	switch (t->who) {
-	case WHO_ROLES:
-		if (!has_role(t->roles, role))
-			return verdict(DECIDE_FORBIDDEN, r, t->clause,
-			    "Your role may not take this action on a request.");
-		break;
-	case WHO_ORIGINATOR:
-		if (!af->is_originator)
-			return verdict(DECIDE_FORBIDDEN, NULL, t->clause,
-			    "Only whoever filed the request may cancel it.");
-		break;
-	case WHO_CAP:
-		if (actor_may(pol, EFFECT_CAP, role, facts, &r, &v, r ?
-		    "Your role may not provisionally authorize aid." :
-		    "The policy in force has no provisional authorization for this kind of request.",
-		    "A provisional authorization is not for this request: the rule named allows it only "
-		    "under conditions this request does not meet."))
-			break;
+	if (!who_may(pol, t, role, facts, af, approval, &r, &v) ||
+	    !state_allows(t, action, state, af, r, approval, &v))
 		return v;
-	case WHO_DISPATCH:
-		if (actor_may(pol, EFFECT_DISPATCH, role, facts, &r, &v,
-		    "Your role may not send responders: members respond only when the person the "
-		    "policy names authorized it.",
-		    "Nobody is sent on this request now: the rule named sends members only under "
-		    "conditions this request does not meet."))
-			break;
-		return v;
-	case WHO_EXCEPTION:
-		if (actor_may(pol, EFFECT_EXCEPTION, role, facts, &r, &v,
-		    "Only the Chief of Police may grant an exception to the policy.",
-		    "No exception can be granted on this request: the rule named allows one only under "
-		    "conditions this request does not meet."))
-			break;
-		return v;
-	case WHO_APPROVER:
-		r = approval;
-		if (r == NULL)
-			return verdict(DECIDE_CONFLICT, NULL, NULL,
-			    "This request needs no approval under the policy in force.");
-		/* Separation of duties: whoever filed a request does not decide
-		 * it, where the policy in force says so. */
-		if (af->is_originator) {
-			const struct rule *sep = policy_rule_for(pol, EFFECT_SEPARATE, facts);
-
-			if (sep != NULL && !af->separation_excepted)
-				return verdict(DECIDE_FORBIDDEN, sep, NULL,
-				    "Whoever filed a request does not approve or deny it.");
-		}
-		if (role == (enum role)r->recipient) {
-			/* SOP 230.10 C.3.a: the bureau chief "of the bureau requested". */
-			if (af->approver_mismatch)
-				return verdict(DECIDE_FORBIDDEN, r, NULL,
-				    "Only the approver of the bureau, district or division the request "
-				    "names may approve or deny it.");
-			break;
-		}
-		/* "If not available": the fallback approves only while no
-		 * primary approver is on duty. */
-		if (r->fallback >= 0 && role == (enum role)r->fallback) {
-			if (af->primary_approver_on_duty)
-				return verdict(DECIDE_FORBIDDEN, r, NULL,
-				    "The approver the policy names is on duty: the fallback approver may "
-				    "act only when they are not available.");
-			break;
-		}
-		return verdict(DECIDE_FORBIDDEN, r, NULL, "Your role may not approve or deny this request.");
-	}
-	/* After closing or denial, only what is still tracked: a unit still
-	 * out reports its return; the teletype and letter are recorded where
-	 * a follow-up rule tracks them (SOP 230.10 C.3), nowhere else. */
-	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
-	    af->open_deployments == 0) || (action == ACT_FOLLOWUP && !(OPEN & S(state)) && r == NULL))
-		return verdict(DECIDE_CONFLICT, r, t->clause,
-		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
-		    ? "The request is closed, denied or cancelled: it can no longer change."
-		    : "This action is not possible in the request's present state.");
-	switch (action) {
-	case ACT_DISPATCH:
-		if (state == STATUS_PENDING_APPROVAL && !af->provisional && !af->approved &&
-		    approval != NULL && !af->approval_excepted)
-			return verdict(DECIDE_CONFLICT, approval, NULL,
-			    "The request waits for its approval: only what a provisional authorization "
-			    "covered may be sent before it.");
-		if (state == STATUS_SUBMITTED && approval != NULL && !af->approval_excepted)
-			return verdict(DECIDE_CONFLICT, approval, NULL,
-			    "The request must be approved (or provisionally authorized) before anyone is sent.");
-		break;
-	case ACT_CLOSE:
-		if (af->open_deployments > 0)
-			return verdict(DECIDE_CONFLICT, r, t->clause,
-			    "Every deployment must have returned before the request is closed.");
-		if ((state == STATUS_SUBMITTED || state == STATUS_PENDING_APPROVAL) && approval != NULL &&
-		    !af->approval_excepted && !af->approved)
-			return verdict(DECIDE_CONFLICT, approval, NULL,
-			    "The request waits for its approval or denial; it cannot be closed before.");
-		break;
-	case ACT_CANCEL:
-		if (af->deployments > 0)
-			return verdict(DECIDE_CONFLICT, r, t->clause,
-			    "Responders were dispatched already: the request can no longer be cancelled.");
-		break;
-	case ACT_CHECKIN:
-		if (af->open_deployments == 0)
-			return verdict(DECIDE_CONFLICT, r, t->clause, "Nobody is deployed on this request.");
-		break;
-	default:
-		break;
-	}
 	return verdict(DECIDE_ALLOW, r, t->clause, NULL);
 }
 
