@@ -23,6 +23,76 @@ audit_canonical(struct buf *b, const char *seq, const char *request_id,
 	}
 }
 
+/* Where a verification stands: the next event expected and its
+ * predecessor's hash. */
+struct chain_walk {
+	char      expect_prev[65];
+	long long want_seq;
+	long long count;
+	struct buf text;
+};
+
+/* One event of the chain, row i of res: in sequence, linked to its
+ * predecessor, and its hash that of its content. */
+static bool
+check_event(struct chain_walk *w, const PGresult *res, int i, FILE *out)
+{
+	unsigned char h[crypto_hash_sha256_BYTES], prev[32];
+	char hex[65];
+	const char *seq = db_value(res, i, "seq");
+	crypto_hash_sha256_state st;
+
+	if (strtoll(seq, NULL, 10) != w->want_seq) {
+		fprintf(out, "BROKEN at event %lld: the event is missing (next is %s)\n", w->want_seq, seq);
+		return false;
+	}
+	if (strcmp(db_value(res, i, "prev_hash"), w->expect_prev) != 0) {
+		fprintf(out, "BROKEN at event %s: its previous-hash does not match event %lld\n",
+		    seq, w->want_seq - 1);
+		return false;
+	}
+	buf_reset(&w->text);
+	audit_canonical(&w->text, seq, db_value(res, i, "request_id"), db_value(res, i, "actor_id"),
+	    db_value(res, i, "actor_login"), db_value(res, i, "action"), db_value(res, i, "clause"),
+	    db_value(res, i, "note"), db_value(res, i, "at_utc"));
+	if (sodium_hex2bin(prev, sizeof(prev), w->expect_prev, 64, NULL, NULL, NULL) != 0) {
+		fprintf(out, "BROKEN at event %s: its previous-hash is not a hash\n", seq);
+		return false;
+	}
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, prev, sizeof(prev));
+	crypto_hash_sha256_update(&st, (const unsigned char *)buf_cstr(&w->text), w->text.len);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	if (strcmp(hex, db_value(res, i, "hash")) != 0) {
+		fprintf(out, "BROKEN at event %s: its content does not match its hash "
+		    "(the row was altered)\n", seq);
+		return false;
+	}
+	memcpy(w->expect_prev, hex, sizeof(w->expect_prev));
+	w->want_seq++;
+	w->count++;
+	return true;
+}
+
+/* The head must be the last event: a removed tail shows here. */
+static bool
+check_head(struct db *db, const struct chain_walk *w, FILE *out)
+{
+	PGresult *res = db_query(db, "SELECT seq, encode(hash, 'hex') AS hash FROM audit_chain_head", 0, NULL);
+	bool ok = false;
+
+	if (res == NULL || PQntuples(res) != 1)
+		fprintf(out, "audit verify: the chain head cannot be read\n");
+	else if (db_int(res, 0, "seq") != w->count || strcmp(db_value(res, 0, "hash"), w->expect_prev) != 0)
+		fprintf(out, "BROKEN at event %lld: events after it were removed "
+		    "(the chain head is at %s)\n", w->count, db_value(res, 0, "seq"));
+	else
+		ok = true;
+	PQclear(res);
+	return ok;
+}
+
 bool
 audit_verify(struct db *db, FILE *out)
 {
@@ -32,90 +102,39 @@ audit_verify(struct db *db, FILE *out)
 	    " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at_utc,"
 	    " encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash"
 	    " FROM audit_event e WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT 5000";
-	char last_seq[24] = "0";
-	char expect_prev[65];
-	long long count = 0, want_seq = 1;
-	struct buf text;
+	struct chain_walk w;
 	bool ok = true;
+	int n = 5000;
 
 	/* The chain starts from 32 zero bytes (audit_chain_head's first row). */
-	memset(expect_prev, '0', 64);
-	expect_prev[64] = '\0';
-	buf_init(&text);
-	for (;;) {
+	memset(w.expect_prev, '0', 64);
+	w.expect_prev[64] = '\0';
+	w.want_seq = 1;
+	w.count = 0;
+	buf_init(&w.text);
+	/* In pages of 5,000 events: bounded memory whatever the chain's length. */
+	while (ok && n == 5000) {
+		char last_seq[24];
 		const char *params[1] = { last_seq };
-		PGresult *res = db_query(db, sql, 1, params);
-		int i, n;
+		PGresult *res;
+		int i;
 
-		if (res == NULL) {
+		snprintf(last_seq, sizeof(last_seq), "%lld", w.want_seq - 1);
+		if ((res = db_query(db, sql, 1, params)) == NULL) {
 			fprintf(out, "audit verify: the database failed: %s", db->error);
-			buf_free(&text);
+			buf_free(&w.text);
 			return false;
 		}
 		n = PQntuples(res);
-		for (i = 0; i < n && ok; i++) {
-			unsigned char h[crypto_hash_sha256_BYTES];
-			unsigned char prev[32];
-			char hex[65];
-			const char *seq = db_value(res, i, "seq");
-			crypto_hash_sha256_state st;
-
-			if (strtoll(seq, NULL, 10) != want_seq) {
-				fprintf(out, "BROKEN at event %lld: the event is missing (next is %s)\n",
-				    want_seq, seq);
-				ok = false;
-				break;
-			}
-			if (strcmp(db_value(res, i, "prev_hash"), expect_prev) != 0) {
-				fprintf(out, "BROKEN at event %s: its previous-hash does not match event %lld\n",
-				    seq, want_seq - 1);
-				ok = false;
-				break;
-			}
-			buf_reset(&text);
-			audit_canonical(&text, seq, db_value(res, i, "request_id"),
-			    db_value(res, i, "actor_id"), db_value(res, i, "actor_login"),
-			    db_value(res, i, "action"), db_value(res, i, "clause"),
-			    db_value(res, i, "note"), db_value(res, i, "at_utc"));
-			if (sodium_hex2bin(prev, sizeof(prev), expect_prev, 64, NULL, NULL, NULL) != 0)
-				ok = false;
-			crypto_hash_sha256_init(&st);
-			crypto_hash_sha256_update(&st, prev, sizeof(prev));
-			crypto_hash_sha256_update(&st, (const unsigned char *)buf_cstr(&text), text.len);
-			crypto_hash_sha256_final(&st, h);
-			sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-			if (!ok || strcmp(hex, db_value(res, i, "hash")) != 0) {
-				fprintf(out, "BROKEN at event %s: its content does not match its hash "
-				    "(the row was altered)\n", seq);
-				ok = false;
-				break;
-			}
-			memcpy(expect_prev, hex, sizeof(expect_prev));
-			snprintf(last_seq, sizeof(last_seq), "%s", seq);
-			want_seq++;
-			count++;
-		}
-		PQclear(res);
-		if (!ok || n < 5000)
-			break;
-	}
-	if (ok) {
-		/* The head must be the last event: a removed tail shows here. */
-		PGresult *res = db_query(db, "SELECT seq, encode(hash, 'hex') AS hash FROM audit_chain_head", 0, NULL);
-
-		if (res == NULL || PQntuples(res) != 1) {
-			ok = false;
-			fprintf(out, "audit verify: the chain head cannot be read\n");
-		} else if (db_int(res, 0, "seq") != count || strcmp(db_value(res, 0, "hash"), expect_prev) != 0) {
-			ok = false;
-			fprintf(out, "BROKEN at event %lld: events after it were removed "
-			    "(the chain head is at %s)\n", count, db_value(res, 0, "seq"));
-		}
+		for (i = 0; i < n && ok; i++)
+			ok = check_event(&w, res, i, out);
 		PQclear(res);
 	}
 	if (ok)
-		fprintf(out, "audit chain intact: %lld events verified\n", count);
-	buf_free(&text);
+		ok = check_head(db, &w, out);
+	if (ok)
+		fprintf(out, "audit chain intact: %lld events verified\n", w.count);
+	buf_free(&w.text);
 	return ok;
 }
 
