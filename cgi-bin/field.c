@@ -201,10 +201,61 @@ check_multi(const struct field_spec *spec, const struct form *form, char **out)
 	return NULL;
 }
 
+static bool
+valid_datetime_minutes(const char *s)
+{
+	return valid_datetime(s, true);
+}
+
+static bool
+valid_date(const char *s)
+{
+	return valid_datetime(s, false);
+}
+
+/* The shape each kind of field must have, and what is said when it has
+ * not (text of any shape has no entry). */
+static const struct {
+	bool      (*valid)(const char *);
+	const char *message;
+} field_shapes[] = {
+	[FIELD_EMAIL]    = { valid_email, "must be an e-mail address like name@agency.gov." },
+	[FIELD_PHONE]    = { valid_phone, "must be a telephone number (digits, spaces, + ( ) - .)." },
+	[FIELD_DATETIME] = { valid_datetime_minutes, "must be a date and time like 2026-11-22T09:00." },
+	[FIELD_DATE]     = { valid_date, "must be a date like 2026-11-22." },
+	[FIELD_LOGIN]    = { valid_login, "must be 2 to 32 lower-case letters, digits, '.', '_' or '-'." },
+};
+
+/* What is wrong with the trimmed, non-empty value `v` of the field, or NULL. */
+static const char *
+value_problem(const struct field_spec *spec, const char *v)
+{
+	if (spec->type != FIELD_TEXTAREA && strpbrk(v, "\r\n") != NULL)
+		return "must be a single line.";
+	if (spec->max_len && utf8_length(v) > spec->max_len)
+		return "is too long.";
+	if (spec->type == FIELD_INT) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || !(isdigit((unsigned char)*v) || *v == '-'))
+			return "must be a whole number.";
+		return n < spec->min || n > spec->max ? "is out of range." : NULL;
+	}
+	if (spec->type == FIELD_CHOICE)
+		return choice_find(spec->choices, v) < 0 ? "must be one of the choices offered." : NULL;
+	if ((size_t)spec->type < sizeof(field_shapes) / sizeof(field_shapes[0]) &&
+	    field_shapes[spec->type].valid != NULL && !field_shapes[spec->type].valid(v))
+		return field_shapes[spec->type].message;
+	return NULL;
+}
+
 const char *
 field_check(const struct field_spec *spec, const struct form *form, char **out)
 {
-	const char *raw;
+	const char *raw, *problem;
 	char *v;
 
 	*out = NULL;
@@ -230,72 +281,9 @@ field_check(const struct field_spec *spec, const struct form *form, char **out)
 	}
 	if (spec->type == FIELD_TEXTAREA)
 		fold_newlines(v);
-	else if (strpbrk(v, "\r\n") != NULL) {
+	if ((problem = value_problem(spec, v)) != NULL) {
 		free(v);
-		return "must be a single line.";
-	}
-	if (spec->max_len && utf8_length(v) > spec->max_len) {
-		free(v);
-		return "is too long.";
-	}
-	switch (spec->type) {
-	case FIELD_INT: {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno != 0 || *end != '\0' || !(isdigit((unsigned char)*v) || *v == '-')) {
-			free(v);
-			return "must be a whole number.";
-		}
-		if (n < spec->min || n > spec->max) {
-			free(v);
-			return "is out of range.";
-		}
-		break;
-	}
-	case FIELD_CHOICE:
-		if (choice_find(spec->choices, v) < 0) {
-			free(v);
-			return "must be one of the choices offered.";
-		}
-		break;
-	case FIELD_EMAIL:
-		if (!valid_email(v)) {
-			free(v);
-			return "must be an e-mail address like name@agency.gov.";
-		}
-		break;
-	case FIELD_PHONE:
-		if (!valid_phone(v)) {
-			free(v);
-			return "must be a telephone number (digits, spaces, + ( ) - .).";
-		}
-		break;
-	case FIELD_DATETIME:
-		if (!valid_datetime(v, true)) {
-			free(v);
-			return "must be a date and time like 2026-11-22T09:00.";
-		}
-		break;
-	case FIELD_DATE:
-		if (!valid_datetime(v, false)) {
-			free(v);
-			return "must be a date like 2026-11-22.";
-		}
-		break;
-	case FIELD_LOGIN:
-		if (!valid_login(v)) {
-			free(v);
-			return "must be 2 to 32 lower-case letters, digits, '.', '_' or '-'.";
-		}
-		break;
-	case FIELD_TEXT:
-	case FIELD_TEXTAREA:
-	case FIELD_MULTI:
-	case FIELD_SECRET:
-		break;
+		return problem;
 	}
 	*out = v;
 	return NULL;
