@@ -291,111 +291,161 @@ h_admin_account(struct ctx *c)
 	PQclear(acc);
 }
 
+static const char refused[] = "the database refused the change";
+/* Clearing the sign-in pauses of a login, from every address. */
+static const char unlock_sql[] =
+    "DELETE FROM login_throttle WHERE login = (SELECT login FROM account WHERE id = $1)";
+static const char sessions_sql[] = "DELETE FROM session WHERE account_id = $1";
+
+/*
+ * One operation on an account: `id` and `login` name it; `note` receives
+ * the words recorded in the audit trail (or the problem). NULL on success,
+ * or the problem in words.
+ */
+typedef const char *account_op(struct ctx *, const char *op, const char *id, const char *login,
+    char *note, size_t notelen);
+
+static const char *
+op_save(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
+{
+	static const char sql[] =
+	    "UPDATE account SET full_name = $2, email = $3, role = $4, agency = $5, agency_type = $6,"
+	    " bureau = $7, district = $8, unit = $9 WHERE id = $1";
+	char *values[AF__MAX];
+	const char *errors[AF__MAX], *problem = NULL, *params[9];
+	int f;
+
+	if (fields_check(account_fields + AF_ROLE, AF__MAX - AF_ROLE, &c->http->body_form,
+	    values + AF_ROLE, errors + AF_ROLE) > 0) {
+		for (f = AF_ROLE; f < AF__MAX && problem == NULL; f++)
+			if (errors[f] != NULL) {
+				snprintf(note, notelen, "%s %s", account_fields[f].label, errors[f]);
+				problem = note;
+			}
+		fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
+		return problem;
+	}
+	values[AF_LOGIN] = NULL;
+	if ((problem = account_check(values, errors)) != NULL ||
+	    (problem = account_check_structure(app_policy(c), values, errors)) != NULL) {
+		snprintf(note, notelen, "%s", problem);
+		fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
+		return note;
+	}
+	params[0] = id;
+	params[1] = values[AF_NAME];
+	params[2] = values[AF_EMAIL];
+	params[3] = values[AF_ROLE];
+	params[4] = values[AF_AGENCY];
+	params[5] = values[AF_AGENCY_TYPE];
+	params[6] = values[AF_BUREAU];
+	params[7] = values[AF_DISTRICT];
+	params[8] = values[AF_UNIT];
+	snprintf(note, notelen, "Account %s: role %s, name, e-mail and attributes saved", login, values[AF_ROLE]);
+	problem = db_exec(&c->app->db, sql, 9, params) ? NULL : refused;
+	fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
+	return problem;
+}
+
+/* duty_on, duty_off, disable, enable. */
+static const char *
+op_flag(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
+{
+	static const char sql[] =
+	    "UPDATE account SET on_duty = CASE $2 WHEN 'duty_on' THEN true WHEN 'duty_off' THEN false ELSE on_duty END,"
+	    " disabled = CASE $2 WHEN 'disable' THEN true WHEN 'enable' THEN false ELSE disabled END"
+	    " WHERE id = $1";
+	struct db *db = &c->app->db;
+	const char *params[2] = { id, op };
+
+	snprintf(note, notelen, "Account %s: %s", login,
+	    strcmp(op, "duty_on") == 0 ? "on duty" : strcmp(op, "duty_off") == 0 ? "off duty" :
+	    strcmp(op, "disable") == 0 ? "disabled (sessions ended)" : "enabled (lock cleared)");
+	if (!db_exec(db, sql, 2, params) || (strcmp(op, "enable") == 0 && !db_exec(db, unlock_sql, 1, params)))
+		return refused;
+	/* A disabled account is signed out everywhere at once. */
+	if (strcmp(op, "disable") == 0 && !db_exec(db, sessions_sql, 1, params))
+		return refused;
+	return NULL;
+}
+
+static const char *
+op_password(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
+{
+	static const char sql[] = "UPDATE account SET password_hash = $2 WHERE id = $1";
+	const char *password = form_get(&c->http->body_form, "password");
+	const char *problem = password_check(password), *params[2];
+	struct db *db = &c->app->db;
+	char hash[256];
+	bool ok;
+
+	if (problem != NULL) {
+		snprintf(note, notelen, "Password: %s", problem);
+		return note;
+	}
+	if (!hashgate_enter(1000))
+		return "the portal is busy checking sign-ins; please try again in a moment";
+	ok = password_hash(password, hash, sizeof(hash));
+	hashgate_leave();
+	if (!ok)
+		return "the password could not be hashed";
+	params[0] = id;
+	params[1] = hash;
+	snprintf(note, notelen, "Account %s: password reset by an administrator (sessions ended)", login);
+	return db_exec(db, sql, 2, params) && db_exec(db, sessions_sql, 1, params) &&
+	    db_exec(db, unlock_sql, 1, params) ? NULL : refused;
+}
+
+static const char *
+op_unlock(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
+{
+	const char *params[1] = { id };
+
+	snprintf(note, notelen, "Account %s: sign-in pauses cleared", login);
+	return db_exec(&c->app->db, unlock_sql, 1, params) ? NULL : refused;
+}
+
+static const char *
+op_delete(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
+{
+	static const char sql[] = "DELETE FROM account WHERE id = $1";
+	struct db *db = &c->app->db;
+	const char *params[1] = { id };
+
+	snprintf(note, notelen, "Account %s deleted", login);
+	if (db_exec(db, sessions_sql, 1, params) && db_exec(db, unlock_sql, 1, params) &&
+	    db_exec(db, sql, 1, params))
+		return NULL;
+	/* 23503: foreign_key_violation. */
+	return strcmp(db_sqlstate(db), "23503") == 0
+	    ? "Requests, deployments, notifications or audit events refer to this account: "
+	      "it cannot be deleted. Disable it instead."
+	    : refused;
+}
+
+static const struct {
+	const char *op;
+	account_op *apply;
+} account_ops[] = {
+	{ "save", op_save },
+	{ "duty_on", op_flag },
+	{ "duty_off", op_flag },
+	{ "disable", op_flag },
+	{ "enable", op_flag },
+	{ "password", op_password },
+	{ "unlock", op_unlock },
+	{ "delete", op_delete },
+};
+
 /* The change of one operation; NULL on success or the problem in words. */
 static const char *
 apply_op(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	static const char save_sql[] =
-	    "UPDATE account SET full_name = $2, email = $3, role = $4, agency = $5, agency_type = $6,"
-	    " bureau = $7, district = $8, unit = $9 WHERE id = $1";
-	static const char flag_sql[] =
-	    "UPDATE account SET on_duty = CASE $2 WHEN 'duty_on' THEN true WHEN 'duty_off' THEN false ELSE on_duty END,"
-	    " disabled = CASE $2 WHEN 'disable' THEN true WHEN 'enable' THEN false ELSE disabled END"
-	    " WHERE id = $1";
-	static const char sessions_sql[] = "DELETE FROM session WHERE account_id = $1";
-	static const char password_sql[] = "UPDATE account SET password_hash = $2 WHERE id = $1";
-	/* Clearing the sign-in pauses of a login, from every address. */
-	static const char unlock_sql[] =
-	    "DELETE FROM login_throttle WHERE login = (SELECT login FROM account WHERE id = $1)";
-	static const char delete_sql[] = "DELETE FROM account WHERE id = $1";
-	struct db *db = &c->app->db;
-	const char *params[9];
+	size_t i;
 
-	params[0] = id;
-	if (strcmp(op, "save") == 0) {
-		char *values[AF__MAX];
-		const char *errors[AF__MAX], *problem = NULL;
-		int f;
-
-		if (fields_check(account_fields + AF_ROLE, AF__MAX - AF_ROLE, &c->http->body_form,
-		    values + AF_ROLE, errors + AF_ROLE) > 0) {
-			for (f = AF_ROLE; f < AF__MAX && problem == NULL; f++)
-				if (errors[f] != NULL) {
-					snprintf(note, notelen, "%s %s", account_fields[f].label, errors[f]);
-					problem = note;
-				}
-			fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
-			return problem;
-		}
-		values[AF_LOGIN] = NULL;
-		if ((problem = account_check(values, errors)) != NULL ||
-		    (problem = account_check_structure(app_policy(c), values, errors)) != NULL) {
-			snprintf(note, notelen, "%s", problem);
-			fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
-			return note;
-		}
-		params[3] = values[AF_ROLE];
-		params[1] = values[AF_NAME];
-		params[2] = values[AF_EMAIL];
-		params[4] = values[AF_AGENCY];
-		params[5] = values[AF_AGENCY_TYPE];
-		params[6] = values[AF_BUREAU];
-		params[7] = values[AF_DISTRICT];
-		params[8] = values[AF_UNIT];
-		snprintf(note, notelen, "Account %s: role %s, name, e-mail and attributes saved", login, values[AF_ROLE]);
-		problem = db_exec(db, save_sql, 9, params) ? NULL : "the database refused the change";
-		fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
-		return problem;
-	}
-	if (strcmp(op, "duty_on") == 0 || strcmp(op, "duty_off") == 0 ||
-	    strcmp(op, "disable") == 0 || strcmp(op, "enable") == 0) {
-		params[1] = op;
-		snprintf(note, notelen, "Account %s: %s", login,
-		    strcmp(op, "duty_on") == 0 ? "on duty" : strcmp(op, "duty_off") == 0 ? "off duty" :
-		    strcmp(op, "disable") == 0 ? "disabled (sessions ended)" : "enabled (lock cleared)");
-		if (!db_exec(db, flag_sql, 2, params) ||
-		    (strcmp(op, "enable") == 0 && !db_exec(db, unlock_sql, 1, params)))
-			return "the database refused the change";
-		/* A disabled account is signed out everywhere at once. */
-		if (strcmp(op, "disable") == 0 && !db_exec(db, sessions_sql, 1, params))
-			return "the database refused the change";
-		return NULL;
-	}
-	if (strcmp(op, "password") == 0) {
-		const char *password = form_get(&c->http->body_form, "password");
-		const char *problem = password_check(password);
-		char hash[256];
-		bool ok;
-
-		if (problem != NULL) {
-			snprintf(note, notelen, "Password: %s", problem);
-			return note;
-		}
-		if (!hashgate_enter(1000))
-			return "the portal is busy checking sign-ins; please try again in a moment";
-		ok = password_hash(password, hash, sizeof(hash));
-		hashgate_leave();
-		if (!ok)
-			return "the password could not be hashed";
-		params[1] = hash;
-		snprintf(note, notelen, "Account %s: password reset by an administrator (sessions ended)", login);
-		return db_exec(db, password_sql, 2, params) && db_exec(db, sessions_sql, 1, params) &&
-		    db_exec(db, unlock_sql, 1, params) ? NULL : "the database refused the change";
-	}
-	if (strcmp(op, "unlock") == 0) {
-		snprintf(note, notelen, "Account %s: sign-in pauses cleared", login);
-		return db_exec(db, unlock_sql, 1, params) ? NULL : "the database refused the change";
-	}
-	if (strcmp(op, "delete") == 0) {
-		snprintf(note, notelen, "Account %s deleted", login);
-		if (!db_exec(db, sessions_sql, 1, params) || !db_exec(db, unlock_sql, 1, params) ||
-		    !db_exec(db, delete_sql, 1, params))
-			return strcmp(db_sqlstate(db), "23503") == 0
-			    ? "Requests, deployments, notifications or audit events refer to this account: "
-			      "it cannot be deleted. Disable it instead."
-			    : "the database refused the change";
-		return NULL;
-	}
+	for (i = 0; i < sizeof(account_ops) / sizeof(account_ops[0]); i++)
+		if (strcmp(op, account_ops[i].op) == 0)
+			return account_ops[i].apply(c, op, id, login, note, notelen);
 	return "unknown operation";
 }
 
