@@ -187,6 +187,87 @@ history_count(struct ctx *c, const struct history_query *hq)
 	return n;
 }
 
+/* The filters' choices, the chosen one marked. */
+static void
+history_filters(struct view_dict *d, const struct history_query *hq)
+{
+	int k, s;
+
+	for (k = 0; k < KIND__MAX; k++) {
+		struct view_dict *o = view_add(d, "KIND_OPTION");
+
+		view_set_str(o, "VALUE", kind_choices[k].id);
+		view_set_str(o, "LABEL", kind_choices[k].label);
+		if (hq->values[HF_KIND] && strcmp(hq->values[HF_KIND], kind_choices[k].id) == 0)
+			view_show(o, "CHOSEN");
+	}
+	for (s = 0; s < STATUS__MAX; s++) {
+		struct view_dict *o = view_add(d, "STATUS_OPTION");
+
+		view_set_str(o, "VALUE", status_choices[s].id);
+		view_set_str(o, "LABEL", status_choices[s].label);
+		if (hq->values[HF_STATUS] && strcmp(hq->values[HF_STATUS], status_choices[s].id) == 0)
+			view_show(o, "CHOSEN");
+	}
+	view_set_str(d, "AGENCY", hq->values[HF_AGENCY]);
+	view_set_str(d, "FROM", hq->values[HF_FROM]);
+	view_set_str(d, "TO", hq->values[HF_TO]);
+	view_set_str(d, "Q", hq->values[HF_Q]);
+}
+
+/* One row of the results. */
+static void
+history_row(struct view_dict *d, const PGresult *res, int i)
+{
+	struct view_dict *r = view_add(d, "REQUEST");
+	int kind = kind_from_id(db_value(res, i, "kind"));
+
+	view_set_str(r, "ID", db_value(res, i, "id"));
+	view_set_str(r, "CREATED", db_value(res, i, "created"));
+	view_set_str(r, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
+	view_set_str(r, "STATUS", db_value(res, i, "status"));
+	view_set_str(r, "STATUS_LABEL", choice_label(status_choices, db_value(res, i, "status")));
+	view_set_str(r, "AGENCY", db_value(res, i, "requesting_agency"));
+	view_set_str(r, "NATURE", db_value(res, i, "nature"));
+	view_set_str(r, "CASE_NUMBER", db_value(res, i, "case_number"));
+	if (db_bool(res, i, "emergency"))
+		view_show(r, "EMERGENCY");
+	if (db_bool(res, i, "chief_notified"))
+		view_show(view_add(r, "CHIEF"), db_value(res, i, "chief_acknowledged_at") != NULL
+		    ? "CHIEF_ACKED" : "CHIEF_UNACKED");
+}
+
+/* The pages (previous, next) and the same search as CSV and JSON. */
+static void
+history_pages(struct view_dict *d, const struct history_query *hq, long long total)
+{
+	struct buf link;
+	int pages = (int)(((total > HISTORY_COUNT_CAP ? HISTORY_COUNT_CAP : total) + HISTORY_PAGE_SIZE - 1) /
+	    HISTORY_PAGE_SIZE);
+
+	if (pages > HISTORY_MAX_PAGE)
+		pages = HISTORY_MAX_PAGE;
+	view_set_int(d, "PAGE", hq->page);
+	view_set_int(d, "PAGES", pages < 1 ? 1 : pages);
+	buf_init(&link);
+	if (hq->page > 1) {
+		history_link(&link, "/history", hq, hq->page - 1);
+		view_set_str(view_add(d, "PREV"), "HREF", buf_cstr(&link));
+	}
+	if (hq->page < pages) {
+		buf_reset(&link);
+		history_link(&link, "/history", hq, hq->page + 1);
+		view_set_str(view_add(d, "NEXT"), "HREF", buf_cstr(&link));
+	}
+	buf_reset(&link);
+	history_link(&link, "/history.csv", hq, 1);
+	view_set_str(d, "CSV_HREF", buf_cstr(&link));
+	buf_reset(&link);
+	history_link(&link, "/history.json", hq, hq->page);
+	view_set_str(d, "JSON_HREF", buf_cstr(&link));
+	buf_free(&link);
+}
+
 void
 h_history(struct ctx *c)
 {
@@ -194,8 +275,7 @@ h_history(struct ctx *c)
 	struct view_dict *d;
 	PGresult *res;
 	long long total;
-	struct buf link;
-	int i, k, s, pages;
+	int i;
 
 	if (!history_read(c, &hq))
 		return;
@@ -207,80 +287,15 @@ h_history(struct ctx *c)
 		return;
 	}
 	d = page_dict(c);
-	buf_init(&link);
-	for (k = 0; k < KIND__MAX; k++) {
-		struct view_dict *o = view_add(d, "KIND_OPTION");
-
-		view_set_str(o, "VALUE", kind_choices[k].id);
-		view_set_str(o, "LABEL", kind_choices[k].label);
-		if (hq.values[HF_KIND] && strcmp(hq.values[HF_KIND], kind_choices[k].id) == 0)
-			view_show(o, "CHOSEN");
-	}
-	for (s = 0; s < STATUS__MAX; s++) {
-		struct view_dict *o = view_add(d, "STATUS_OPTION");
-
-		view_set_str(o, "VALUE", status_choices[s].id);
-		view_set_str(o, "LABEL", status_choices[s].label);
-		if (hq.values[HF_STATUS] && strcmp(hq.values[HF_STATUS], status_choices[s].id) == 0)
-			view_show(o, "CHOSEN");
-	}
-	view_set_str(d, "AGENCY", hq.values[HF_AGENCY]);
-	view_set_str(d, "FROM", hq.values[HF_FROM]);
-	view_set_str(d, "TO", hq.values[HF_TO]);
-	view_set_str(d, "Q", hq.values[HF_Q]);
+	history_filters(d, &hq);
 	if (total > HISTORY_COUNT_CAP)
 		view_set_str(d, "TOTAL", "more than 2,000");
 	else
 		view_set_int(d, "TOTAL", total);
-	for (i = 0; i < PQntuples(res); i++) {
-		struct view_dict *r = view_add(d, "REQUEST");
-		int kind = kind_from_id(db_value(res, i, "kind"));
-
-		view_set_str(r, "ID", db_value(res, i, "id"));
-		view_set_str(r, "CREATED", db_value(res, i, "created"));
-		view_set_str(r, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
-		view_set_str(r, "STATUS", db_value(res, i, "status"));
-		view_set_str(r, "STATUS_LABEL", choice_label(status_choices, db_value(res, i, "status")));
-		view_set_str(r, "AGENCY", db_value(res, i, "requesting_agency"));
-		view_set_str(r, "NATURE", db_value(res, i, "nature"));
-		view_set_str(r, "CASE_NUMBER", db_value(res, i, "case_number"));
-		if (db_bool(res, i, "emergency"))
-			view_show(r, "EMERGENCY");
-		if (db_bool(res, i, "chief_notified")) {
-			struct view_dict *ch = view_add(r, "CHIEF");
-
-			if (db_value(res, i, "chief_acknowledged_at") != NULL)
-				view_show(ch, "CHIEF_ACKED");
-			else
-				view_show(ch, "CHIEF_UNACKED");
-		}
-	}
-	if (PQntuples(res) > 0)
-		view_show(d, "HAS_RESULTS");
-	else
-		view_show(d, "NO_RESULTS");
-	pages = (int)((total > HISTORY_COUNT_CAP ? HISTORY_COUNT_CAP : total) + HISTORY_PAGE_SIZE - 1) /
-	    HISTORY_PAGE_SIZE;
-	if (pages > HISTORY_MAX_PAGE)
-		pages = HISTORY_MAX_PAGE;
-	view_set_int(d, "PAGE", hq.page);
-	view_set_int(d, "PAGES", pages < 1 ? 1 : pages);
-	if (hq.page > 1) {
-		history_link(&link, "/history", &hq, hq.page - 1);
-		view_set_str(view_add(d, "PREV"), "HREF", buf_cstr(&link));
-	}
-	if (hq.page < pages) {
-		buf_reset(&link);
-		history_link(&link, "/history", &hq, hq.page + 1);
-		view_set_str(view_add(d, "NEXT"), "HREF", buf_cstr(&link));
-	}
-	buf_reset(&link);
-	history_link(&link, "/history.csv", &hq, 1);
-	view_set_str(d, "CSV_HREF", buf_cstr(&link));
-	buf_reset(&link);
-	history_link(&link, "/history.json", &hq, hq.page);
-	view_set_str(d, "JSON_HREF", buf_cstr(&link));
-	buf_free(&link);
+	for (i = 0; i < PQntuples(res); i++)
+		history_row(d, res, i);
+	view_show(d, PQntuples(res) > 0 ? "HAS_RESULTS" : "NO_RESULTS");
+	history_pages(d, &hq, total);
 	PQclear(res);
 	history_free(&hq);
 	page_send(c, 200, "History", "history.tpl", d);

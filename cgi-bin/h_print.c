@@ -1,8 +1,9 @@
 /*
  * GET /requests/ID/print: the request as the official request sheet or
- * letter (98-023 §III.A.3; the teletype and letter follow-up of SOP 230.10
- * C.3), and GET /deployments: the communications center's list of active
- * deployments with the overdue ones marked (98-023 §IV.B.3).
+ * letter (the written request, and the teletype and letter that follow a
+ * telephone request, where the policy asks for them), and GET
+ * /deployments: the communications center's list of active deployments
+ * with the overdue ones marked (the policy's check-in rule).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,55 @@
 #include "handlers.h"
 #include "page.h"
 #include "request_store.h"
+
+/* The value of field f as the sheet prints it. */
+static void
+print_value(struct view_dict *row, const struct field_spec *spec, enum request_field f, const char *v)
+{
+	if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0)
+		v = "—";
+	else if (f == RF_EMERGENCY)
+		v = v[0] == 't' ? "Yes" : "No";
+	else if (spec->type == FIELD_CHOICE)
+		v = choice_label(spec->choices, v);
+	if (spec->type == FIELD_MULTI && strcmp(v, "—") != 0) {
+		uint32_t mask = special_units_mask(v);
+		struct buf units;
+		int u;
+
+		buf_init(&units);
+		for (u = 0; special_unit_choices[u].id != NULL; u++)
+			if (mask & ((uint32_t)1 << u))
+				buf_printf(&units, "%s%s", units.len ? ", " : "", special_unit_choices[u].label);
+		view_set_str(row, "VALUE", buf_cstr(&units));
+		buf_free(&units);
+	} else
+		view_set_str(row, "VALUE", v);
+}
+
+/* The clauses that applied to this request: who may file it, what it must
+ * say, who approves, the caps, the follow-ups, and who was told when it was
+ * filed. */
+static void
+print_rules(struct view_dict *d, const struct policy *pol, const struct request_facts *facts)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++) {
+		const struct rule *r = &pol->rules[i];
+		bool relevant = r->effect == EFFECT_FILE || r->effect == EFFECT_REQUIRE ||
+		    r->effect == EFFECT_APPROVE || r->effect == EFFECT_CAP ||
+		    r->effect == EFFECT_FOLLOWUP ||
+		    (r->effect == EFFECT_NOTIFY && r->on_event == EVENT_FILED);
+
+		if (relevant && rule_applies_to(r, facts->kind) && rule_condition_holds(r, facts)) {
+			struct view_dict *rd = view_add(d, "RULE");
+
+			view_set_str(rd, "CLAUSE", r->clause);
+			view_set_str(rd, "SUMMARY", r->summary);
+		}
+	}
+}
 
 void
 h_request_print(struct ctx *c)
@@ -19,7 +69,6 @@ h_request_print(struct ctx *c)
 	struct view_dict *d;
 	bool failed;
 	PGresult *res = request_fetch(c, c->params.id, &failed);
-	size_t i;
 	int f, kind;
 	char title[64];
 
@@ -40,54 +89,16 @@ h_request_print(struct ctx *c)
 	view_set_str(d, "FILED_BY", db_value(res, 0, "filed_by_name"));
 	view_set_str(d, "STATUS_LABEL", choice_label(status_choices, db_value(res, 0, "status")));
 	for (f = 0; f < RF__MAX; f++) {
-		const struct field_spec *spec = &request_fields[f];
-		const char *v = db_value(res, 0, spec->name);
 		struct view_dict *row;
 
-		if (f == RF_NEEDED_BY)
-			v = db_value(res, 0, "needed_by_local");
 		if (!request_field_applies(f, facts.kind))
 			continue;
 		row = view_add(d, "LINE");
-		view_set_str(row, "LABEL", spec->label);
-		if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0)
-			v = "—";
-		else if (f == RF_EMERGENCY)
-			v = v[0] == 't' ? "Yes" : "No";
-		else if (spec->type == FIELD_CHOICE)
-			v = choice_label(spec->choices, v);
-		if (spec->type == FIELD_MULTI && strcmp(v, "—") != 0) {
-			uint32_t mask = special_units_mask(v);
-			struct buf units;
-			int u;
-
-			buf_init(&units);
-			for (u = 0; special_unit_choices[u].id != NULL; u++)
-				if (mask & ((uint32_t)1 << u))
-					buf_printf(&units, "%s%s", units.len ? ", " : "", special_unit_choices[u].label);
-			view_set_str(row, "VALUE", buf_cstr(&units));
-			buf_free(&units);
-		} else
-			view_set_str(row, "VALUE", v);
+		view_set_str(row, "LABEL", request_fields[f].label);
+		print_value(row, &request_fields[f], f, db_value(res, 0, f == RF_NEEDED_BY
+		    ? "needed_by_local" : request_fields[f].name));
 	}
-	/* The clauses that applied to this request. */
-	for (i = 0; i < pol->n; i++) {
-		const struct rule *r = &pol->rules[i];
-
-		/* Who may file it, what it must say, who approves, and who was
-		 * told when it was filed. */
-		bool relevant = r->effect == EFFECT_FILE || r->effect == EFFECT_REQUIRE ||
-		    r->effect == EFFECT_APPROVE || r->effect == EFFECT_CAP ||
-		    r->effect == EFFECT_FOLLOWUP ||
-		    (r->effect == EFFECT_NOTIFY && r->on_event == EVENT_FILED);
-
-		if (relevant && rule_applies_to(r, facts.kind) && rule_condition_holds(r, &facts)) {
-			struct view_dict *rd = view_add(d, "RULE");
-
-			view_set_str(rd, "CLAUSE", r->clause);
-			view_set_str(rd, "SUMMARY", r->summary);
-		}
-	}
+	print_rules(d, pol, &facts);
 	view_set_str(d, "TELETYPE", db_value(res, 0, "teletype_shown") ? db_value(res, 0, "teletype_shown") : "not yet");
 	view_set_str(d, "LETTER", db_value(res, 0, "letter_shown") ? db_value(res, 0, "letter_shown") : "not yet");
 	snprintf(title, sizeof(title), "Request %s, printable", db_value(res, 0, "id"));
