@@ -45,40 +45,43 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	return res;
 }
 
+/* A new request's columns, in the order of insert_order's fields after
+ * kind, filed_by and filed_by_agency. */
+static const char insert_sql[] =
+    "INSERT INTO request (kind, filed_by, filed_by_agency, requesting_agency,"
+    " requester_name, requester_position, authorized_by, contact_phone, contact_email,"
+    " channel, incident_type, nature, emergency, priority, location, municipality,"
+    " county, district, staging_area, radio_channel, commander_name, agencies_on_scene,"
+    " squads, supervisors, personnel, special_units, equipment, needed_by, duration,"
+    " instructions, federal_agency, case_number, investigation_category, bureau,"
+    " requesting_agency_type, within_city)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, 'portal'), $11, $12,"
+    " coalesce($13::text = 'yes', false), coalesce($14, 'routine'), $15, $16, $17, $18, $19, $20,"
+    " $21, $22, coalesce($23::int, 0), coalesce($24::int, 0), coalesce($25::int, 0),"
+    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34, $35,"
+    " $36::text = 'yes')"
+    " RETURNING id";
+/* The account's row lock orders its filings, so the hourly limit
+ * holds even for filings sent at once. */
+static const char rate_sql[] =
+    "SELECT (SELECT count(*) FROM request WHERE filed_by = a.id"
+    "  AND created_at > now() - interval '1 hour') >= setting_int('filings_per_hour', 60) AS limited"
+    " FROM account a WHERE a.id = $1 FOR UPDATE";
+static const enum request_field insert_order[] = {
+	RF_REQUESTING_AGENCY, RF_REQUESTER_NAME, RF_REQUESTER_POSITION,
+	RF_AUTHORIZED_BY, RF_CONTACT_PHONE, RF_CONTACT_EMAIL, RF_CHANNEL,
+	RF_INCIDENT_TYPE, RF_NATURE, RF_EMERGENCY, RF_PRIORITY, RF_LOCATION,
+	RF_MUNICIPALITY, RF_COUNTY, RF_DISTRICT, RF_STAGING_AREA,
+	RF_RADIO_CHANNEL, RF_COMMANDER_NAME, RF_AGENCIES_ON_SCENE, RF_SQUADS,
+	RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT,
+	RF_NEEDED_BY, RF_DURATION, RF_INSTRUCTIONS, RF_FEDERAL_AGENCY,
+	RF_CASE_NUMBER, RF_INVESTIGATION_CATEGORY, RF_BUREAU,
+	RF_REQUESTING_AGENCY_TYPE, RF_WITHIN_CITY,
+};
+
 long long
 request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 {
-	static const char sql[] =
-	    "INSERT INTO request (kind, filed_by, filed_by_agency, requesting_agency,"
-	    " requester_name, requester_position, authorized_by, contact_phone, contact_email,"
-	    " channel, incident_type, nature, emergency, priority, location, municipality,"
-	    " county, district, staging_area, radio_channel, commander_name, agencies_on_scene,"
-	    " squads, supervisors, personnel, special_units, equipment, needed_by, duration,"
-	    " instructions, federal_agency, case_number, investigation_category, bureau,"
-	    " requesting_agency_type, within_city)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, 'portal'), $11, $12,"
-	    " coalesce($13::text = 'yes', false), coalesce($14, 'routine'), $15, $16, $17, $18, $19, $20,"
-	    " $21, $22, coalesce($23::int, 0), coalesce($24::int, 0), coalesce($25::int, 0),"
-	    " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34, $35,"
-	    " $36::text = 'yes')"
-	    " RETURNING id";
-	/* The account's row lock orders its filings, so the hourly limit
-	 * holds even for filings sent at once. */
-	static const char rate_sql[] =
-	    "SELECT (SELECT count(*) FROM request WHERE filed_by = a.id"
-	    "  AND created_at > now() - interval '1 hour') >= setting_int('filings_per_hour', 60) AS limited"
-	    " FROM account a WHERE a.id = $1 FOR UPDATE";
-	static const enum request_field order[] = {
-		RF_REQUESTING_AGENCY, RF_REQUESTER_NAME, RF_REQUESTER_POSITION,
-		RF_AUTHORIZED_BY, RF_CONTACT_PHONE, RF_CONTACT_EMAIL, RF_CHANNEL,
-		RF_INCIDENT_TYPE, RF_NATURE, RF_EMERGENCY, RF_PRIORITY, RF_LOCATION,
-		RF_MUNICIPALITY, RF_COUNTY, RF_DISTRICT, RF_STAGING_AREA,
-		RF_RADIO_CHANNEL, RF_COMMANDER_NAME, RF_AGENCIES_ON_SCENE, RF_SQUADS,
-		RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT,
-		RF_NEEDED_BY, RF_DURATION, RF_INSTRUCTIONS, RF_FEDERAL_AGENCY,
-		RF_CASE_NUMBER, RF_INVESTIGATION_CATEGORY, RF_BUREAU,
-		RF_REQUESTING_AGENCY_TYPE, RF_WITHIN_CITY,
-	};
 	const char *params[3 + RF__MAX];
 	char filed_by[24], location[48];
 	struct db *db = &c->app->db;
@@ -88,13 +91,13 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	long long new_id = 0;
 	size_t i;
 
-	_Static_assert(sizeof(order) / sizeof(order[0]) == RF__MAX, "every field is stored");
+	_Static_assert(sizeof(insert_order) / sizeof(insert_order[0]) == RF__MAX, "every field is stored");
 	snprintf(filed_by, sizeof(filed_by), "%lld", c->me.id);
 	params[0] = kind_choices[kind].id;
 	params[1] = filed_by;
 	params[2] = role_is_staff(c->me.role) ? NULL : c->me.agency;
 	for (i = 0; i < RF__MAX; i++)
-		params[3 + i] = v[order[i]];
+		params[3 + i] = v[insert_order[i]];
 	if (!db_begin(db))
 		return 0;
 	if ((res = db_query(db, rate_sql, 1, params + 1)) == NULL || PQntuples(res) != 1) {
@@ -122,7 +125,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		db_rollback(db);
 		return 0;
 	}
-	if ((res = db_query(db, sql, 3 + RF__MAX, params)) == NULL) {
+	if ((res = db_query(db, insert_sql, 3 + RF__MAX, params)) == NULL) {
 		db_rollback(db);
 		return 0;
 	}
