@@ -120,6 +120,97 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 	return true;
 }
 
+/* The specialized units, as choices of `d`. */
+static void
+offer_units(struct view_dict *d)
+{
+	int u;
+
+	for (u = 0; special_unit_choices[u].id != NULL; u++) {
+		struct view_dict *o = view_add(d, "UNIT");
+
+		view_set_str(o, "VALUE", special_unit_choices[u].id);
+		view_set_str(o, "LABEL", special_unit_choices[u].label);
+	}
+}
+
+/* The resources an authorization, assessment or approval names: what was
+ * asked (an approval holds dispatches to what it approves) and the caps of
+ * a provisional authorization. */
+static void
+offer_resources(struct view_dict *form, enum action a, const struct verdict *v,
+    const struct request_facts *facts)
+{
+	struct view_dict *res = view_add(form, "RESOURCES");
+
+	if (a == ACT_APPROVE) {
+		char asked[200];
+
+		snprintf(asked, sizeof(asked), "%d squad(s), %d supervisor(s), %d specialized unit(s)",
+		    facts->squads, facts->supervisors, popcount(facts->special_units));
+		view_set_str(view_add(res, "ASKED"), "ASKED_TEXT", asked);
+	}
+	if (a == ACT_AUTHORIZE && v->rule != NULL) {
+		view_set_int(res, "CAP_SQUADS", v->rule->cap_squads);
+		view_set_int(res, "CAP_SUPERVISORS", v->rule->cap_supervisors);
+		view_set_int(res, "CAP_UNITS", v->rule->cap_special_units);
+		view_show(res, "CAPS");
+	}
+	offer_units(res);
+}
+
+/* The rules an exception may waive on this request. */
+static void
+offer_exception(struct view_dict *form, const struct policy *pol, const struct request_facts *facts)
+{
+	struct view_dict *ex = view_add(form, "EXCEPT");
+	size_t i;
+
+	for (i = 0; i < pol->n; i++) {
+		struct view_dict *o;
+
+		if (!lifecycle_waivable(&pol->rules[i], facts))
+			continue;
+		o = view_add(ex, "RULE_OPTION");
+		view_set_str(o, "VALUE", pol->rules[i].id);
+		view_set_str(o, "LABEL", pol->rules[i].clause);
+		view_set_str(o, "RULE_ID", pol->rules[i].id);
+		view_set_str(o, "RULE_SUMMARY", pol->rules[i].summary);
+	}
+}
+
+/* The form of one action the viewer may take. */
+static bool
+offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct verdict *v,
+    const struct request_facts *facts)
+{
+	struct view_dict *form = view_add(d, "ACTION");
+
+	view_set_str(form, "ACTION_ID", action_choices[a].id);
+	view_set_str(form, "ACTION_LABEL", action_choices[a].label);
+	if (v->clause != NULL)
+		view_set_str(form, "ACTION_CLAUSE", v->clause);
+	view_show(form, a == ACT_DENY || a == ACT_CANCEL ? "DANGER" : "PLAIN");
+	if (a == ACT_AUTHORIZE || a == ACT_ASSESS || a == ACT_APPROVE)
+		offer_resources(form, a, v, facts);
+	if (a == ACT_DISPATCH) {
+		struct view_dict *dis = view_add(form, "DISPATCH");
+
+		if (!offer_roster(c, dis))
+			return false;
+		offer_units(dis);
+	}
+	if (a == ACT_DENY || a == ACT_EXCEPT)
+		view_show(form, "REASON");
+	else if (a != ACT_FOLLOWUP)
+		view_show(form, "NOTE");
+	if (a == ACT_FOLLOWUP)
+		view_show(view_add(form, "FOLLOWUP"), "NOTE_FOLLOWUP");
+	if (a == ACT_EXCEPT)
+		offer_exception(form, app_policy(c), facts);
+	return true;
+}
+
 bool
 action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 {
@@ -135,12 +226,10 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 	for (a = 0; a < ACT__MAX; a++) {
 		struct verdict v = lifecycle_decide(pol, (enum action)a, (enum request_status)status,
 		    c->me.role, &facts, &af);
-		struct view_dict *form;
-		size_t i;
-		int u;
 
 		if (v.decision != DECIDE_ALLOW)
 			continue;
+		/* A check-in is offered on each deployment, not as an action. */
 		if (a == ACT_CHECKIN) {
 			may_checkin = true;
 			continue;
@@ -149,73 +238,8 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 		if (a == ACT_EXCEPT && !any_waivable(pol, &facts))
 			continue;
 		any = true;
-		form = view_add(d, "ACTION");
-		view_set_str(form, "ACTION_ID", action_choices[a].id);
-		view_set_str(form, "ACTION_LABEL", action_choices[a].label);
-		if (v.clause != NULL)
-			view_set_str(form, "ACTION_CLAUSE", v.clause);
-		view_show(form, a == ACT_DENY || a == ACT_CANCEL ? "DANGER" : "PLAIN");
-		if (a == ACT_AUTHORIZE || a == ACT_ASSESS || a == ACT_APPROVE) {
-			struct view_dict *res = view_add(form, "RESOURCES");
-
-			if (a == ACT_APPROVE) {
-				/* SOP 230.10 C.3.a, D: dispatches are held to what
-				 * the approval approves. */
-				char asked[200];
-
-				snprintf(asked, sizeof(asked), "%d squad(s), %d supervisor(s), %d specialized "
-				    "unit(s)", facts.squads, facts.supervisors, popcount(facts.special_units));
-				view_set_str(view_add(res, "ASKED"), "ASKED_TEXT", asked);
-			}
-			if (a == ACT_AUTHORIZE && v.rule != NULL) {
-				view_set_int(res, "CAP_SQUADS", v.rule->cap_squads);
-				view_set_int(res, "CAP_SUPERVISORS", v.rule->cap_supervisors);
-				view_set_int(res, "CAP_UNITS", v.rule->cap_special_units);
-				view_show(res, "CAPS");
-			}
-			for (u = 0; special_unit_choices[u].id != NULL; u++) {
-				struct view_dict *o = view_add(res, "UNIT");
-
-				view_set_str(o, "VALUE", special_unit_choices[u].id);
-				view_set_str(o, "LABEL", special_unit_choices[u].label);
-			}
-		}
-		if (a == ACT_DISPATCH) {
-			struct view_dict *dis = view_add(form, "DISPATCH");
-
-			if (!offer_roster(c, dis))
-				return false;
-			for (u = 0; special_unit_choices[u].id != NULL; u++) {
-				struct view_dict *o = view_add(dis, "UNIT");
-
-				view_set_str(o, "VALUE", special_unit_choices[u].id);
-				view_set_str(o, "LABEL", special_unit_choices[u].label);
-			}
-		}
-		if (a == ACT_DENY || a == ACT_EXCEPT)
-			view_show(form, "REASON");
-		else if (a != ACT_FOLLOWUP)
-			view_show(form, "NOTE");
-		if (a == ACT_FOLLOWUP) {
-			struct view_dict *fu = view_add(form, "FOLLOWUP");
-
-			view_show(fu, "NOTE_FOLLOWUP");
-		}
-		if (a == ACT_EXCEPT) {
-			struct view_dict *ex = view_add(form, "EXCEPT");
-
-			for (i = 0; i < pol->n; i++) {
-				struct view_dict *o;
-
-				if (!lifecycle_waivable(&pol->rules[i], &facts))
-					continue;
-				o = view_add(ex, "RULE_OPTION");
-				view_set_str(o, "VALUE", pol->rules[i].id);
-				view_set_str(o, "LABEL", pol->rules[i].clause);
-				view_set_str(o, "RULE_ID", pol->rules[i].id);
-				view_set_str(o, "RULE_SUMMARY", pol->rules[i].summary);
-			}
-		}
+		if (!offer_action(c, d, (enum action)a, &v, &facts))
+			return false;
 	}
 	if (any)
 		view_show(d, "HAS_ACTIONS");
@@ -224,9 +248,9 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 
 /*
  * What the policy still waits for on this request, and what it waived:
- * the on-scene assessment (SOP 230.10 C.3.c) where a rule expects one, the
- * teletype and letter of a telephone request (C.3), each exception the
- * chief granted (98-023 §VI) with its reason.
+ * the on-scene assessment where a rule expects one, the teletype and
+ * letter of a telephone request where a follow-up rule asks for them, each
+ * exception the chief granted, with its reason.
  */
 bool
 request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *req)
