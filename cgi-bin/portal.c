@@ -12,6 +12,7 @@
  * nginx belongs to (e.g. www-data), given to the socket.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -196,118 +197,160 @@ spawn(int listen_fd, const struct config *cfg, struct view_set *views)
 	return pid;
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000, NULL, NULL, NULL, NULL, NULL, NULL };
-	struct view_set *views;
-	struct child workers[MAX_WORKERS], notifier;
-	time_t started = time(NULL);
-	struct sigaction sa;
-	char err[256];
-	const char *env;
-	int i, fd;
+/* The command line, as a table: each option names its field of struct
+ * config; numbers are checked against their range. */
+static const struct option {
+	const char *flag;
+	size_t      offset;
+	int         min, max;     /* max 0: a string option */
+} options[] = {
+	{ "--socket",           offsetof(struct config, socket_path), 0, 0 },
+	{ "--templates",        offsetof(struct config, templates), 0, 0 },
+	{ "--workers",          offsetof(struct config, workers), 1, MAX_WORKERS },
+	{ "--hash-slots",       offsetof(struct config, hash_slots), 1, MAX_WORKERS },
+	{ "--socket-group",     offsetof(struct config, socket_group), 0, 0 },
+	{ "-u",                 offsetof(struct config, user), 0, 0 },
+	{ "--pidfile",          offsetof(struct config, pidfile), 0, 0 },
+	{ "--notifier",         offsetof(struct config, notifier), 0, 0 },
+	{ "--notifier-pidfile", offsetof(struct config, notifier_pidfile), 0, 0 },
+	{ "--notifier-log",     offsetof(struct config, notifier_log), 0, 0 },
+	{ "--status-file",      offsetof(struct config, status_file), 0, 0 },
+};
 
-	memset(workers, 0, sizeof(workers));
-	memset(&notifier, 0, sizeof(notifier));
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			cfg.socket_path = argv[++i];
-		else if (strcmp(argv[i], "--templates") == 0 && i + 1 < argc)
-			cfg.templates = argv[++i];
-		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
-			cfg.workers = atoi(argv[++i]);
-			if (cfg.workers < 1 || cfg.workers > MAX_WORKERS)
-				usage();
-		} else if (strcmp(argv[i], "--socket-group") == 0 && i + 1 < argc)
-			cfg.socket_group = argv[++i];
-		else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
-			cfg.user = argv[++i];
-		else if (strcmp(argv[i], "--pidfile") == 0 && i + 1 < argc)
-			cfg.pidfile = argv[++i];
-		else if (strcmp(argv[i], "--notifier") == 0 && i + 1 < argc)
-			cfg.notifier = argv[++i];
-		else if (strcmp(argv[i], "--notifier-pidfile") == 0 && i + 1 < argc)
-			cfg.notifier_pidfile = argv[++i];
-		else if (strcmp(argv[i], "--notifier-log") == 0 && i + 1 < argc)
-			cfg.notifier_log = argv[++i];
-		else if (strcmp(argv[i], "--status-file") == 0 && i + 1 < argc)
-			cfg.status_file = argv[++i];
-		else if (strcmp(argv[i], "--hash-slots") == 0 && i + 1 < argc) {
-			cfg.hash_slots = atoi(argv[++i]);
-			if (cfg.hash_slots < 1 || cfg.hash_slots > MAX_WORKERS)
-				usage();
-		} else
+/* The options and the environment into cfg; usage() (exit 2) when wrong. */
+static void
+configure(struct config *cfg, int argc, char *argv[])
+{
+	const char *env;
+	size_t o;
+	int i;
+
+	for (i = 1; i < argc; i += 2) {
+		for (o = 0; o < sizeof(options) / sizeof(options[0]); o++)
+			if (strcmp(argv[i], options[o].flag) == 0)
+				break;
+		if (o == sizeof(options) / sizeof(options[0]) || i + 1 >= argc)
 			usage();
+		if (options[o].max == 0)
+			*(const char **)(void *)((char *)cfg + options[o].offset) = argv[i + 1];
+		else {
+			int *n = (int *)(void *)((char *)cfg + options[o].offset);
+
+			*n = atoi(argv[i + 1]);
+			if (*n < options[o].min || *n > options[o].max)
+				usage();
+		}
 	}
 	if ((env = getenv("PORTAL_DB_WAIT")) != NULL) {
 		/* Seconds a request waits for a database that is restarting. */
-		cfg.db_wait_ms = atoi(env) * 1000;
-		if (cfg.db_wait_ms < 0 || cfg.db_wait_ms > 60000)
+		cfg->db_wait_ms = atoi(env) * 1000;
+		if (cfg->db_wait_ms < 0 || cfg->db_wait_ms > 60000)
 			usage();
 	}
-	cfg.dsn = getenv("PORTAL_DB_DSN");
-	if (cfg.dsn == NULL)
-		cfg.dsn = getenv("PORTAL_DSN");
-	if (cfg.socket_path == NULL || cfg.templates == NULL || cfg.dsn == NULL)
+	cfg->dsn = getenv("PORTAL_DB_DSN");
+	if (cfg->dsn == NULL)
+		cfg->dsn = getenv("PORTAL_DSN");
+	if (cfg->socket_path == NULL || cfg->templates == NULL || cfg->dsn == NULL)
 		usage();
+}
+
+/*
+ * What is done once, before the workers fork: libsodium, the hash gate the
+ * workers share (64 MiB and a core per Argon2id hash; by default half the
+ * cores hash at most, so that a sign-in flood always leaves the other half
+ * to the pages), the templates (loaded and frozen once), the socket, the
+ * signals, and dropping root (only needed to bind a socket in /run/portal,
+ * say). The socket, or -1 (logged).
+ */
+static int
+prepare(struct config *cfg, struct view_set **views)
+{
+	struct sigaction sa;
+	char err[256];
+	int fd;
+
 	if (!crypto_init()) {
 		log_warn("libsodium did not initialize");
-		return 1;
+		return -1;
 	}
-	/* Before fork: the workers share the gate (64 MiB and a core per
-	 * Argon2id hash). By default half the cores hash at most, so that a
-	 * sign-in flood always leaves the other half to the pages. */
-	if (cfg.hash_slots == 0) {
+	if (cfg->hash_slots == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-		cfg.hash_slots = cores > 2 ? (int)(cores / 2) : 1;
+		cfg->hash_slots = cores > 2 ? (int)(cores / 2) : 1;
 	}
-	if (!hashgate_init(cfg.hash_slots)) {
+	if (!hashgate_init(cfg->hash_slots)) {
 		log_warn("the hash gate could not be made");
-		return 1;
+		return -1;
 	}
-	/* Templates are loaded and frozen once, before the workers fork. */
-	if ((views = view_set_load(cfg.templates, err, sizeof(err))) == NULL) {
+	if ((*views = view_set_load(cfg->templates, err, sizeof(err))) == NULL) {
 		log_warn("%s", err);
-		return 1;
+		return -1;
 	}
-	if ((fd = open_socket(cfg.socket_path, cfg.socket_group)) < 0) {
-		view_set_free(views);
-		return 1;
-	}
+	if ((fd = open_socket(cfg->socket_path, cfg->socket_group)) < 0)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		log_warn("sigaction: %s", strerror(errno));
-		return 1;
-	}
-	/* Root only to bind (a socket in /run/portal, say): then the user. */
-	if (cfg.user != NULL && !supervise_drop_privileges(cfg.user)) {
 		close(fd);
-		view_set_free(views);
-		return 1;
+		return -1;
+	}
+	if (cfg->user != NULL && !supervise_drop_privileges(cfg->user)) {
+		close(fd);
+		return -1;
 	}
 	if (geteuid() == 0) {
 		log_warn("the portal does not run as root: give -u USER");
 		close(fd);
-		view_set_free(views);
-		return 1;
+		return -1;
 	}
-	log_info("portal listening on %s with %d workers", cfg.socket_path, cfg.workers);
-	for (i = 0; i < cfg.workers; i++) {
-		workers[i].pid = spawn(fd, &cfg, views);
-		workers[i].started = time(NULL);
+	return fd;
+}
+
+/* The master's children, and where its status is written. */
+struct master {
+	const struct config *cfg;
+	struct view_set     *views;
+	int                  fd;
+	time_t               started;
+	struct child         workers[MAX_WORKERS];
+	struct child         notifier;
+};
+
+static void
+write_status(const struct master *m)
+{
+	(void)supervise_status(m->cfg->status_file, getpid(), m->started, m->workers, m->cfg->workers,
+	    m->cfg->notifier ? &m->notifier : NULL);
+}
+
+/* A child ended: start another in its place (logged). */
+static void
+replace_child(struct master *m, pid_t pid, int status)
+{
+	int i;
+
+	for (i = 0; i < m->cfg->workers && !stopping; i++) {
+		if (m->workers[i].pid != pid)
+			continue;
+		log_warn("worker %ld ended (status %d); starting another", (long)pid, status);
+		m->workers[i].pid = spawn(m->fd, m->cfg, m->views);
+		m->workers[i].started = time(NULL);
+		m->workers[i].restarts++;
 	}
-	if (cfg.notifier != NULL)
-		start_notifier(&cfg, &notifier);
-	/* Ready: the socket listens and the workers run. */
-	if (!supervise_pidfile(cfg.pidfile, getpid()) || !supervise_notify_ready())
-		stopping = 1;
-	(void)supervise_status(cfg.status_file, getpid(), started, workers, cfg.workers,
-	    cfg.notifier ? &notifier : NULL);
+	if (m->cfg->notifier != NULL && pid == m->notifier.pid && !stopping) {
+		log_warn("notifier %ld ended (status %d); starting it again", (long)pid, status);
+		m->notifier.restarts++;
+		start_notifier(m->cfg, &m->notifier);
+	}
+}
+
+/* Until told to stop: every child that ends is replaced. */
+static void
+supervise(struct master *m)
+{
 	while (!stopping) {
 		int status;
 		pid_t pid = waitpid(-1, &status, 0);
@@ -323,39 +366,64 @@ main(int argc, char *argv[])
 
 			nanosleep(&pause, NULL);
 		}
-		for (i = 0; i < cfg.workers && !stopping; i++) {
-			if (workers[i].pid != pid)
-				continue;
-			log_warn("worker %ld ended (status %d); starting another", (long)pid, status);
-			workers[i].pid = spawn(fd, &cfg, views);
-			workers[i].started = time(NULL);
-			workers[i].restarts++;
-		}
-		if (cfg.notifier != NULL && pid == notifier.pid && !stopping) {
-			log_warn("notifier %ld ended (status %d); starting it again", (long)pid, status);
-			notifier.restarts++;
-			start_notifier(&cfg, &notifier);
-		}
-		(void)supervise_status(cfg.status_file, getpid(), started, workers, cfg.workers,
-		    cfg.notifier ? &notifier : NULL);
+		replace_child(m, pid, status);
+		write_status(m);
 	}
-	for (i = 0; i < cfg.workers; i++)
-		if (workers[i].pid > 0)
-			kill(workers[i].pid, SIGTERM);
-	if (notifier.pid > 0)
-		kill(notifier.pid, SIGTERM);
-	for (i = 0; i < cfg.workers; i++)
-		if (workers[i].pid > 0)
-			(void)waitpid(workers[i].pid, NULL, 0);
-	if (notifier.pid > 0)
-		(void)waitpid(notifier.pid, NULL, 0);
+}
+
+/* TERM to every child, then wait for each. */
+static void
+stop_children(struct master *m)
+{
+	int i;
+
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->workers[i].pid > 0)
+			kill(m->workers[i].pid, SIGTERM);
+	if (m->notifier.pid > 0)
+		kill(m->notifier.pid, SIGTERM);
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->workers[i].pid > 0)
+			(void)waitpid(m->workers[i].pid, NULL, 0);
+	if (m->notifier.pid > 0)
+		(void)waitpid(m->notifier.pid, NULL, 0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct master m;
+	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000, NULL, NULL, NULL, NULL, NULL, NULL };
+	int i;
+
+	configure(&cfg, argc, argv);
+	m.cfg = &cfg;
+	m.started = time(NULL);
+	if ((m.fd = prepare(&cfg, &m.views)) < 0) {
+		if (m.views != NULL)
+			view_set_free(m.views);
+		return 1;
+	}
+	log_info("portal listening on %s with %d workers", cfg.socket_path, cfg.workers);
+	for (i = 0; i < cfg.workers; i++) {
+		m.workers[i].pid = spawn(m.fd, &cfg, m.views);
+		m.workers[i].started = time(NULL);
+	}
+	if (cfg.notifier != NULL)
+		start_notifier(&cfg, &m.notifier);
+	/* Ready: the socket listens and the workers run. */
+	if (!supervise_pidfile(cfg.pidfile, getpid()) || !supervise_notify_ready())
+		stopping = 1;
+	write_status(&m);
+	supervise(&m);
+	stop_children(&m);
 	if (cfg.pidfile != NULL)
 		unlink(cfg.pidfile);
 	if (cfg.notifier_pidfile != NULL)
 		unlink(cfg.notifier_pidfile);
-	close(fd);
+	close(m.fd);
 	unlink(cfg.socket_path);
-	view_set_free(views);
+	view_set_free(m.views);
 	log_info("portal stopped");
 	return 0;
 }
