@@ -296,20 +296,77 @@ wait_for_work(struct notifier *n)
 	}
 }
 
+/* A whole number from the environment, or `fallback` when unset or < 1. */
+static int
+env_seconds(const char *name, int fallback)
+{
+	int n = atoi(env_or(name, "0"));
+
+	return n >= 1 ? n : fallback;
+}
+
+/* Mail and timing settings from the environment; 2 when one is wrong. */
+static int
+configure(struct notifier *n, char *spool, size_t spoollen)
+{
+	snprintf(spool, spoollen, "%s/mail", env_or("PORTAL_VAR", "var"));
+	n->mail.smtp_url = env_or("PORTAL_SMTP_URL", NULL);
+	n->mail.smtp_user = env_or("PORTAL_SMTP_USER", NULL);
+	n->mail.smtp_password = env_or("PORTAL_SMTP_PASSWORD", NULL);
+	n->mail.from = env_or("PORTAL_MAIL_FROM", "mutual-aid-portal@localhost");
+	n->mail.spool_dir = spool;
+	n->mail.base_url = env_or("PORTAL_BASE_URL", "http://127.0.0.1:8080");
+	if (!mail_tls_mode(getenv("PORTAL_SMTP_TLS"), n->mail.smtp_url, &n->mail.tls)) {
+		fprintf(stderr, "notifier: PORTAL_SMTP_TLS must be required, try or off\n");
+		return 2;
+	}
+	n->mail.timeout_seconds = env_seconds("PORTAL_SMTP_TIMEOUT", 30);
+	n->poll_seconds = env_seconds("PORTAL_NOTIFIER_POLL", 5);
+	n->max_backoff = env_seconds("PORTAL_NOTIFIER_MAX_BACKOFF", 60);
+	n->retention_seconds = env_seconds("PORTAL_NOTIFIER_RETENTION", 300);
+	if (n->mail.smtp_url == NULL && mkdir(spool, 0750) < 0 && errno != EEXIST) {
+		log_warn("cannot create %s: %s", spool, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Timers every poll, retention every few minutes (expired sessions and
+ * old sign-in records). */
+static void
+periodic(struct notifier *n, time_t *last_timers, time_t *last_retention)
+{
+	if (n->policy_loaded && time(NULL) - *last_timers >= n->poll_seconds) {
+		(void)policy_refresh(&n->policy, &n->db);
+		if (timers_run(&n->db, &n->policy) < 0)
+			log_warn("timers failed: %s", n->db.error);
+		*last_timers = time(NULL);
+	}
+	if (time(NULL) - *last_retention >= n->retention_seconds) {
+		long gone = retention_run(&n->db);
+
+		if (gone < 0)
+			log_warn("retention failed: %s", n->db.error);
+		else if (gone > 0)
+			log_info("retention: %ld expired sessions and old sign-in records deleted", gone);
+		*last_retention = time(NULL);
+	}
+}
+
 int
 main(void)
 {
-	struct notifier n;
+	static struct notifier n;
 	struct sigaction sa;
 	char spool[4096];
 	time_t last_timers = 0, last_retention = 0;
 	const char *dsn = env_or("PORTAL_DB_DSN", getenv("PORTAL_DSN"));
+	int rc;
 
 	if (dsn == NULL) {
 		fprintf(stderr, "notifier: set PORTAL_DB_DSN (or PORTAL_DSN)\n");
 		return 2;
 	}
-	memset(&n, 0, sizeof(n));
 	n.started = time(NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -318,57 +375,18 @@ main(void)
 		return 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !db_init(&n.db, dsn, "notifier"))
 		return 1;
-	snprintf(spool, sizeof(spool), "%s/mail", env_or("PORTAL_VAR", "var"));
-	n.mail.smtp_url = env_or("PORTAL_SMTP_URL", NULL);
-	n.mail.smtp_user = env_or("PORTAL_SMTP_USER", NULL);
-	n.mail.smtp_password = env_or("PORTAL_SMTP_PASSWORD", NULL);
-	n.mail.from = env_or("PORTAL_MAIL_FROM", "mutual-aid-portal@localhost");
-	n.mail.spool_dir = spool;
-	n.mail.base_url = env_or("PORTAL_BASE_URL", "http://127.0.0.1:8080");
-	if (!mail_tls_mode(getenv("PORTAL_SMTP_TLS"), n.mail.smtp_url, &n.mail.tls)) {
-		fprintf(stderr, "notifier: PORTAL_SMTP_TLS must be required, try or off\n");
-		return 2;
-	}
-	n.mail.timeout_seconds = atol(env_or("PORTAL_SMTP_TIMEOUT", "30"));
-	n.poll_seconds = atoi(env_or("PORTAL_NOTIFIER_POLL", "5"));
-	n.max_backoff = atoi(env_or("PORTAL_NOTIFIER_MAX_BACKOFF", "60"));
-	n.retention_seconds = atoi(env_or("PORTAL_NOTIFIER_RETENTION", "300"));
-	if (n.retention_seconds < 1)
-		n.retention_seconds = 300;
-	if (n.poll_seconds < 1)
-		n.poll_seconds = 5;
-	if (n.max_backoff < 1)
-		n.max_backoff = 60;
-	if (n.mail.smtp_url == NULL && mkdir(spool, 0750) < 0 && errno != EEXIST) {
-		log_warn("cannot create %s: %s", spool, strerror(errno));
-		return 1;
-	}
+	if ((rc = configure(&n, spool, sizeof(spool))) != 0)
+		return rc;
 	log_info("notifier started: mail %s %s (TLS %s)", n.mail.smtp_url ? "over SMTP to" : "as files in",
 	    n.mail.smtp_url ? n.mail.smtp_url : spool, mail_tls_name(n.mail.tls));
 	while (!stopping) {
-
 		if (!ensure_connected(&n)) {
 			struct timespec ts = { 2, 0 };
 
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		if (n.policy_loaded && time(NULL) - last_timers >= n.poll_seconds) {
-			(void)policy_refresh(&n.policy, &n.db);
-			if (timers_run(&n.db, &n.policy) < 0)
-				log_warn("timers failed: %s", n.db.error);
-			last_timers = time(NULL);
-		}
-		/* Expired sessions and old sign-in records, every few minutes. */
-		if (time(NULL) - last_retention >= n.retention_seconds) {
-			long gone = retention_run(&n.db);
-
-			if (gone < 0)
-				log_warn("retention failed: %s", n.db.error);
-			else if (gone > 0)
-				log_info("retention: %ld expired sessions and old sign-in records deleted", gone);
-			last_retention = time(NULL);
-		}
+		periodic(&n, &last_timers, &last_retention);
 		heartbeat(&n);
 		while (!stopping && deliver_next(&n) > 0)
 			heartbeat(&n);
