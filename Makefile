@@ -4,6 +4,7 @@
 #   make start   the same stack in the background (returns once /healthz answers 200)
 #   make stop    stop the background stack
 #   make check   install what is missing, build and run every test
+#   make lint    clang -Werror, cppcheck, clang-tidy, function and file sizes
 #   make fuzz    run each libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS
 #
 # Environment: PORTAL_VAR, PORTAL_PORT, PORTAL_POLICY, PORTAL_DSN, PORTAL_SMTP_URL
@@ -36,7 +37,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 
-.PHONY: all build build-asan unit-bins deps deps-test run start stop status check unit \
+.PHONY: all build build-asan unit-bins deps deps-test run start stop status check lint unit \
 	integration browser clean seed-history bench-history fuzz fuzz-smoke fuzz-bins
 
 all: build
@@ -97,6 +98,11 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libportal.a $(HDRS) $
 	@$(CC) $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
 		-c $< -o $@.o
 	@$(CXX) -fsanitize=fuzzer $(FUZZ_SAN) $@.o $(BUILD)/libportal.a $(LIBS) -o $@
+
+# gcc is `make build`; this adds clang -Werror, cppcheck, clang-tidy
+# (.clang-tidy), functions of at most 80 lines and files of at most 500.
+lint:
+	@scripts/lint.sh
 
 fuzz: fuzz-bins
 	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

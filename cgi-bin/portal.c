@@ -75,6 +75,8 @@ on_worker_stop(int sig)
 	stopping = 1;
 }
 
+static void usage(void) __attribute__((noreturn));
+
 static void
 usage(void)
 {
@@ -104,9 +106,9 @@ open_socket(const char *path, const char *group)
 		}
 		gid = g->gr_gid;
 	}
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warn("socket path too long (%zu bytes, at most %zu): %s", strlen(path),
-		    sizeof(sun.sun_path) - 1, path);
+	if (path == NULL || strlen(path) >= sizeof(sun.sun_path)) {
+		log_warn("socket path missing or too long (at most %zu bytes): %s",
+		    sizeof(sun.sun_path) - 1, path ? path : "");
 		return -1;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
@@ -393,7 +395,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct master m;
-	struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000, NULL, NULL, NULL, NULL, NULL, NULL };
+	static struct config cfg = { NULL, NULL, NULL, NULL, 4, 0, 5000, NULL, NULL, NULL, NULL, NULL, NULL };
 	int i;
 
 	configure(&cfg, argc, argv);

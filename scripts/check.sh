@@ -2,6 +2,8 @@
 # Everything `make check` runs after installing the test dependencies:
 #
 #   1. build        make build unit-bins build-asan
+#   1b. lint        scripts/lint.sh: clang -Werror, cppcheck, clang-tidy,
+#                   functions <= 80 lines, files <= 500 lines
 #   2. unit         scripts/unit.sh build
 #   3. unit-asan    scripts/unit.sh build-asan (AddressSanitizer + UBSan)
 #   4. integration  tests/integration/run.py against the real stack, built
@@ -111,6 +113,7 @@ sanitizer_reports() {
 }
 
 step build build_all
+step lint scripts/lint.sh
 step unit scripts/unit.sh build
 step unit-asan unit_asan
 step integration integration

@@ -15,9 +15,10 @@ mode=${1:-run}
 RUN_PKGS=(build-essential pkg-config libfcgi-dev libfcgi-bin libctemplate-dev
           libpq-dev libsodium-dev libcurl4-openssl-dev postgresql nginx-light
           curl ca-certificates)
+# cppcheck and clang-tidy are `make lint`'s (run by `make check`).
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes of
 # clang 14, only recommended by clang) build the fuzzers of `make fuzz`.
-CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium clang libclang-rt-14-dev)
+CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium clang libclang-rt-14-dev cppcheck clang-tidy)
 
 case $mode in
   run)   want=("${RUN_PKGS[@]}") ;;
