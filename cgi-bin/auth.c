@@ -30,7 +30,7 @@ cookie_name(const struct ctx *c, const char *bare)
 {
 	if (!c->http->https)
 		return bare;
-	return strcmp(bare, "portal_session") == 0 ? "__Host-portal_session" : "__Host-portal_csrf";
+	return strcmp(bare, SESSION_COOKIE) == 0 ? "__Host-portal_session" : "__Host-portal_csrf";
 }
 
 static void
@@ -77,7 +77,7 @@ auth_load_session(struct ctx *c)
 	int role;
 
 	c->signed_in = false;
-	if (!cookie_token(c, "portal_session", token, sizeof(token)) || !token_shape_ok(token))
+	if (!cookie_token(c, SESSION_COOKIE, token, sizeof(token)) || !token_shape_ok(token))
 		return true;
 	token_hash_hex(token, hex);
 	snprintf(idle, sizeof(idle), "%d", c->app->settings.session_idle_minutes);
@@ -144,7 +144,7 @@ login_page(struct ctx *c, int status, const char *login, const char *message)
 		return;
 	}
 	c->csrf = c->pre_csrf;
-	cookie_header(c, "portal_csrf", c->pre_csrf, false);
+	cookie_header(c, PRECSRF_COOKIE, c->pre_csrf, false);
 	d = page_dict(c);
 	if (login != NULL)
 		view_set_str(d, "LOGIN", login);
@@ -226,7 +226,7 @@ start_session(struct ctx *c, const char *login, const char *id)
 	params[1] = c->http->remote_addr;
 	if (!db_begin(&c->app->db) || !db_exec(&c->app->db, ok_sql, 2, params))
 		goto fail;
-	if (cookie_token(c, "portal_session", old, sizeof(old)) && token_shape_ok(old)) {
+	if (cookie_token(c, SESSION_COOKIE, old, sizeof(old)) && token_shape_ok(old)) {
 		token_hash_hex(old, hex);
 		params[0] = hex;
 		if (!db_exec(&c->app->db, drop_sql, 1, params))
@@ -240,8 +240,8 @@ start_session(struct ctx *c, const char *login, const char *id)
 	params[4] = ua;
 	if (!db_exec(&c->app->db, session_sql, 5, params) || !db_commit(&c->app->db))
 		goto fail;
-	cookie_header(c, "portal_session", token, false);
-	cookie_header(c, "portal_csrf", "", true);
+	cookie_header(c, SESSION_COOKIE, token, false);
+	cookie_header(c, PRECSRF_COOKIE, "", true);
 	return true;
 fail:
 	db_rollback(&c->app->db);
@@ -299,7 +299,7 @@ h_login(struct ctx *c)
 	 * checked in app.c), with a token it issued: anything else is refused
 	 * before any hashing. */
 	if (form_count(&c->http->body_form, "csrf") != 1 ||
-	    !cookie_token(c, "portal_csrf", precsrf, sizeof(precsrf)) || !secret_equal(sent, precsrf) ||
+	    !cookie_token(c, PRECSRF_COOKIE, precsrf, sizeof(precsrf)) || !secret_equal(sent, precsrf) ||
 	    !c->app->settings.has_form_key ||
 	    !form_token_valid(c->app->settings.form_key, time(NULL), sent)) {
 		page_error(c, 403, "The sign-in form had expired or did not come from this site. "
@@ -361,7 +361,7 @@ h_logout(struct ctx *c)
 	char token[TOKEN_CHARS + 8], hex[TOKEN_HASH_HEX + 1];
 	const char *params[1];
 
-	if (cookie_token(c, "portal_session", token, sizeof(token)) && token_shape_ok(token)) {
+	if (cookie_token(c, SESSION_COOKIE, token, sizeof(token)) && token_shape_ok(token)) {
 		token_hash_hex(token, hex);
 		params[0] = hex;
 		if (!db_exec(&c->app->db, sql, 1, params)) {
@@ -369,6 +369,6 @@ h_logout(struct ctx *c)
 			return;
 		}
 	}
-	cookie_header(c, "portal_session", "", true);
+	cookie_header(c, SESSION_COOKIE, "", true);
 	http_redirect(c->http, 303, "/login");
 }

@@ -27,6 +27,10 @@
 #include "app.h"
 #include "crypto.h"
 
+/* The cookies' names; over TLS each is sent with the "__Host-" prefix. */
+#define SESSION_COOKIE "portal_session"
+#define PRECSRF_COOKIE "portal_csrf"
+
 /* Reads the session cookie; sets c->signed_in and c->me. False when the
  * database failed (a missing or expired session is not a failure). */
 bool auth_load_session(struct ctx *);
