@@ -45,8 +45,9 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	return res;
 }
 
-/* A new request's columns, in the order of insert_order's fields after
- * kind, filed_by and filed_by_agency. */
+/* A new request's columns: kind, filed_by and filed_by_agency, then every
+ * field in the order of enum request_field ($4 is RF_REQUESTING_AGENCY,
+ * $36 RF_WITHIN_CITY). */
 static const char insert_sql[] =
     "INSERT INTO request (kind, filed_by, filed_by_agency, requesting_agency,"
     " requester_name, requester_position, authorized_by, contact_phone, contact_email,"
@@ -67,17 +68,6 @@ static const char rate_sql[] =
     "SELECT (SELECT count(*) FROM request WHERE filed_by = a.id"
     "  AND created_at > now() - interval '1 hour') >= setting_int('filings_per_hour', 60) AS limited"
     " FROM account a WHERE a.id = $1 FOR UPDATE";
-static const enum request_field insert_order[] = {
-	RF_REQUESTING_AGENCY, RF_REQUESTER_NAME, RF_REQUESTER_POSITION,
-	RF_AUTHORIZED_BY, RF_CONTACT_PHONE, RF_CONTACT_EMAIL, RF_CHANNEL,
-	RF_INCIDENT_TYPE, RF_NATURE, RF_EMERGENCY, RF_PRIORITY, RF_LOCATION,
-	RF_MUNICIPALITY, RF_COUNTY, RF_DISTRICT, RF_STAGING_AREA,
-	RF_RADIO_CHANNEL, RF_COMMANDER_NAME, RF_AGENCIES_ON_SCENE, RF_SQUADS,
-	RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT,
-	RF_NEEDED_BY, RF_DURATION, RF_INSTRUCTIONS, RF_FEDERAL_AGENCY,
-	RF_CASE_NUMBER, RF_INVESTIGATION_CATEGORY, RF_BUREAU,
-	RF_REQUESTING_AGENCY_TYPE, RF_WITHIN_CITY,
-};
 
 long long
 request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
@@ -91,13 +81,13 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 	long long new_id = 0;
 	size_t i;
 
-	_Static_assert(sizeof(insert_order) / sizeof(insert_order[0]) == RF__MAX, "every field is stored");
+	_Static_assert(RF_WITHIN_CITY == 32 && RF__MAX == 33, "the columns of insert_sql follow enum request_field");
 	snprintf(filed_by, sizeof(filed_by), "%lld", c->me.id);
 	params[0] = kind_choices[kind].id;
 	params[1] = filed_by;
 	params[2] = role_is_staff(c->me.role) ? NULL : c->me.agency;
 	for (i = 0; i < RF__MAX; i++)
-		params[3 + i] = v[insert_order[i]];
+		params[3 + i] = v[i];
 	if (!db_begin(db))
 		return 0;
 	if ((res = db_query(db, rate_sql, 1, params + 1)) == NULL || PQntuples(res) != 1) {
