@@ -70,7 +70,7 @@ refuse(struct result *r, enum outcome o, const char *clause, const char *fmt, ..
 	return o;
 }
 
-/* The chief's exceptions on the request (98-023 §VI): each waives exactly
+/* The chief's exceptions on the request (an exception rule): each waives exactly
  * its rule, which the lifecycle knows by what the rule does. */
 static void
 excepted_effects(const struct policy *pol, const char *ids, struct action_facts *af)

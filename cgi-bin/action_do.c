@@ -44,8 +44,8 @@ notify(struct ctx *c, const struct target *t, enum policy_event e, const char *n
 	return notify_event(&c->app->db, app_policy(c), t->id, e, &t->facts, note, NULL) >= 0;
 }
 
-/* SOP 230.10 C.3.a: a DEC supervisor authorizes, within the caps, pending
- * approval; more waits for the approver (or the chief's exception, §VI). */
+/* A provisional authorization (a cap rule): its actor authorizes, within the
+ * caps, pending approval; more waits for the approver (or an exception). */
 enum outcome
 do_authorize(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
@@ -95,8 +95,8 @@ do_authorize(struct ctx *c, struct target *t, const struct verdict *v, char *val
 }
 
 /*
- * SOP 230.10 C.3.c: the on-scene supervisor's assessment of the resources
- * needed, kept beside what was filed. When the policy needs an approval
+ * The on-scene supervisor's assessment of the resources needed (where a
+ * rule is told of it), kept beside what was filed. When the policy needs an approval
  * for what is now asked, and no approval covers it yet, the request goes
  * (back) to its approver: pending approval. Otherwise the state stays.
  */

@@ -7,10 +7,10 @@
  *    out: as a squad or as a supervisor), never free text, never an outside
  *    agency's account. `special_units` (repeated) names specialized units.
  *  - Each kind is counted apart, over every deployment of the request so
- *    far and this one (lifecycle_dispatch_fits): SOP 230.10 C.3.a caps a
- *    provisional authorization at squads, supervisors and units separately;
- *    D counts what is actually dispatched, not what was typed at filing.
- *  - SOP 230.10 C.3.d: every deployment records who authorized it. The
+ *    far and this one (lifecycle_dispatch_fits): a cap rule caps a
+ *    provisional authorization at squads, supervisors and units separately,
+ *    and conditions count what is actually dispatched, not what was typed.
+ *  - Every deployment records who authorized it. The
  *    member sent and the commander of each unit sent are notified.
  */
 #include <stdio.h>
@@ -265,7 +265,8 @@ do_dispatch(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 	ok = send_all(c, t, v, members, dc.adding.units, &note);
 	if (vals[AX_NOTE])
 		buf_printf(&note, " %s", vals[AX_NOTE]);
-	/* The unit commanders of the units sent now are notified (§IV.B.1, C.3.a). */
+	/* The unit commanders of the units sent now are notified (the dispatch
+	 * event's rules, matched on unit). */
 	t->facts.special_units = dc.adding.units;
 	ok = ok && set_status(c, t, t->status == STATUS_PROVISIONALLY_AUTHORIZED ||
 	        t->status == STATUS_PENDING_APPROVAL ? -1 : STATUS_DISPATCHED) &&

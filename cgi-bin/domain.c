@@ -88,7 +88,7 @@ const struct choice federal_agency_choices[] = {
 	{ NULL, NULL }
 };
 
-/* 98-023 §IV.C: the categories of non-emergency investigative aid. */
+/* The categories of non-emergency investigative aid a federal request names. */
 const struct choice investigation_category_choices[] = {
 	{ "narcotics", "Narcotics" }, { "stolen_property", "Recovery of stolen property" },
 	{ "intelligence", "Intelligence information" },

@@ -1,6 +1,6 @@
 /*
- * Duty: "if not available" in a policy (SOP 230.10 C.3.a, D; the fallback
- * of a rule) means off duty or past the end of one's shift. Each member of
+ * Duty: "if not available" in a policy (the fallback, "else", of a rule)
+ * means off duty or past the end of one's shift. Each member of
  * the department keeps their own duty true (POST /duty: on duty until a
  * time, or off duty), every change audited; the home page shows them
  * their state and, to everyone on the staff, who is available in each role

@@ -311,10 +311,10 @@ count_units(uint32_t v)
 }
 
 /*
- * A dispatch, counted on what would then have been sent in all (SOP
- * 230.10 D: "more than one squad or ... a specialized unit", counted on
- * what is actually dispatched, not on what was typed at filing):
- *  - after an approval that named numbers, within them (C.3.a, D), unless
+ * A dispatch, counted on what would then have been sent in all (a rule's
+ * condition "beyond_one_squad" counts what is actually dispatched, not
+ * what was typed at filing):
+ *  - after an approval that named numbers, within them, unless
  *    the chief excepted the approval rule;
  *  - under a provisional authorization, within it (C.3.a), unless the chief
  *    excepted the cap;

@@ -26,11 +26,11 @@ enum action {
 
 enum who {
 	WHO_ROLES,       /* the fixed roles of the transition */
-	WHO_CAP,         /* actors of the preset's cap rule (SOP 230.10 C.3.a) */
+	WHO_CAP,         /* actors of the policy's cap rule */
 	WHO_APPROVER,    /* recipient of the approve rule, or its fallback when
 	                    no primary is on duty */
-	WHO_DISPATCH,    /* actors of the dispatch rule (SOP 230.10 C.3.d, 98-023 §V.C) */
-	WHO_EXCEPTION,   /* actors of the exception rule (98-023 §VI) */
+	WHO_DISPATCH,    /* actors of the policy's dispatch rule */
+	WHO_EXCEPTION,   /* actors of the policy's exception rule */
 	WHO_ORIGINATOR   /* whoever filed it (or their agency) */
 };
 
@@ -52,7 +52,7 @@ struct action_facts {
 	bool is_originator;          /* the actor filed it (or is of its agency) */
 	bool approved;               /* an approval was given (approved_at) */
 	bool primary_approver_on_duty; /* a holder of the approve rule's role (matched) is on duty */
-	bool approval_excepted;      /* the chief excepted its approve rule (98-023 §VI) */
+	bool approval_excepted;      /* the chief excepted its approve rule */
 	bool cap_excepted;           /* ... its cap rule */
 	bool separation_excepted;    /* ... its separation of duties rule */
 	bool provisional;            /* a provisional authorization was given (C.3.a) */
@@ -86,7 +86,7 @@ struct verdict lifecycle_decide(const struct policy *, enum action, enum request
 
 int  action_from_id(const char *);
 
-/* Whether the chief may except rule `r` on this request (98-023 §VI): only
+/* Whether the chief may except rule `r` on this request: only
  * a rule in force for it whose waiver the lifecycle honours: an approval,
  * a cap, the follow-up timer, separation of duties. */
 bool lifecycle_waivable(const struct rule *r, const struct request_facts *);
@@ -100,7 +100,7 @@ struct resources {
 /* Whether `want` stays within `envelope` (each kind counted apart). */
 bool resources_fit(const struct resources *want, const struct resources *envelope);
 
-/* What a dispatch is checked against (SOP 230.10 C.3.a, D): every
+/* What a dispatch is checked against: every
  * deployment of the request so far and this one, against the approval
  * given, else the provisional authorization, else the approval rule's
  * condition on what would then have been sent. */

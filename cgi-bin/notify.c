@@ -180,7 +180,7 @@ notify_rule(struct db *db, const struct rule *r, const char *request_id,
 	if (r->match != MATCH_UNIT)
 		return notify_role(db, r, request_id, r->match == MATCH_BUREAU ? facts->bureau :
 		    r->match == MATCH_DISTRICT ? facts->district : NULL, reason, dedupe);
-	/* One notification per specialized unit involved (§IV.B.1). */
+	/* One notification per specialized unit involved (matched on unit). */
 	for (u = 0; special_unit_choices[u].id != NULL; u++) {
 		if (!(facts->special_units & ((uint32_t)1 << u)))
 			continue;

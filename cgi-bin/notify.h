@@ -5,8 +5,8 @@
  *
  * Recipients: the enabled holders of the rule's role (matched on bureau,
  * district or unit when the rule says so) who are on duty; when none is,
- * the on-duty holders of the fallback role ("if not available", 98-023 and
- * SOP 230.10 C.3.a, D); when nobody is on duty, every holder of the role;
+ * the on-duty holders of the fallback role (a rule's "else": "if not
+ * available"); when nobody is on duty, every holder of the role;
  * when nobody holds it at all, one notification kept for the role, shown
  * to whoever holds it later. Never dropped.
  */

@@ -68,7 +68,7 @@ static bool c_within_city(const struct rule *r, const struct request_facts *f) {
 static bool c_outside_city(const struct rule *r, const struct request_facts *f) { (void)r; return f->within_city == 0; }
 static bool c_units_out(const struct rule *r, const struct request_facts *f) { (void)r; return f->units_out; }
 
-/* SOP 230.10 D: "more than one squad or the assistance of a specialized unit". */
+/* beyond_one_squad: "more than one squad or the assistance of a specialized unit". */
 static bool
 c_beyond_one_squad(const struct rule *r, const struct request_facts *f)
 {
@@ -84,8 +84,8 @@ c_beyond_cap(const struct rule *r, const struct request_facts *f)
 	    (r->cap_special_units >= 0 && popcount32(f->special_units) > r->cap_special_units);
 }
 
-/* A request is federal when its kind is, or when a federal agency asks
- * (98-023 §III.B.4), whatever kind it was filed as. */
+/* A request is federal when its kind is, or when a federal agency asks,
+ * whatever kind it was filed as. */
 static bool
 c_federal(const struct rule *r, const struct request_facts *f)
 {
@@ -462,7 +462,7 @@ request_facts_from_row(const PGresult *res, int row, struct request_facts *f)
 	f->by_phone = channel != NULL && strcmp(channel, "phone") == 0;
 	/* Aid between districts is within the city by its nature. */
 	f->within_city = f->kind == KIND_AID_INTERNAL ? 1 : within == NULL ? -1 : within[0] == 't';
-	/* What is asked: the on-scene assessment (SOP 230.10 C.3.c) once there
+	/* What is asked: the on-scene assessment once there
 	 * is one, else what was filed. */
 	f->squads = (int)db_int(res, row, db_value(res, row, "assessed_squads") ? "assessed_squads" : "squads");
 	f->supervisors = (int)db_int(res, row,

@@ -16,7 +16,7 @@ const struct field_spec request_fields[RF__MAX] = {
 	[RF_CONTACT_EMAIL]       = { "contact_email", "Call-back e-mail", FIELD_EMAIL, 254, 0, 0, NULL, false },
 	[RF_CHANNEL]             = CHOICE("channel", "How the request arrived", channel_choices),
 	[RF_INCIDENT_TYPE]       = CHOICE("incident_type", "Type of incident", incident_type_choices),
-	/* The nature of the emergency is asked of every request (98-023 §IV.A.1.a). */
+	/* The nature of the emergency or request is asked of every request. */
 	[RF_NATURE]              = { "nature", "Nature of the emergency or request", FIELD_TEXTAREA, 4000, 0, 0, NULL, true },
 	[RF_EMERGENCY]           = CHOICE("emergency", "Is this an emergency?", yesno_choices),
 	[RF_PRIORITY]            = CHOICE("priority", "Priority", priority_choices),
@@ -41,12 +41,12 @@ const struct field_spec request_fields[RF__MAX] = {
 	[RF_INVESTIGATION_CATEGORY] = CHOICE("investigation_category", "Investigation category",
 	                               investigation_category_choices),
 	[RF_BUREAU]              = TEXT("bureau", "Bureau requested", 100),
-	/* Who asks decides whether the request is federal (98-023 §III.B.4):
-	 * always asked when staff log another agency's request. */
+	/* Who asks decides whether the request is federal: always asked when
+	 * staff log another agency's request. */
 	[RF_REQUESTING_AGENCY_TYPE] = { "requesting_agency_type", "Type of the requesting agency",
 	                               FIELD_CHOICE, 40, 0, 0, agency_type_choices, true },
-	/* SOP 230.10 C (aid outside the city) or D (within it): asked, never
-	 * guessed from the address, wherever a rule of the policy reads it. */
+	/* Where the aid is (conditions within_city / outside_city): asked,
+	 * never guessed from the address, wherever a rule of the policy reads it. */
 	[RF_WITHIN_CITY]         = CHOICE("within_city", "Is the help needed inside the city?", yesno_choices),
 };
 
@@ -94,10 +94,10 @@ request_field_applies(enum request_field f, enum request_kind k)
 	case RF_CASE_NUMBER:
 	case RF_INVESTIGATION_CATEGORY:
 		return federal;
-	/* Where a rule of the policy reads them (h_request.c asks the policy):
-	 * SOP 230.10 D, the district of aid within the city, another agency's
-	 * included; C.3.a, the bureau requested, of any agency's request for
-	 * aid outside the city (federal agencies are agencies: 230.10). */
+	/* Where a rule of the policy reads them (request_form_view.c asks the
+	 * policy): the district of aid within the city, another agency's
+	 * included; the bureau requested, of any agency's request for aid
+	 * outside the city (federal agencies are agencies). */
 	case RF_DISTRICT:
 		return k == KIND_AID_INTERNAL || k == KIND_AID_INCOMING || k == KIND_FEDERAL_INCOMING;
 	case RF_BUREAU:

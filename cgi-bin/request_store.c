@@ -314,8 +314,8 @@ request_json(struct ctx *c, const PGresult *res, struct buf *b)
 	json_raw(b, "authorized_supervisors", db_value(res, 0, "authorized_supervisors"));
 	buf_puts(b, ", \"authorized_special_units\": ");
 	json_id_array(b, db_value(res, 0, "authorized_special_units"));
-	/* SOP 230.10 C.3.c: the on-scene assessment; C.3.a, D: what an
-	 * approval approved (null: none, or approved without numbers). */
+	/* The on-scene assessment; what an approval approved (null: none, or
+	 * approved without numbers). */
 	json_raw(b, "assessed_squads", db_value(res, 0, "assessed_squads"));
 	json_raw(b, "assessed_supervisors", db_value(res, 0, "assessed_supervisors"));
 	buf_puts(b, ", \"assessed_special_units\": ");

@@ -75,10 +75,10 @@ static const struct timer_scan {
 	  EFFECT_CHECKIN, EVENT_CHECKIN_OVERDUE, "checkin_overdue",
 	  "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1", describe_checkin },
 	{ "followup",
-	  /* SOP 230.10 C.3: the documents follow "as soon as practicable",
-	   * often after the incident: closed and denied requests are still
-	   * flagged; a cancelled one, or one whose follow-up rule the chief
-	   * excepted (98-023 §VI, GO), is not. */
+	  /* The documents of a follow-up rule often follow after the
+	   * incident: closed and denied requests are still flagged; a
+	   * cancelled one, or one whose follow-up rule the chief excepted, is
+	   * not. */
 	  "SELECT r.id, r.id AS request_id, r.kind, r.emergency, r.channel, r.squads, r.supervisors,"
 	  " r.special_units, r.bureau, r.district, r.requesting_agency_type, r.within_city,"
 	  " r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"

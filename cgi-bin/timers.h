@@ -1,7 +1,7 @@
 /*
  * The policy's timers, run by the notifier: deployments with no check-in
- * within the preset's interval (98-023 §IV.B.3) and telephone requests
- * whose teletype or letter has not arrived in time (SOP 230.10 C.3). Each
+ * within the check-in rule's interval and telephone requests whose
+ * teletype or letter has not arrived within the follow-up rule's. Each
  * overdue period notifies once: the notification's dedupe key names the
  * period, so a restart or a second notifier never notifies twice.
  */
