@@ -35,38 +35,34 @@ const struct choice action_choices[ACT__MAX + 1] = {
  */
 const struct transition transitions[ACT__MAX] = {
 	[ACT_AUTHORIZE] = { ACT_AUTHORIZE, S(STATUS_SUBMITTED), STATUS_PROVISIONALLY_AUTHORIZED,
-	    WHO_CAP, 0, NULL, "a DEC supervisor, within the caps" },
+	    WHO_CAP, 0 },
 	[ACT_APPROVE] = { ACT_APPROVE, BEFORE_DECISION, STATUS_APPROVED,
-	    WHO_APPROVER, 0, NULL, "the approver the policy names" },
+	    WHO_APPROVER, 0 },
 	[ACT_DENY] = { ACT_DENY, BEFORE_DECISION, STATUS_DENIED,
-	    WHO_APPROVER, 0, NULL, "the approver the policy names, with a reason" },
+	    WHO_APPROVER, 0 },
 	/* The on-scene supervisor's assessment, relayed by the communications center. */
 	/* It sends a request not yet decided to its approver (pending_approval);
 	 * after approval it is recorded and relayed without a change of state. */
 	[ACT_ASSESS] = { ACT_ASSESS, OPEN, -1,
-	    WHO_ROLES, R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR), NULL,
-	    "the on-scene supervisor or a DEC supervisor" },
+	    WHO_ROLES, R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR) },
 	[ACT_DISPATCH] = { ACT_DISPATCH, S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) |
 	    S(STATUS_PENDING_APPROVAL) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_DISPATCHED,
-	    WHO_DISPATCH, 0, NULL, "a dispatcher or dispatch supervisor" },
+	    WHO_DISPATCH, 0 },
 	/* Deployed officers report their status to the communications center. */
 	[ACT_CHECKIN] = { ACT_CHECKIN, S(STATUS_PROVISIONALLY_AUTHORIZED) | S(STATUS_PENDING_APPROVAL) |
 	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED) | S(STATUS_DENIED), -1,
-	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
-	    NULL, "a deployed officer, or the communications center for them" },
+	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) },
 	/* The teletype and letter that follow a telephone request, where a
 	 * follow-up rule asks for them: after it closed, too. */
 	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED) | S(STATUS_DENIED), -1,
-	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR),
-	    NULL, "the communications center" },
+	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR) },
 	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_PENDING_APPROVAL) |
 	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
 	    STATUS_CLOSED, WHO_ROLES,
-	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR),
-	    NULL, "a supervisor or dispatcher, once every deployment has returned" },
+	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) },
 	[ACT_CANCEL] = { ACT_CANCEL, BEFORE_DECISION | S(STATUS_APPROVED), STATUS_CANCELLED,
-	    WHO_ORIGINATOR, 0, NULL, "whoever filed it, before anyone is dispatched" },
-	[ACT_EXCEPT] = { ACT_EXCEPT, OPEN, -1, WHO_EXCEPTION, 0, NULL, "the Chief of Police" },
+	    WHO_ORIGINATOR, 0 },
+	[ACT_EXCEPT] = { ACT_EXCEPT, OPEN, -1, WHO_EXCEPTION, 0 },
 };
 
 int
@@ -197,12 +193,12 @@ who_may(const struct policy *pol, const struct transition *t, enum role role,
 	case WHO_ROLES:
 		if (has_role(t->roles, role))
 			return true;
-		*v = verdict(DECIDE_FORBIDDEN, *r, t->clause, "Your role may not take this action on a request.");
+		*v = verdict(DECIDE_FORBIDDEN, *r, NULL, "Your role may not take this action on a request.");
 		return false;
 	case WHO_ORIGINATOR:
 		if (af->is_originator)
 			return true;
-		*v = verdict(DECIDE_FORBIDDEN, NULL, t->clause, "Only whoever filed the request may cancel it.");
+		*v = verdict(DECIDE_FORBIDDEN, NULL, NULL, "Only whoever filed the request may cancel it.");
 		return false;
 	case WHO_CAP:
 		return actor_may(pol, EFFECT_CAP, role, facts, r, v, *r ?
@@ -241,7 +237,7 @@ state_allows(const struct transition *t, enum action action, enum request_status
 	 * a follow-up rule tracks them, nowhere else. */
 	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
 	    af->open_deployments == 0) || (action == ACT_FOLLOWUP && !(OPEN & S(state)) && r == NULL)) {
-		*v = verdict(DECIDE_CONFLICT, r, t->clause,
+		*v = verdict(DECIDE_CONFLICT, r, NULL,
 		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
 		    ? "The request is closed, denied or cancelled: it can no longer change."
 		    : "This action is not possible in the request's present state.");
@@ -255,17 +251,17 @@ state_allows(const struct transition *t, enum action action, enum request_status
 		*v = verdict(DECIDE_CONFLICT, approval, NULL, "The request must be approved (or "
 		    "provisionally authorized) before anyone is sent.");
 	else if (action == ACT_CLOSE && af->open_deployments > 0)
-		*v = verdict(DECIDE_CONFLICT, r, t->clause,
+		*v = verdict(DECIDE_CONFLICT, r, NULL,
 		    "Every deployment must have returned before the request is closed.");
 	else if (action == ACT_CLOSE && (state == STATUS_SUBMITTED || state == STATUS_PENDING_APPROVAL) &&
 	    waits && !af->approved)
 		*v = verdict(DECIDE_CONFLICT, approval, NULL,
 		    "The request waits for its approval or denial; it cannot be closed before.");
 	else if (action == ACT_CANCEL && af->deployments > 0)
-		*v = verdict(DECIDE_CONFLICT, r, t->clause,
+		*v = verdict(DECIDE_CONFLICT, r, NULL,
 		    "Responders were dispatched already: the request can no longer be cancelled.");
 	else if (action == ACT_CHECKIN && af->open_deployments == 0)
-		*v = verdict(DECIDE_CONFLICT, r, t->clause, "Nobody is deployed on this request.");
+		*v = verdict(DECIDE_CONFLICT, r, NULL, "Nobody is deployed on this request.");
 	else
 		return true;
 	return false;
@@ -283,7 +279,7 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
 	if (!who_may(pol, t, role, facts, af, approval, &r, &v) ||
 	    !state_allows(t, action, state, af, r, approval, &v))
 		return v;
-	return verdict(DECIDE_ALLOW, r, t->clause, NULL);
+	return verdict(DECIDE_ALLOW, r, NULL, NULL);
 }
 
 bool

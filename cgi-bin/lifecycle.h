@@ -40,8 +40,6 @@ struct transition {
 	int          to;      /* enum request_status, or -1: unchanged */
 	enum who     who;
 	uint32_t     roles;   /* WHO_ROLES */
-	const char  *clause;  /* why, when the table itself decides */
-	const char  *summary; /* plain words of who may do it */
 };
 
 extern const struct choice action_choices[ACT__MAX + 1];
