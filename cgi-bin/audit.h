@@ -24,6 +24,11 @@ bool audit_record(struct db *, const char *request_id, long long actor_id,
          const char *actor_login, const char *action, const char *clause,
          const char *note);
 
+/* Links up to `max` committed, unsealed events into the chain (sql/015,
+ * audit_seal); how many, or -1 when the database failed. */
+#define AUDIT_SEAL_BATCH 500
+long audit_seal(struct db *, int max);
+
 /* Checks the whole chain; prints the result (and the first broken link). */
 bool audit_verify(struct db *, FILE *out);
 

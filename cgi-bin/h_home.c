@@ -39,9 +39,11 @@ h_healthz_json(struct ctx *c)
 	buf_init(&b);
 	buf_printf(&b, "{\"status\": \"%s\", \"database\": \"ok\", \"mail\": \"%s\","
 	    " \"notifier\": \"%s\", \"backlog\": %lld, \"oldest_unsent_seconds\": %lld,"
-	    " \"notifier_seen_seconds\": %lld}", s.degraded ? "degraded" : "ok",
+	    " \"notifier_seen_seconds\": %lld, \"audit\": \"%s\", \"unsealed\": %lld,"
+	    " \"oldest_unsealed_seconds\": %lld}", s.degraded ? "degraded" : "ok",
 	    s.mail_behind ? "behind" : "ok", s.notifier_down ? "down" : "ok", s.backlog,
-	    s.oldest_unsent, s.notifier_seen);
+	    s.oldest_unsent, s.notifier_seen, s.audit_behind ? "behind" : "ok", s.unsealed,
+	    s.oldest_unsealed);
 	json_send(c, 200, &b);
 	buf_free(&b);
 }

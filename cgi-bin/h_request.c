@@ -132,7 +132,7 @@ show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 	    "SELECT to_char(t.at, 'YYYY-MM-DD HH24:MI:SS') AS at, t.entry, t.who, t.what, t.clause, t.note"
 	    " FROM ("
 	    "  SELECT e.at, 'event' AS entry, coalesce(a.full_name, e.actor_login, 'the portal') AS who,"
-	    "   replace(e.action, '_', ' ') AS what, e.clause, e.note, e.seq AS ord"
+	    "   replace(e.action, '_', ' ') AS what, e.clause, e.note, e.id AS ord"
 	    "  FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id WHERE e.request_id = $1"
 	    "  UNION ALL"
 	    "  SELECT n.created_at, 'notified', CASE WHEN $2 THEN coalesce(a.full_name, 'whoever holds the role')"

@@ -37,6 +37,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "audit.h"
 #include "db.h"
 #include "log.h"
 #include "mail.h"
@@ -264,7 +265,8 @@ ensure_connected(struct notifier *n)
 	n->listening = false;
 	if (!db_ready(&n->db))
 		return false;
-	if (!db_exec(&n->db, "LISTEN portal_notification", 0, NULL))
+	if (!db_exec(&n->db, "LISTEN portal_notification", 0, NULL) ||
+	    !db_exec(&n->db, "LISTEN portal_audit", 0, NULL))
 		return false;
 	n->listening = true;
 	if (!n->policy_loaded && policy_load(&n->policy, &n->db))
@@ -353,6 +355,19 @@ periodic(struct notifier *n, time_t *last_timers, time_t *last_retention)
 	}
 }
 
+/* Links the audit events appended since into the chain (sql/015): in
+ * batches, so that a backlog does not hold the chain head for long. */
+static void
+seal(struct notifier *n)
+{
+	long sealed;
+
+	while (!stopping && (sealed = audit_seal(&n->db, AUDIT_SEAL_BATCH)) == AUDIT_SEAL_BATCH)
+		;
+	if (sealed < 0)
+		log_warn("sealing the audit trail failed: %s", n->db.error);
+}
+
 int
 main(void)
 {
@@ -387,6 +402,7 @@ main(void)
 			continue;
 		}
 		periodic(&n, &last_timers, &last_retention);
+		seal(&n);
 		heartbeat(&n);
 		while (!stopping && deliver_next(&n) > 0)
 			heartbeat(&n);

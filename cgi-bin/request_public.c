@@ -51,7 +51,7 @@ static const char events_sql[] =
     " FROM audit_event e JOIN request r ON r.id = e.request_id"
     " LEFT JOIN account a ON a.id = e.actor_id WHERE e.request_id = $1"
     " AND e.action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
-    "   'dispatched', 'closed', 'cancelled') ORDER BY e.seq";
+    "   'dispatched', 'closed', 'cancelled') ORDER BY e.id";
 
 static const char *
 unit_words(const PGresult *res, int i)

@@ -258,7 +258,7 @@ json_events(struct ctx *c, const char *id, struct buf *b)
 {
 	static const char sql[] =
 	    "SELECT " JSON_TIME("at") " AS at, actor_login, action, clause, note"
-	    " FROM audit_event WHERE request_id = $1 ORDER BY seq";
+	    " FROM audit_event WHERE request_id = $1 ORDER BY id";
 	PGresult *res = db_query(&c->app->db, sql, 1, &id);
 	int i;
 

@@ -32,7 +32,10 @@ status_read(struct db *db, struct portal_status *s)
 	    " (SELECT floor(extract(epoch FROM now() - min(created_at)))::bigint FROM notification"
 	    "   WHERE email_status = 'pending') AS oldest,"
 	    " (SELECT floor(extract(epoch FROM now() - max(seen_at)))::bigint FROM process_heartbeat"
-	    "   WHERE name = 'notifier') AS seen";
+	    "   WHERE name = 'notifier') AS seen,"
+	    " (SELECT count(*) FROM audit_event WHERE seq IS NULL) AS unsealed,"
+	    " (SELECT floor(extract(epoch FROM now() - min(at)))::bigint FROM audit_event"
+	    "   WHERE seq IS NULL) AS oldest_unsealed";
 	PGresult *res = db_query(db, sql, 0, NULL);
 
 	memset(s, 0, sizeof(*s));
@@ -41,10 +44,13 @@ status_read(struct db *db, struct portal_status *s)
 	s->backlog = db_int(res, 0, "backlog");
 	s->oldest_unsent = db_value(res, 0, "oldest") ? db_int(res, 0, "oldest") : -1;
 	s->notifier_seen = db_value(res, 0, "seen") ? db_int(res, 0, "seen") : -1;
+	s->unsealed = db_int(res, 0, "unsealed");
+	s->oldest_unsealed = db_value(res, 0, "oldest_unsealed") ? db_int(res, 0, "oldest_unsealed") : -1;
 	PQclear(res);
 	s->mail_behind = s->oldest_unsent > STATUS_BEHIND_SECONDS;
 	s->notifier_down = s->notifier_seen < 0 || s->notifier_seen > STATUS_BEHIND_SECONDS;
-	s->degraded = s->mail_behind || s->notifier_down;
+	s->audit_behind = s->oldest_unsealed > AUDIT_SEAL_LATE;
+	s->degraded = s->mail_behind || s->notifier_down || s->audit_behind;
 	return true;
 }
 
@@ -110,6 +116,10 @@ status_report(struct db *db, FILE *out, const char *status_file)
 	fprintf(out, "\n%-10s %s", "notifier", s.notifier_down ? "NOT SEEN" : "seen");
 	if (s.notifier_seen >= 0)
 		fprintf(out, " %lld s ago", s.notifier_seen);
+	fprintf(out, "\n%-10s %s: %lld event(s) not yet sealed into the chain", "audit",
+	    s.audit_behind ? "BEHIND" : "ok", s.unsealed);
+	if (s.oldest_unsealed >= 0)
+		fprintf(out, ", the oldest for %lld s", s.oldest_unsealed);
 	fprintf(out, "\n");
 	if (!audit_verify(db, out))
 		ok = false;

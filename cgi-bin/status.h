@@ -16,13 +16,17 @@
 struct db;
 
 #define STATUS_BEHIND_SECONDS 120
+#define AUDIT_SEAL_LATE 60
 
 struct portal_status {
 	long long backlog;          /* notifications waiting for e-mail */
 	long long oldest_unsent;    /* seconds, -1: none waits */
 	long long notifier_seen;    /* seconds since, -1: never seen */
+	long long unsealed;         /* audit events not yet in the chain */
+	long long oldest_unsealed;  /* seconds, -1: none */
 	bool      mail_behind;
 	bool      notifier_down;
+	bool      audit_behind;     /* an event unsealed for over AUDIT_SEAL_LATE s */
 	bool      degraded;
 };
 

@@ -72,5 +72,7 @@ BEGIN
         GRANT SELECT ON submission TO portal_notifier;
         GRANT SELECT, INSERT, UPDATE ON process_heartbeat TO portal_notifier;
         GRANT USAGE ON SEQUENCE notification_id_seq, audit_event_id_seq TO portal_notifier;
+        -- The sealer links appended audit events into the chain (sql/015).
+        GRANT EXECUTE ON FUNCTION audit_seal(integer) TO portal_notifier;
     END IF;
 END $$;

@@ -659,6 +659,14 @@ def psql_as_app(stack, sql):
     return psql_as(stack, 'portal_app', sql)
 
 
+def psql_command(stack, role, sql):
+    """The argv of psql running SQL as database role `role` (for a process
+    a test starts and waits for itself); peer authentication maps both the
+    stack's user and root to the roles."""
+    dsn = 'host=%s dbname=portal user=%s' % (os.path.join(stack.var, 'run'), role)
+    return ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+
+
 def psql_as(stack, role, sql):
     """Runs SQL as database role `role` (portal_app, portal_notifier):
     (rc, stdout, stderr). As root, psql is retried as OS user `portal` when

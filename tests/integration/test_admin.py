@@ -84,7 +84,7 @@ def audit_rows(login, everyone=False):
     (the test's own set-up)."""
     rows = S.psql("SELECT action, coalesce(actor_login, ''), coalesce(actor_id::text, ''),"
                   " coalesce(request_id::text, 'NULL'), note FROM audit_event"
-                  " WHERE note LIKE %s %s ORDER BY seq"
+                  " WHERE note LIKE %s %s ORDER BY id"
                   % (q('%' + login + '%'), '' if everyone else
                      "AND coalesce(actor_login, '') <> 'portalctl'"))
     return [tuple(r) for r in rows]

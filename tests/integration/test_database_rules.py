@@ -27,8 +27,10 @@ import policyhelp as ph
 from policyhelp import fed_emer_fields, fed_in_fields, fed_inv_fields, person, signed
 
 FEDERAL_KINDS = ('federal_investigative', 'federal_emergency', 'federal_incoming')
-TRAIL = ("SELECT count(*), max(seq), (SELECT encode(hash, 'hex') FROM audit_event"
-         " ORDER BY seq DESC LIMIT 1) FROM audit_event")
+# The trail as appended (the sealer links events into the chain shortly
+# after; sealing changes no event's content).
+TRAIL = ("SELECT count(*), max(id), md5(string_agg(concat_ws(',', id, request_id, actor_id,"
+         " actor_login, action, clause, note, at), '|' ORDER BY id)) FROM audit_event")
 CHIEF_ERROR = 'has no notification to the Chief of Police'
 
 
