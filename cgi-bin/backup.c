@@ -247,7 +247,7 @@ verify(const char *bindir, const char *file, const char *expected)
 		ok = false;
 	}
 	if (ok)
-		ok = audit_verify(&db, stdout);
+		ok = audit_verify_chain(&db, stdout);
 	db_close(&db);
 out:
 	scratch_remove(bindir, &s);
@@ -407,7 +407,7 @@ restore_cmd(struct db *db, const char *dsn, int argc, char *argv[])
 		fprintf(stderr, "portalctl: the restore failed and was rolled back; nothing changed\n");
 		goto out;
 	}
-	if (!table_counts(db, &counts, &tables, &rows) || !audit_verify(db, stdout))
+	if (!table_counts(db, &counts, &tables, &rows) || !audit_verify_chain(db, stdout))
 		goto out;
 	printf("restored %s: %lld tables, %lld rows; run `portalctl migrate` if this build is newer "
 	    "than the backup\n", file, tables, rows);
