@@ -69,9 +69,9 @@ password_check(const char *password)
 const char *
 account_create(struct db *db, char *const v[AF__MAX], const char *password)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "account.account_create", 10,
 	    "INSERT INTO account (login, role, full_name, email, agency, agency_type, bureau,"
-	    " district, unit, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+	    " district, unit, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 	char hash[256];
 	const char *params[10];
 	int i;
@@ -81,7 +81,7 @@ account_create(struct db *db, char *const v[AF__MAX], const char *password)
 	for (i = 0; i < AF__MAX; i++)
 		params[i] = v[i];
 	params[9] = hash;
-	if (!db_exec(db, sql, 10, params))
+	if (!db_run_ok(db, &sql, params))
 		return strcmp(db_sqlstate(db), "23505") == 0
 		    ? "login: an account with this login exists already"
 		    : "the database refused the account";

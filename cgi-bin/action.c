@@ -103,7 +103,7 @@ excepted_effects(const struct policy *pol, const char *ids, struct action_facts 
 bool
 action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "action.action_facts_load", 4,
 	    "SELECT (SELECT count(*) FROM deployment WHERE request_id = $1) AS deployments,"
 	    " (SELECT count(*) FROM deployment WHERE request_id = $1 AND status <> 'returned') AS open,"
 	    " (SELECT array_agg(rule_id) FROM policy_exception WHERE request_id = $1) AS excepted,"
@@ -112,7 +112,7 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	    " EXISTS (SELECT 1 FROM account WHERE role = $2 AND NOT disabled"
 	    "   AND on_duty AND (duty_until IS NULL OR duty_until > now())"
 	    "   AND ($3::text IS NULL OR CASE $4 WHEN 'bureau' THEN lower(bureau)"
-	    "     WHEN 'district' THEN lower(district) ELSE unit END = lower($3))) AS primary_on_duty";
+	    "     WHEN 'district' THEN lower(district) ELSE unit END = lower($3))) AS primary_on_duty");
 	static const char *const attr_names[] = { "", "bureau", "district", "unit" };
 	const struct policy *pol = app_policy(c);
 	struct request_facts facts;
@@ -128,7 +128,7 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	params[2] = approval == NULL ? NULL : approval->match == MATCH_BUREAU ? facts.bureau :
 	    approval->match == MATCH_DISTRICT ? facts.district : NULL;
 	params[3] = approval ? attr_names[approval->match] : "";
-	if ((res = db_query(&c->app->db, sql, 4, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return false;
 	af->deployments = (int)db_int(res, 0, "deployments");
 	af->open_deployments = (int)db_int(res, 0, "open");
@@ -203,19 +203,19 @@ read_fields(struct ctx *c, enum action act, char *values[AX__MAX], struct result
 bool
 set_status(struct ctx *c, const struct target *t, int to)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "action.set_status", 2,
 	    "UPDATE request SET status = $2, updated_at = now(),"
 	    " approved_at = CASE WHEN $2 = 'approved' THEN now() ELSE approved_at END,"
 	    " dispatched_at = CASE WHEN $2 = 'dispatched' AND dispatched_at IS NULL THEN now() ELSE dispatched_at END,"
 	    " closed_at = CASE WHEN $2 IN ('closed', 'cancelled', 'denied') THEN now() ELSE closed_at END"
-	    " WHERE id = $1";
+	    " WHERE id = $1");
 	const char *params[2];
 
 	if (to < 0 || to == (int)t->status)
 		return true;
 	params[0] = t->id;
 	params[1] = status_choices[to].id;
-	return db_exec(&c->app->db, sql, 2, params);
+	return db_run_ok(&c->app->db, &sql, params);
 }
 
 bool
@@ -269,9 +269,9 @@ take(struct ctx *c, enum action act, struct target *t, struct result *res)
 void
 h_request_action(struct ctx *c)
 {
-	static const char lock_sql[] =
+	DB_STATEMENT(lock_sql, "action.h_request_action.lock_sql", 2,
 	    "SELECT r.* FROM request r"
-	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2) FOR UPDATE";
+	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2) FOR UPDATE");
 	char idtext[24], location[48], msg[700];
 	const char *params[2];
 	struct result res;
@@ -289,7 +289,7 @@ h_request_action(struct ctx *c)
 	params[1] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
 	/* The row lock orders concurrent actions: two approvers at once, the
 	 * second sees the first one's decision and is told so (409). */
-	if (!db_begin(&c->app->db) || (t.row = db_query(&c->app->db, lock_sql, 2, params)) == NULL) {
+	if (!db_begin(&c->app->db) || (t.row = db_run(&c->app->db, &lock_sql, params)) == NULL) {
 		db_rollback(&c->app->db);
 		page_error(c, 503, "The database is not answering. Nothing was changed.", NULL);
 		return;

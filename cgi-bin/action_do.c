@@ -50,9 +50,9 @@ enum outcome
 do_authorize(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "action_do.do_authorize", 4,
 	    "UPDATE request SET authorized_squads = $2::int, authorized_supervisors = $3::int,"
-	    " authorized_special_units = $4::text[] WHERE id = $1";
+	    " authorized_special_units = $4::text[] WHERE id = $1");
 	const struct rule *cap = v->rule;
 	struct resources r = resources_from(vals[AX_SQUADS], vals[AX_SUPERVISORS], vals[AX_SPECIAL_UNITS]);
 	char squads[12], sups[12];
@@ -85,7 +85,7 @@ do_authorize(struct ctx *c, struct target *t, const struct verdict *v, char *val
 	describe_resources(&note, &r);
 	if (vals[AX_NOTE])
 		buf_printf(&note, ". %s", vals[AX_NOTE]);
-	ok = !buf_failed(&units) && db_exec(&c->app->db, sql, 4, params) &&
+	ok = !buf_failed(&units) && db_run_ok(&c->app->db, &sql, params) &&
 	    set_status(c, t, transitions[ACT_AUTHORIZE].to) &&
 	    audit(c, t, "provisionally_authorized", v->clause, buf_cstr(&note)) &&
 	    notify(c, t, EVENT_AUTHORIZED, buf_cstr(&note));
@@ -104,9 +104,9 @@ enum outcome
 do_assess(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "action_do.do_assess", 4,
 	    "UPDATE request SET assessed_squads = $2::int, assessed_supervisors = $3::int,"
-	    " assessed_special_units = $4::text[], assessed_at = now() WHERE id = $1";
+	    " assessed_special_units = $4::text[], assessed_at = now() WHERE id = $1");
 	struct resources now = { t->facts.squads, t->facts.supervisors, t->facts.special_units };
 	struct resources approved = resources_from(db_value(t->row, 0, "approved_squads"),
 	    db_value(t->row, 0, "approved_supervisors"), db_value(t->row, 0, "approved_special_units"));
@@ -146,7 +146,7 @@ do_assess(struct ctx *c, struct target *t, const struct verdict *v, char *vals[A
 	describe_resources(&note, &now);
 	if (vals[AX_NOTE])
 		buf_printf(&note, ". %s", vals[AX_NOTE]);
-	ok = !buf_failed(&units) && db_exec(&c->app->db, sql, 4, params) && set_status(c, t, to) &&
+	ok = !buf_failed(&units) && db_run_ok(&c->app->db, &sql, params) && set_status(c, t, to) &&
 	    audit(c, t, "assessed", v->clause, buf_cstr(&note)) &&
 	    notify(c, t, EVENT_ASSESSED, buf_cstr(&note));
 	buf_free(&note);
@@ -160,9 +160,9 @@ enum outcome
 do_approve(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "action_do.do_approve", 4,
 	    "UPDATE request SET approved_squads = $2::int, approved_supervisors = $3::int,"
-	    " approved_special_units = $4::text[] WHERE id = $1";
+	    " approved_special_units = $4::text[] WHERE id = $1");
 	struct resources r = { t->facts.squads, t->facts.supervisors, t->facts.special_units };
 	/* Numbers the approver gives are the approval, zeros included. */
 	bool given = vals[AX_SQUADS] || vals[AX_SUPERVISORS] || vals[AX_SPECIAL_UNITS];
@@ -193,7 +193,7 @@ do_approve(struct ctx *c, struct target *t, const struct verdict *v, char *vals[
 	params[1] = numbers ? squads : NULL;
 	params[2] = params[1] ? sups : NULL;
 	params[3] = params[1] ? buf_cstr(&units) : NULL;
-	ok = !buf_failed(&units) && db_exec(&c->app->db, sql, 4, params) &&
+	ok = !buf_failed(&units) && db_run_ok(&c->app->db, &sql, params) &&
 	    set_status(c, t, transitions[ACT_APPROVE].to) &&
 	    audit(c, t, "approved", v->clause, buf_cstr(&note)) &&
 	    notify(c, t, EVENT_APPROVED, buf_cstr(&note));
@@ -206,13 +206,13 @@ enum outcome
 do_deny(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
-	static const char sql[] = "UPDATE request SET denial_reason = $2 WHERE id = $1";
+	DB_STATEMENT(sql, "action_do.do_deny", 2, "UPDATE request SET denial_reason = $2 WHERE id = $1");
 	const char *params[2] = { t->id, vals[AX_REASON] };
 
 	(void)res;
 	/* Whoever sent units is told (the units_out condition). */
 	t->facts.units_out = t->af.open_deployments > 0;
-	return db_exec(&c->app->db, sql, 2, params) && set_status(c, t, transitions[ACT_DENY].to) &&
+	return db_run_ok(&c->app->db, &sql, params) && set_status(c, t, transitions[ACT_DENY].to) &&
 	    audit(c, t, "denied", v->clause, vals[AX_REASON]) &&
 	    notify(c, t, EVENT_DENIED, vals[AX_REASON]) ? OUTCOME_DONE : OUTCOME_DB;
 }
@@ -221,20 +221,20 @@ enum outcome
 do_checkin(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
-	static const char find_sql[] =
+	DB_STATEMENT(find_sql, "action_do.do_checkin.find_sql", 2,
 	    "SELECT id, assignee, account_id, status FROM deployment"
-	    " WHERE id = $1 AND request_id = $2 FOR UPDATE";
-	static const char update_sql[] =
-	    "UPDATE deployment SET status = $2, last_checkin_at = now() WHERE id = $1";
-	static const char insert_sql[] =
-	    "INSERT INTO checkin (deployment_id, status, note, reported_by) VALUES ($1, $2, $3, $4)";
+	    " WHERE id = $1 AND request_id = $2 FOR UPDATE");
+	DB_STATEMENT(update_sql, "action_do.do_checkin.update_sql", 2,
+	    "UPDATE deployment SET status = $2, last_checkin_at = now() WHERE id = $1");
+	DB_STATEMENT(insert_sql, "action_do.do_checkin.insert_sql", 4,
+	    "INSERT INTO checkin (deployment_id, status, note, reported_by) VALUES ($1, $2, $3, $4)");
 	const char *params[4] = { vals[AX_DEPLOYMENT], t->id, NULL, NULL };
 	enum outcome o = OUTCOME_DONE;
 	char me[24];
 	struct buf note;
 	PGresult *dep;
 
-	if ((dep = db_query(&c->app->db, find_sql, 2, params)) == NULL)
+	if ((dep = db_run(&c->app->db, &find_sql, params)) == NULL)
 		return OUTCOME_DB;
 	if (PQntuples(dep) != 1)
 		o = refuse(res, OUTCOME_NOT_FOUND, NULL, "There is no such deployment on this request.");
@@ -258,8 +258,8 @@ do_checkin(struct ctx *c, struct target *t, const struct verdict *v, char *vals[
 	params[1] = vals[AX_STATUS];
 	params[2] = vals[AX_NOTE] ? vals[AX_NOTE] : "";
 	params[3] = me;
-	if (!db_exec(&c->app->db, update_sql, 2, params) ||
-	    !db_exec(&c->app->db, insert_sql, 4, params) ||
+	if (!db_run_ok(&c->app->db, &update_sql, params) ||
+	    !db_run_ok(&c->app->db, &insert_sql, params) ||
 	    !audit(c, t, "checkin", v->clause, buf_cstr(&note)))
 		o = OUTCOME_DB;
 	buf_free(&note);
@@ -325,9 +325,9 @@ enum outcome
 do_except(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "action_do.do_except", 4,
 	    "INSERT INTO policy_exception (request_id, rule_id, granted_by, reason) VALUES ($1, $2, $3, $4)"
-	    " ON CONFLICT (request_id, rule_id) DO NOTHING RETURNING id";
+	    " ON CONFLICT (request_id, rule_id) DO NOTHING RETURNING id");
 	const struct rule *r = policy_find(app_policy(c), vals[AX_RULE]);
 	char me[24];
 	const char *params[4];
@@ -348,7 +348,7 @@ do_except(struct ctx *c, struct target *t, const struct verdict *v, char *vals[A
 	params[1] = r->id;
 	params[2] = me;
 	params[3] = vals[AX_REASON];
-	if ((row = db_query(&c->app->db, sql, 4, params)) == NULL)
+	if ((row = db_run(&c->app->db, &sql, params)) == NULL)
 		return OUTCOME_DB;
 	if (PQntuples(row) == 0) {
 		PQclear(row);

@@ -101,10 +101,10 @@ check_head(struct db *db, const struct chain_walk *w, FILE *out)
 static bool
 check_unsealed(struct db *db, FILE *out)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "audit.check_unsealed", 0,
 	    "SELECT count(*) AS n, count(*) FILTER (WHERE at < now() - interval '1 minute') AS stale"
-	    " FROM audit_event WHERE seq IS NULL";
-	PGresult *res = db_query(db, sql, 0, NULL);
+	    " FROM audit_event WHERE seq IS NULL");
+	PGresult *res = db_run(db, &sql, NULL);
 	long long n, stale;
 
 	if (res == NULL) {
@@ -125,12 +125,12 @@ check_unsealed(struct db *db, FILE *out)
 bool
 audit_verify_chain(struct db *db, FILE *out)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "audit.audit_verify_chain", 1,
 	    "SELECT e.seq::text AS seq, e.request_id::text AS request_id, e.actor_id::text AS actor_id,"
 	    " e.actor_login, e.action, e.clause, e.note,"
 	    " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at_utc,"
 	    " encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash"
-	    " FROM audit_event e WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT 5000";
+	    " FROM audit_event e WHERE e.seq > $1::bigint ORDER BY e.seq LIMIT 5000");
 	struct chain_walk w;
 	bool ok = true;
 	int n = 5000;
@@ -149,7 +149,7 @@ audit_verify_chain(struct db *db, FILE *out)
 		int i;
 
 		snprintf(last_seq, sizeof(last_seq), "%lld", w.want_seq - 1);
-		if ((res = db_query(db, sql, 1, params)) == NULL) {
+		if ((res = db_run(db, &sql, params)) == NULL) {
 			fprintf(out, "audit verify: the database failed: %s", db->error);
 			buf_free(&w.text);
 			return false;
@@ -182,9 +182,9 @@ bool
 audit_record(struct db *db, const char *request_id, long long actor_id,
     const char *actor_login, const char *action, const char *clause, const char *note)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "audit.audit_record", 6,
 	    "INSERT INTO audit_event (request_id, actor_id, actor_login, action, clause, note)"
-	    " VALUES ($1, $2, $3, $4, $5, $6)";
+	    " VALUES ($1, $2, $3, $4, $5, $6)");
 	char actor[24];
 	const char *params[6];
 
@@ -195,7 +195,7 @@ audit_record(struct db *db, const char *request_id, long long actor_id,
 	params[3] = action;
 	params[4] = clause;
 	params[5] = note ? note : "";
-	return db_exec(db, sql, 6, params);
+	return db_run_ok(db, &sql, params);
 }
 
 long

@@ -53,7 +53,7 @@ cookie_token(const struct ctx *c, const char *bare, char *out, size_t outlen)
 bool
 auth_load_session(struct ctx *c)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "auth.auth_load_session", 3,
 	    /* The idle clock is touched at most once a minute, so most page
 	     * views write nothing (no commit to wait for). */
 	    "WITH s AS (SELECT token_hash, account_id, csrf, last_seen_at FROM session"
@@ -70,7 +70,7 @@ auth_load_session(struct ctx *c)
 	    "    AND n.acknowledged_at IS NULL) +"
 	    "  (SELECT count(*) FROM notification n WHERE n.recipient_id IS NULL"
 	    "    AND n.recipient_role = a.role AND n.acknowledged_at IS NULL) AS unread"
-	    " FROM s JOIN account a ON a.id = s.account_id WHERE NOT a.disabled";
+	    " FROM s JOIN account a ON a.id = s.account_id WHERE NOT a.disabled");
 	char token[TOKEN_CHARS + 8], hex[TOKEN_HASH_HEX + 1], idle[12], max[12];
 	const char *params[3];
 	PGresult *res;
@@ -85,7 +85,7 @@ auth_load_session(struct ctx *c)
 	params[0] = hex;
 	params[1] = idle;
 	params[2] = max;
-	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return false;
 	if (PQntuples(res) != 1 || (role = role_from_id(db_value(res, 0, "role"))) < 0) {
 		PQclear(res);
@@ -172,13 +172,13 @@ static void
 record_login(struct ctx *c, const char *login, const char *account_id, bool ok,
     const char *reason)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "auth.record_login", 5,
 	    "INSERT INTO login_event (login, account_id, success, reason, remote_addr)"
-	    " VALUES ($1, $2, $3, $4, $5)";
+	    " VALUES ($1, $2, $3, $4, $5)");
 	const char *params[5] = { login, account_id, ok ? "true" : "false", reason,
 	    c->http->remote_addr };
 
-	if (!db_exec(&c->app->db, sql, 5, params))
+	if (!db_run_ok(&c->app->db, &sql, params))
 		log_warn("sign-in of %s not recorded", login);
 }
 
@@ -209,11 +209,11 @@ user_agent_text(const char *ua, char out[301])
 static bool
 start_session(struct ctx *c, const char *login, const char *id)
 {
-	static const char ok_sql[] = "SELECT login_attempt_ok($1, $2)";
-	static const char session_sql[] =
+	DB_STATEMENT(ok_sql, "auth.start_session.ok_sql", 2, "SELECT login_attempt_ok($1, $2)");
+	DB_STATEMENT(session_sql, "auth.start_session.session_sql", 5,
 	    "INSERT INTO session (token_hash, account_id, csrf, remote_addr, user_agent)"
-	    " VALUES (decode($1, 'hex'), $2, $3, $4, nullif($5, ''))";
-	static const char drop_sql[] = "DELETE FROM session WHERE token_hash = decode($1, 'hex')";
+	    " VALUES (decode($1, 'hex'), $2, $3, $4, nullif($5, ''))");
+	DB_STATEMENT(drop_sql, "auth.start_session.drop_sql", 1, "DELETE FROM session WHERE token_hash = decode($1, 'hex')");
 	char token[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1], old[TOKEN_CHARS + 8];
 	char hex[TOKEN_HASH_HEX + 1], ua[301];
 	const char *params[5];
@@ -224,12 +224,12 @@ start_session(struct ctx *c, const char *login, const char *id)
 	user_agent_text(c->http->user_agent, ua);
 	params[0] = login;
 	params[1] = c->http->remote_addr;
-	if (!db_begin(&c->app->db) || !db_exec(&c->app->db, ok_sql, 2, params))
+	if (!db_begin(&c->app->db) || !db_run_ok(&c->app->db, &ok_sql, params))
 		goto fail;
 	if (cookie_token(c, SESSION_COOKIE, old, sizeof(old)) && token_shape_ok(old)) {
 		token_hash_hex(old, hex);
 		params[0] = hex;
-		if (!db_exec(&c->app->db, drop_sql, 1, params))
+		if (!db_run_ok(&c->app->db, &drop_sql, params))
 			goto fail;
 	}
 	token_hash_hex(token, hex);
@@ -238,7 +238,7 @@ start_session(struct ctx *c, const char *login, const char *id)
 	params[2] = csrf;
 	params[3] = c->http->remote_addr;
 	params[4] = ua;
-	if (!db_exec(&c->app->db, session_sql, 5, params) || !db_commit(&c->app->db))
+	if (!db_run_ok(&c->app->db, &session_sql, params) || !db_commit(&c->app->db))
 		goto fail;
 	cookie_header(c, SESSION_COOKIE, token, false);
 	cookie_header(c, PRECSRF_COOKIE, "", true);
@@ -253,9 +253,9 @@ fail:
 static int
 admit(struct ctx *c, const char *login)
 {
-	static const char sql[] = "SELECT verdict, retry_after FROM login_attempt_begin($1, $2)";
+	DB_STATEMENT(sql, "auth.admit", 2, "SELECT verdict, retry_after FROM login_attempt_begin($1, $2)");
 	const char *params[2] = { login, c->http->remote_addr };
-	PGresult *res = db_query(&c->app->db, sql, 2, params);
+	PGresult *res = db_run(&c->app->db, &sql, params);
 	const char *verdict;
 	long retry;
 
@@ -285,8 +285,8 @@ admit(struct ctx *c, const char *login)
 void
 h_login(struct ctx *c)
 {
-	static const char find_sql[] =
-	    "SELECT id, password_hash, disabled FROM account WHERE login = $1";
+	DB_STATEMENT(find_sql, "auth.h_login.find_sql", 1,
+	    "SELECT id, password_hash, disabled FROM account WHERE login = $1");
 	char precsrf[FORM_TOKEN_CHARS + 8];
 	const char *login = form_get(&c->http->body_form, "login");
 	const char *password = form_get(&c->http->body_form, "password");
@@ -322,7 +322,7 @@ h_login(struct ctx *c)
 		hashgate_leave();
 		return;
 	}
-	if ((res = db_query(&c->app->db, find_sql, 1, &login)) == NULL) {
+	if ((res = db_run(&c->app->db, &find_sql, &login)) == NULL) {
 		hashgate_leave();
 		page_error(c, 503, "The database is not answering. Please try again in a moment.", NULL);
 		return;
@@ -357,14 +357,14 @@ h_login(struct ctx *c)
 void
 h_logout(struct ctx *c)
 {
-	static const char sql[] = "DELETE FROM session WHERE token_hash = decode($1, 'hex')";
+	DB_STATEMENT(sql, "auth.h_logout", 1, "DELETE FROM session WHERE token_hash = decode($1, 'hex')");
 	char token[TOKEN_CHARS + 8], hex[TOKEN_HASH_HEX + 1];
 	const char *params[1];
 
 	if (cookie_token(c, SESSION_COOKIE, token, sizeof(token)) && token_shape_ok(token)) {
 		token_hash_hex(token, hex);
 		params[0] = hex;
-		if (!db_exec(&c->app->db, sql, 1, params)) {
+		if (!db_run_ok(&c->app->db, &sql, params)) {
 			page_error(c, 503, "The database is not answering; you are still signed in.", NULL);
 			return;
 		}

@@ -39,11 +39,11 @@
 
 /* Every table of the portal with its row count, in one statement (the
  * table names come from the catalog, quoted by format's %I). */
-static const char count_sql[] =
+DB_STATEMENT(count_sql, "backup.count_sql", 0,
     "SELECT c.relname AS name, (xpath('/row/n/text()', query_to_xml("
     "   format('SELECT count(*) AS n FROM public.%I', c.relname), false, true, '')))[1]::text AS n"
     " FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')"
-    " ORDER BY c.relname";
+    " ORDER BY c.relname");
 
 /* The directory of the PostgreSQL programs, in `out` (PATH_MAX). */
 static bool
@@ -129,7 +129,7 @@ run(const char *bindir, char *const argv[], bool quiet, struct buf *capture)
 static bool
 table_counts(struct db *db, struct buf *out, long long *tables, long long *rows)
 {
-	PGresult *res = db_query(db, count_sql, 0, NULL);
+	PGresult *res = db_run(db, &count_sql, NULL);
 	int i;
 
 	if (res == NULL)

@@ -59,9 +59,9 @@ run_script(struct db *db, const char *path)
 int
 ctl_migrate(struct db *db)
 {
-	static const char init_sql[] =
+	DB_STATEMENT(init_sql, "ctl_migrate.ctl_migrate.init_sql", 0,
 	    "CREATE TABLE IF NOT EXISTS schema_migration ("
-	    " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
+	    " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
 	const char *root = getenv("PORTAL_ROOT");
 	char dir[PATH_MAX], path[PATH_MAX + 300];
 	char *names[256];
@@ -83,7 +83,7 @@ ctl_migrate(struct db *db)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), compare_names);
 	/* One migrator at a time: an advisory lock for the whole run. */
-	if (!db_exec(db, init_sql, 0, NULL) ||
+	if (!db_run_ok(db, &init_sql, NULL) ||
 	    !db_exec(db, "SELECT pg_advisory_lock(230230)", 0, NULL)) {
 		rc = ctl_failed(db, "migrate");
 		goto out;

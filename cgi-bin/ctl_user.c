@@ -139,8 +139,8 @@ ctl_user_add(struct db *db, int argc, char **argv)
 int
 ctl_user_duty(struct db *db, int argc, char **argv)
 {
-	static const char sql[] =
-	    "UPDATE account SET on_duty = $2::boolean WHERE login = $1 RETURNING id";
+	DB_STATEMENT(sql, "ctl_user.ctl_user_duty", 2,
+	    "UPDATE account SET on_duty = $2::boolean WHERE login = $1 RETURNING id");
 	const char *params[2];
 	char note[200];
 	PGresult *res;
@@ -149,7 +149,7 @@ ctl_user_duty(struct db *db, int argc, char **argv)
 		return ctl_bad_input("usage: portalctl user duty LOGIN on|off");
 	params[0] = argv[0];
 	params[1] = strcmp(argv[1], "on") == 0 ? "true" : "false";
-	if (!db_begin(db) || (res = db_query(db, sql, 2, params)) == NULL) {
+	if (!db_begin(db) || (res = db_run(db, &sql, params)) == NULL) {
 		db_rollback(db);
 		return ctl_failed(db, "user duty");
 	}
@@ -171,12 +171,12 @@ ctl_user_duty(struct db *db, int argc, char **argv)
 int
 ctl_user_list(struct db *db)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "ctl_user.ctl_user_list", 0,
 	    "SELECT login, role, CASE WHEN on_duty THEN 'on' ELSE 'off' END AS duty,"
 	    " CASE WHEN disabled THEN 'disabled' ELSE 'active' END AS state, full_name,"
 	    " coalesce(email, '') AS email, coalesce(agency, bureau, district, unit, '') AS attr"
-	    " FROM account ORDER BY login";
-	PGresult *res = db_query(db, sql, 0, NULL);
+	    " FROM account ORDER BY login");
+	PGresult *res = db_run(db, &sql, NULL);
 	int i;
 
 	if (res == NULL)

@@ -7,12 +7,47 @@
 
 #include "log.h"
 
+/* The statements of this program (DB_STATEMENT), between the linker's
+ * __start_ and __stop_ symbols of their section; weak, since a program may
+ * declare none. */
+extern const struct db_statement __start_portal_sql[] __attribute__((weak));
+extern const struct db_statement __stop_portal_sql[] __attribute__((weak));
+
+const struct db_statement *
+db_statements(size_t *n)
+{
+	*n = __start_portal_sql != NULL && __stop_portal_sql != NULL
+	    ? (size_t)(__stop_portal_sql - __start_portal_sql) : 0;
+	return __start_portal_sql;
+}
+
+/* Two statements of one name would run each other's SQL. */
+static bool
+statements_unique(void)
+{
+	size_t n, i, j;
+	const struct db_statement *st = db_statements(&n);
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(st[i].name, st[j].name) == 0) {
+				log_warn("two statements are named %s", st[i].name);
+				return false;
+			}
+	return true;
+}
+
 bool
 db_init(struct db *db, const char *dsn, const char *app_name)
 {
 	memset(db, 0, sizeof(*db));
-	if ((db->dsn = strdup(dsn)) == NULL)
+	(void)db_statements(&db->nstatements);
+	if (!statements_unique() || (db->dsn = strdup(dsn)) == NULL ||
+	    (db->nstatements > 0 && (db->prepared = calloc(db->nstatements, 1)) == NULL)) {
+		free(db->dsn);
+		db->dsn = NULL;
 		return false;
+	}
 	db->app_name = app_name;
 	return true;
 }
@@ -25,6 +60,8 @@ db_close(struct db *db)
 	db->conn = NULL;
 	free(db->dsn);
 	db->dsn = NULL;
+	free(db->prepared);
+	db->prepared = NULL;
 }
 
 static bool
@@ -39,6 +76,9 @@ db_connect(struct db *db)
 
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	/* A new connection has none of the old one's prepared statements. */
+	if (db->prepared != NULL)
+		memset(db->prepared, 0, db->nstatements);
 	/* expand_dbname: the first value may be a whole connection string. */
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
@@ -107,18 +147,12 @@ db_ready(struct db *db)
 	return db_connect(db);
 }
 
-PGresult *
-db_query(struct db *db, const char *sql, int nparams, const char *const *values)
+/* A statement's result, or NULL (and the failure recorded) when it failed. */
+static PGresult *
+checked(struct db *db, PGresult *res)
 {
-	PGresult *res;
-	ExecStatusType st;
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
-	if (db->conn == NULL) {
-		db->failed = true;
-		return NULL;
-	}
-	res = PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0);
-	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
@@ -136,6 +170,61 @@ db_query(struct db *db, const char *sql, int nparams, const char *const *values)
 	return res;
 }
 
+PGresult *
+db_query(struct db *db, const char *sql, int nparams, const char *const *values)
+{
+	if (db->conn == NULL) {
+		db->failed = true;
+		return NULL;
+	}
+	return checked(db, PQexecParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0));
+}
+
+/* Prepares `st` on this connection unless it was already. */
+static bool
+prepared(struct db *db, const struct db_statement *st)
+{
+	size_t n, i;
+	const struct db_statement *all = db_statements(&n);
+	PGresult *res;
+
+	if (db->conn == NULL) {
+		db->failed = true;
+		return false;
+	}
+	i = (size_t)(st - all);
+	if (all == NULL || st < all || i >= n || i >= db->nstatements) {
+		snprintf(db->error, sizeof(db->error), "statement %s is not declared", st->name);
+		log_warn("%s", db->error);
+		db->failed = true;
+		return false;
+	}
+	if (db->prepared[i])
+		return true;
+	if ((res = checked(db, PQprepare(db->conn, st->name, st->sql, st->nparams, NULL))) == NULL)
+		return false;
+	PQclear(res);
+	db->prepared[i] = 1;
+	return true;
+}
+
+PGresult *
+db_run(struct db *db, const struct db_statement *st, const char *const *values)
+{
+	if (!prepared(db, st))
+		return NULL;
+	return checked(db, PQexecPrepared(db->conn, st->name, st->nparams, values, NULL, NULL, 0));
+}
+
+bool
+db_run_ok(struct db *db, const struct db_statement *st, const char *const *values)
+{
+	PGresult *res = db_run(db, st, values);
+
+	PQclear(res);
+	return res != NULL;
+}
+
 bool
 db_exec(struct db *db, const char *sql, int nparams, const char *const *values)
 {
@@ -145,14 +234,14 @@ db_exec(struct db *db, const char *sql, int nparams, const char *const *values)
 	return res != NULL;
 }
 
-bool
-db_each_row(struct db *db, const char *sql, int nparams, const char *const *values,
-    bool (*row)(void *, const PGresult *), void *arg)
+/* The rows of a query just sent (`sent` false: it could not be), one by one. */
+static bool
+each_row(struct db *db, bool sent, bool (*row)(void *, const PGresult *), void *arg)
 {
 	PGresult *res;
 	bool ok = true, handing = true;
 
-	if (db->conn == NULL || !PQsendQueryParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0)) {
+	if (!sent) {
 		snprintf(db->error, sizeof(db->error), "%s", db->conn ? PQerrorMessage(db->conn) : "no connection");
 		db->failed = true;
 		return false;
@@ -180,6 +269,24 @@ db_each_row(struct db *db, const char *sql, int nparams, const char *const *valu
 		PQclear(res);
 	}
 	return ok;
+}
+
+bool
+db_each_row(struct db *db, const char *sql, int nparams, const char *const *values,
+    bool (*row)(void *, const PGresult *), void *arg)
+{
+	return each_row(db, db->conn != NULL &&
+	    PQsendQueryParams(db->conn, sql, nparams, NULL, values, NULL, NULL, 0), row, arg);
+}
+
+bool
+db_each_row_run(struct db *db, const struct db_statement *st, const char *const *values,
+    bool (*row)(void *, const PGresult *), void *arg)
+{
+	if (!prepared(db, st))
+		return false;
+	return each_row(db, PQsendQueryPrepared(db->conn, st->name, st->nparams, values, NULL, NULL, 0),
+	    row, arg);
 }
 
 bool

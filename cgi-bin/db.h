@@ -11,8 +11,29 @@
 
 #include <libpq-fe.h>
 
+/*
+ * A statement of the program, prepared once per connection (on its first
+ * use, again after a reconnect) and run by name: PostgreSQL parses and plans
+ * it once, not at every call. Each is declared once, where it is used, with
+ * DB_STATEMENT(var, "file.function", nparams, "SQL"); the declarations land
+ * in one linker section, the program's list of statements, which db.c walks
+ * (names must be unique: checked at db_init).
+ */
+struct db_statement {
+	const char *name;     /* at most 63 bytes (PostgreSQL's NAMEDATALEN) */
+	const char *sql;
+	int         nparams;
+};
+
+#define DB_STATEMENT(var, name_, nparams_, sql_) \
+	static const struct db_statement var \
+	    __attribute__((used, section("portal_sql"), aligned(sizeof(void *)))) = \
+	    { name_, sql_, nparams_ }
+
 struct db {
 	PGconn     *conn;
+	unsigned char *prepared; /* per statement of the section: prepared on conn */
+	size_t      nstatements;
 	char       *dsn;        /* owned */
 	const char *app_name;
 	char        error[256]; /* the last error, for logs */
@@ -37,8 +58,21 @@ void      db_request_begin(struct db *);
  * was stored is unknown (an error page must not say it was not). */
 bool      db_outcome_unknown(const struct db *);
 
-/* Runs one statement; NULL on failure (logged, db->error set). The caller
- * PQclear()s the result. Values may be NULL (SQL NULL). */
+/* Runs a declared statement (prepared on first use); NULL on failure
+ * (logged, db->error set). The caller PQclear()s the result. Values may be
+ * NULL (SQL NULL); there are st->nparams of them. */
+PGresult *db_run(struct db *, const struct db_statement *, const char *const *values);
+/* For statements without rows: true on success. */
+bool      db_run_ok(struct db *, const struct db_statement *, const char *const *values);
+/* db_each_row() of a declared statement. */
+bool      db_each_row_run(struct db *, const struct db_statement *, const char *const *values,
+              bool (*row)(void *arg, const PGresult *), void *arg);
+/* The program's statements (the section), for listing and checks. */
+const struct db_statement *db_statements(size_t *n);
+
+/* Runs SQL that is not a declared statement (migrations, the tools'
+ * one-off queries; parsed every time); NULL on failure (logged, db->error
+ * set). The caller PQclear()s the result. Values may be NULL (SQL NULL). */
 PGresult *db_query(struct db *, const char *sql, int nparams, const char *const *values);
 /* For statements without rows: true on success. */
 bool      db_exec(struct db *, const char *sql, int nparams, const char *const *values);

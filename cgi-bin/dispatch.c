@@ -93,17 +93,17 @@ static enum outcome
 find_members(struct ctx *c, const struct target *t, const char *logins, size_t n, PGresult **out,
     struct resources *adding, struct result *res)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "dispatch.find_members", 2,
 	    "SELECT a.id, a.login, r.deploys_as, EXISTS (SELECT 1 FROM deployment d"
 	    "   WHERE d.request_id = $2 AND d.account_id = a.id AND d.status <> 'returned') AS out"
 	    " FROM account a JOIN role r ON r.id = a.role"
-	    " WHERE a.login = ANY ($1::text[]) AND NOT a.disabled AND r.deploys_as IS NOT NULL";
+	    " WHERE a.login = ANY ($1::text[]) AND NOT a.disabled AND r.deploys_as IS NOT NULL");
 	const char *params[2] = { logins, t->id };
 	const struct form *form = &c->http->body_form;
 	PGresult *rows;
 	size_t i;
 
-	if ((rows = db_query(&c->app->db, sql, 2, params)) == NULL)
+	if ((rows = db_run(&c->app->db, &sql, params)) == NULL)
 		return OUTCOME_DB;
 	*out = rows;
 	for (i = 0; i < form_count(form, "assignee"); i++) {
@@ -132,14 +132,14 @@ find_members(struct ctx *c, const struct target *t, const char *logins, size_t n
 static enum outcome
 sent_so_far(struct ctx *c, const struct target *t, struct resources *sent, uint32_t *units_out)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "dispatch.sent_so_far", 1,
 	    "SELECT count(*) FILTER (WHERE unit_type = 'squad') AS squads,"
 	    " count(*) FILTER (WHERE unit_type = 'supervisor') AS supervisors,"
 	    " coalesce(array_agg(special_unit) FILTER (WHERE special_unit IS NOT NULL), '{}') AS units,"
 	    " coalesce(array_agg(special_unit) FILTER (WHERE special_unit IS NOT NULL"
 	    "   AND status <> 'returned'), '{}') AS units_out"
-	    " FROM deployment WHERE request_id = $1";
-	PGresult *rows = db_query(&c->app->db, sql, 1, &t->id);
+	    " FROM deployment WHERE request_id = $1");
+	PGresult *rows = db_run(&c->app->db, &sql, &t->id);
 
 	if (rows == NULL)
 		return OUTCOME_DB;
@@ -155,14 +155,14 @@ static bool
 insert_deployment(struct ctx *c, const struct target *t, const char *assignee,
     const char *account_id, const char *unit, const char *unit_type)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "dispatch.insert_deployment", 6,
 	    "INSERT INTO deployment (request_id, assignee, account_id, special_unit, unit_type,"
-	    " authorized_by) VALUES ($1, $2, $3, $4, $5, $6)";
+	    " authorized_by) VALUES ($1, $2, $3, $4, $5, $6)");
 	char me[24];
 	const char *params[6] = { t->id, assignee, account_id, unit, unit_type, me };
 
 	snprintf(me, sizeof(me), "%lld", c->me.id);
-	return db_exec(&c->app->db, sql, 6, params);
+	return db_run_ok(&c->app->db, &sql, params);
 }
 
 /* Writes the deployments in the order the form names them, tells each

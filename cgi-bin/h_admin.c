@@ -69,11 +69,11 @@ choices_into(struct view_dict *d, const char *section, const struct choice *list
 static void
 list_page(struct ctx *c, int status, const char *message, char *const typed[AF__MAX])
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_admin.list_page", 0,
 	    "SELECT id, login, full_name, role, email, coalesce(agency, bureau, district, unit, '') AS attr,"
 	    " on_duty, disabled, EXISTS (SELECT 1 FROM login_throttle t WHERE t.login = account.login"
-	    "   AND t.blocked_until > now()) AS locked FROM account ORDER BY role, login";
-	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	    "   AND t.blocked_until > now()) AS locked FROM account ORDER BY role, login");
+	PGresult *res = db_run(&c->app->db, &sql, NULL);
 	struct view_dict *d;
 	int i, f;
 
@@ -210,10 +210,10 @@ h_admin_account_create(struct ctx *c)
 static PGresult *
 fetch_account(struct ctx *c, const char *id)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_admin.fetch_account", 1,
 	    "SELECT a.*, (SELECT count(*) FROM request WHERE filed_by = a.id) AS requests"
-	    " FROM account a WHERE a.id = $1";
-	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	    " FROM account a WHERE a.id = $1");
+	PGresult *res = db_run(&c->app->db, &sql, &id);
 
 	if (res == NULL)
 		page_error(c, 503, "The database is not answering.", NULL);
@@ -230,12 +230,12 @@ fetch_account(struct ctx *c, const char *id)
 static void
 throttle_rows(struct ctx *c, struct view_dict *d, const char *login)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_admin.throttle_rows", 1,
 	    "SELECT CASE addr WHEN '*' THEN 'every address' ELSE addr END AS addr, failures,"
 	    " to_char(blocked_until, 'YYYY-MM-DD HH24:MI:SS') AS until,"
 	    " to_char(last_failure_at, 'YYYY-MM-DD HH24:MI:SS') AS last_failure"
-	    " FROM login_throttle WHERE login = $1 AND failures > 0 ORDER BY last_failure_at DESC LIMIT 50";
-	PGresult *res = db_query(&c->app->db, sql, 1, &login);
+	    " FROM login_throttle WHERE login = $1 AND failures > 0 ORDER BY last_failure_at DESC LIMIT 50");
+	PGresult *res = db_run(&c->app->db, &sql, &login);
 	int i;
 
 	if (res == NULL)
@@ -293,9 +293,9 @@ h_admin_account(struct ctx *c)
 
 static const char refused[] = "the database refused the change";
 /* Clearing the sign-in pauses of a login, from every address. */
-static const char unlock_sql[] =
-    "DELETE FROM login_throttle WHERE login = (SELECT login FROM account WHERE id = $1)";
-static const char sessions_sql[] = "DELETE FROM session WHERE account_id = $1";
+DB_STATEMENT(unlock_sql, "h_admin.unlock_sql", 1,
+    "DELETE FROM login_throttle WHERE login = (SELECT login FROM account WHERE id = $1)");
+DB_STATEMENT(sessions_sql, "h_admin.sessions_sql", 1, "DELETE FROM session WHERE account_id = $1");
 
 /*
  * One operation on an account: `id` and `login` name it; `note` receives
@@ -308,9 +308,9 @@ typedef const char *account_op(struct ctx *, const char *op, const char *id, con
 static const char *
 op_save(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_admin.op_save", 9,
 	    "UPDATE account SET full_name = $2, email = $3, role = $4, agency = $5, agency_type = $6,"
-	    " bureau = $7, district = $8, unit = $9 WHERE id = $1";
+	    " bureau = $7, district = $8, unit = $9 WHERE id = $1");
 	char *values[AF__MAX];
 	const char *errors[AF__MAX], *problem = NULL, *params[9];
 	int f;
@@ -342,7 +342,7 @@ op_save(struct ctx *c, const char *op, const char *id, const char *login, char *
 	params[7] = values[AF_DISTRICT];
 	params[8] = values[AF_UNIT];
 	snprintf(note, notelen, "Account %s: role %s, name, e-mail and attributes saved", login, values[AF_ROLE]);
-	problem = db_exec(&c->app->db, sql, 9, params) ? NULL : refused;
+	problem = db_run_ok(&c->app->db, &sql, params) ? NULL : refused;
 	fields_free(values + AF_ROLE, AF__MAX - AF_ROLE);
 	return problem;
 }
@@ -351,20 +351,20 @@ op_save(struct ctx *c, const char *op, const char *id, const char *login, char *
 static const char *
 op_flag(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_admin.op_flag", 2,
 	    "UPDATE account SET on_duty = CASE $2 WHEN 'duty_on' THEN true WHEN 'duty_off' THEN false ELSE on_duty END,"
 	    " disabled = CASE $2 WHEN 'disable' THEN true WHEN 'enable' THEN false ELSE disabled END"
-	    " WHERE id = $1";
+	    " WHERE id = $1");
 	struct db *db = &c->app->db;
 	const char *params[2] = { id, op };
 
 	snprintf(note, notelen, "Account %s: %s", login,
 	    strcmp(op, "duty_on") == 0 ? "on duty" : strcmp(op, "duty_off") == 0 ? "off duty" :
 	    strcmp(op, "disable") == 0 ? "disabled (sessions ended)" : "enabled (lock cleared)");
-	if (!db_exec(db, sql, 2, params) || (strcmp(op, "enable") == 0 && !db_exec(db, unlock_sql, 1, params)))
+	if (!db_run_ok(db, &sql, params) || (strcmp(op, "enable") == 0 && !db_run_ok(db, &unlock_sql, params)))
 		return refused;
 	/* A disabled account is signed out everywhere at once. */
-	if (strcmp(op, "disable") == 0 && !db_exec(db, sessions_sql, 1, params))
+	if (strcmp(op, "disable") == 0 && !db_run_ok(db, &sessions_sql, params))
 		return refused;
 	return NULL;
 }
@@ -372,7 +372,7 @@ op_flag(struct ctx *c, const char *op, const char *id, const char *login, char *
 static const char *
 op_password(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	static const char sql[] = "UPDATE account SET password_hash = $2 WHERE id = $1";
+	DB_STATEMENT(sql, "h_admin.op_password", 2, "UPDATE account SET password_hash = $2 WHERE id = $1");
 	const char *password = form_get(&c->http->body_form, "password");
 	const char *problem = password_check(password), *params[2];
 	struct db *db = &c->app->db;
@@ -392,8 +392,8 @@ op_password(struct ctx *c, const char *op, const char *id, const char *login, ch
 	params[0] = id;
 	params[1] = hash;
 	snprintf(note, notelen, "Account %s: password reset by an administrator (sessions ended)", login);
-	return db_exec(db, sql, 2, params) && db_exec(db, sessions_sql, 1, params) &&
-	    db_exec(db, unlock_sql, 1, params) ? NULL : refused;
+	return db_run_ok(db, &sql, params) && db_run_ok(db, &sessions_sql, params) &&
+	    db_run_ok(db, &unlock_sql, params) ? NULL : refused;
 }
 
 static const char *
@@ -402,19 +402,19 @@ op_unlock(struct ctx *c, const char *op, const char *id, const char *login, char
 	const char *params[1] = { id };
 
 	snprintf(note, notelen, "Account %s: sign-in pauses cleared", login);
-	return db_exec(&c->app->db, unlock_sql, 1, params) ? NULL : refused;
+	return db_run_ok(&c->app->db, &unlock_sql, params) ? NULL : refused;
 }
 
 static const char *
 op_delete(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	static const char sql[] = "DELETE FROM account WHERE id = $1";
+	DB_STATEMENT(sql, "h_admin.op_delete", 1, "DELETE FROM account WHERE id = $1");
 	struct db *db = &c->app->db;
 	const char *params[1] = { id };
 
 	snprintf(note, notelen, "Account %s deleted", login);
-	if (db_exec(db, sessions_sql, 1, params) && db_exec(db, unlock_sql, 1, params) &&
-	    db_exec(db, sql, 1, params))
+	if (db_run_ok(db, &sessions_sql, params) && db_run_ok(db, &unlock_sql, params) &&
+	    db_run_ok(db, &sql, params))
 		return NULL;
 	/* 23503: foreign_key_violation. */
 	return strcmp(db_sqlstate(db), "23503") == 0

@@ -21,14 +21,14 @@
 static bool
 weekly_chart(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_dashboard.weekly_chart", 1,
 	    "WITH weeks AS (SELECT generate_series(date_trunc('week', now()) - interval '11 weeks',"
 	    "   date_trunc('week', now()), interval '1 week') AS wk)"
 	    " SELECT to_char(w.wk, 'Mon DD') AS label, k.kind,"
 	    "  (SELECT count(*) FROM request r WHERE r.kind = k.kind AND r.created_at >= w.wk"
 	    "    AND r.created_at < w.wk + interval '1 week') AS n"
 	    " FROM weeks w CROSS JOIN unnest($1::text[]) WITH ORDINALITY AS k(kind, ord)"
-	    " ORDER BY w.wk, k.ord";
+	    " ORDER BY w.wk, k.ord");
 	char kinds[256];
 	const char *params[1];
 	long long counts[WEEKS][KIND__MAX], max = 1;
@@ -38,7 +38,7 @@ weekly_chart(struct ctx *c, struct view_dict *d)
 	snprintf(kinds, sizeof(kinds), "{%s,%s,%s,%s,%s,%s}", kind_choices[0].id, kind_choices[1].id,
 	    kind_choices[2].id, kind_choices[3].id, kind_choices[4].id, kind_choices[5].id);
 	params[0] = kinds;
-	if ((res = db_query(&c->app->db, sql, 1, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return false;
 	if (PQntuples(res) != WEEKS * KIND__MAX) {
 		PQclear(res);
@@ -96,11 +96,11 @@ weekly_chart(struct ctx *c, struct view_dict *d)
 static bool
 status_chart(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_dashboard.status_chart", 0,
 	    "SELECT s.status, (SELECT count(*) FROM request r WHERE r.status = s.status) AS n"
 	    " FROM unnest('{submitted,provisionally_authorized,pending_approval,approved,dispatched}'::text[])"
-	    " WITH ORDINALITY AS s(status, ord) ORDER BY s.ord";
-	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	    " WITH ORDINALITY AS s(status, ord) ORDER BY s.ord");
+	PGresult *res = db_run(&c->app->db, &sql, NULL);
 	long long max = 1;
 	int i;
 
@@ -128,7 +128,7 @@ status_chart(struct ctx *c, struct view_dict *d)
 static bool
 figures(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_dashboard.figures", 2,
 	    "SELECT"
 	    " (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM approved_at - created_at)) / 60)::numeric, 1)"
 	    "   FROM request WHERE approved_at IS NOT NULL AND created_at > now() - interval '90 days') AS approve_min,"
@@ -140,7 +140,7 @@ figures(struct ctx *c, struct view_dict *d)
 	    " (SELECT count(*) FROM request r WHERE r.channel = 'phone' AND $2::int > 0"
 	    "   AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
 	    "   AND r.status NOT IN ('closed', 'cancelled', 'denied')"
-	    "   AND r.created_at < now() - make_interval(mins => $2::int)) AS overdue_followups";
+	    "   AND r.created_at < now() - make_interval(mins => $2::int)) AS overdue_followups");
 	const struct policy *pol = app_policy(c);
 	char checkin[16] = "0", followup[16] = "0";
 	const char *params[2] = { checkin, followup };
@@ -154,7 +154,7 @@ figures(struct ctx *c, struct view_dict *d)
 		if (pol->rules[i].effect == EFFECT_FOLLOWUP)
 			snprintf(followup, sizeof(followup), "%d", pol->rules[i].interval_minutes);
 	}
-	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return false;
 	view_set_str(d, "APPROVE_MIN", db_value(res, 0, "approve_min") ? db_value(res, 0, "approve_min") : "—");
 	view_set_str(d, "DISPATCH_MIN", db_value(res, 0, "dispatch_min") ? db_value(res, 0, "dispatch_min") : "—");
@@ -167,7 +167,7 @@ figures(struct ctx *c, struct view_dict *d)
 static bool
 federal_list(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_dashboard.federal_list", 0,
 	    "SELECT r.id, r.kind, r.federal_agency, r.case_number,"
 	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
 	    " (SELECT to_char(min(n.acknowledged_at), 'YYYY-MM-DD HH24:MI') FROM notification n"
@@ -175,8 +175,8 @@ federal_list(struct ctx *c, struct view_dict *d)
 	    " (SELECT to_char(min(n.created_at), 'YYYY-MM-DD HH24:MI') FROM notification n"
 	    "   WHERE n.request_id = r.id AND n.recipient_role = 'chief') AS chief_notified"
 	    " FROM request r WHERE r.kind LIKE 'federal\\_%'"
-	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 20";
-	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 20");
+	PGresult *res = db_run(&c->app->db, &sql, NULL);
 	int i;
 
 	if (res == NULL)

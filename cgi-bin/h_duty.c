@@ -30,11 +30,11 @@ static const struct field_spec duty_fields[DF__MAX] = {
 void
 h_duty(struct ctx *c)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_duty.h_duty", 3,
 	    "UPDATE account SET on_duty = $2::text = 'on',"
 	    " duty_until = CASE WHEN $2 = 'on' THEN $3::timestamp ELSE NULL END"
 	    " WHERE id = $1 RETURNING to_char(duty_until, 'YYYY-MM-DD HH24:MI') AS until,"
-	    " duty_until IS NOT NULL AND duty_until <= now() AS past";
+	    " duty_until IS NOT NULL AND duty_until <= now() AS past");
 	char *values[DF__MAX];
 	const char *errors[DF__MAX], *params[3];
 	char me[24], note[200];
@@ -53,7 +53,7 @@ h_duty(struct ctx *c)
 	params[0] = me;
 	params[1] = values[DF_STATE];
 	params[2] = values[DF_UNTIL];
-	if (!db_begin(&c->app->db) || (res = db_query(&c->app->db, sql, 3, params)) == NULL) {
+	if (!db_begin(&c->app->db) || (res = db_run(&c->app->db, &sql, params)) == NULL) {
 		db_rollback(&c->app->db);
 		fields_free(values, DF__MAX);
 		page_error(c, 503, "The database is not answering. Nothing was changed.", NULL);
@@ -88,11 +88,11 @@ h_duty(struct ctx *c)
 static bool
 on_call_chain(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_duty.on_call_chain", 1,
 	    "SELECT full_name, coalesce(bureau, district, unit, '') AS attr,"
 	    " on_duty AND (duty_until IS NULL OR duty_until > now()) AS available,"
 	    " to_char(duty_until, 'HH24:MI') AS until"
-	    " FROM account WHERE role = $1 AND NOT disabled ORDER BY available DESC, full_name LIMIT 50";
+	    " FROM account WHERE role = $1 AND NOT disabled ORDER BY available DESC, full_name LIMIT 50");
 	const struct policy *pol = app_policy(c);
 	uint32_t roles = 0;
 	size_t i;
@@ -115,7 +115,7 @@ on_call_chain(struct ctx *c, struct view_dict *d)
 
 		if (!(roles & ((uint32_t)1 << role)))
 			continue;
-		if ((res = db_query(&c->app->db, sql, 1, &id)) == NULL)
+		if ((res = db_run(&c->app->db, &sql, &id)) == NULL)
 			return false;
 		g = view_add(d, "CHAIN");
 		view_set_str(g, "ROLE_LABEL", role_choices[role].label);
@@ -139,9 +139,9 @@ on_call_chain(struct ctx *c, struct view_dict *d)
 bool
 duty_section(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_duty.duty_section", 1,
 	    "SELECT on_duty AND (duty_until IS NULL OR duty_until > now()) AS available,"
-	    " to_char(duty_until, 'YYYY-MM-DD HH24:MI') AS until FROM account WHERE id = $1";
+	    " to_char(duty_until, 'YYYY-MM-DD HH24:MI') AS until FROM account WHERE id = $1");
 	struct view_dict *duty;
 	char me[24];
 	const char *params[1] = { me };
@@ -150,7 +150,7 @@ duty_section(struct ctx *c, struct view_dict *d)
 	if (!role_is_staff(c->me.role))
 		return true;
 	snprintf(me, sizeof(me), "%lld", c->me.id);
-	if ((res = db_query(&c->app->db, sql, 1, params)) == NULL || PQntuples(res) != 1) {
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL || PQntuples(res) != 1) {
 		PQclear(res);
 		return false;
 	}

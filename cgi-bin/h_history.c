@@ -125,7 +125,7 @@ history_link(struct buf *b, const char *path, const struct history_query *hq, in
 		buf_printf(b, "%cpage=%d", sep, page);
 }
 
-static const char history_rows_sql[] =
+DB_STATEMENT(history_rows_sql, "h_history.history_rows_sql", 8,
 	    "SELECT r.id, r.kind, r.status, r.emergency, r.requesting_agency, r.requester_name,"
 	    " r.nature, r.location, r.municipality, r.federal_agency, r.case_number,"
 	    " a.login AS filed_by, to_json(r.created_at)#>>'{}' AS created_at,"
@@ -137,7 +137,7 @@ static const char history_rows_sql[] =
 	    " LEFT JOIN LATERAL (SELECT count(*) > 0 AS notified, min(n.acknowledged_at) AS acknowledged_at"
 	    "   FROM notification n WHERE n.request_id = r.id AND n.recipient_role = 'chief') ch ON true"
 	    HISTORY_WHERE
-	    " ORDER BY r.created_at DESC, r.id DESC LIMIT $7::int OFFSET $8::int";
+	    " ORDER BY r.created_at DESC, r.id DESC LIMIT $7::int OFFSET $8::int");
 
 /* The parameters of history_rows_sql, the numbers written into lim/off. */
 static void
@@ -161,15 +161,15 @@ history_rows(struct ctx *c, const struct history_query *hq, int limit, int offse
 	char lim[12], off[12];
 
 	history_params(hq, params, lim, off, limit, offset);
-	return db_query(&c->app->db, history_rows_sql, 8, params);
+	return db_run(&c->app->db, &history_rows_sql, params);
 }
 
 /* Matching rows, counted up to the cap. -1 on a database error. */
 static long long
 history_count(struct ctx *c, const struct history_query *hq)
 {
-	static const char sql[] =
-	    "SELECT count(*) AS n FROM (SELECT 1 FROM request r" HISTORY_WHERE " LIMIT $7::int) s";
+	DB_STATEMENT(sql, "h_history.history_count", 7,
+	    "SELECT count(*) AS n FROM (SELECT 1 FROM request r" HISTORY_WHERE " LIMIT $7::int) s");
 	char cap[16];
 	const char *params[7];
 	PGresult *res;
@@ -180,7 +180,7 @@ history_count(struct ctx *c, const struct history_query *hq)
 		params[i] = i == HF_AGENCY ? hq->agency_pattern : hq->values[i];
 	snprintf(cap, sizeof(cap), "%lld", HISTORY_COUNT_CAP + 1);
 	params[6] = cap;
-	if ((res = db_query(&c->app->db, sql, 7, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return -1;
 	n = db_int(res, 0, "n");
 	PQclear(res);
@@ -423,7 +423,7 @@ h_history_csv(struct ctx *c)
 	http_add_header(c->http, "Content-Disposition", "attachment; filename=\"mutual-aid-history.csv\"");
 	http_begin(c->http, 200, "text/csv; charset=utf-8; header=present");
 	ok = !buf_failed(&head) && http_write(c->http, head.data, head.len) &&
-	    db_each_row(&c->app->db, history_rows_sql, 8, params, csv_row, c);
+	    db_each_row_run(&c->app->db, &history_rows_sql, params, csv_row, c);
 	buf_free(&head);
 	history_free(&hq);
 	/* The status is sent already: a failure can only cut the export short,

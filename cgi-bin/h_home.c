@@ -51,12 +51,12 @@ h_healthz_json(struct ctx *c)
 void
 h_home(struct ctx *c)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_home.h_home", 1,
 	    "SELECT r.id, r.kind, r.status, r.requesting_agency, r.nature, r.emergency,"
 	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created"
 	    " FROM request r"
 	    " WHERE ($1::text IS NULL OR r.filed_by_agency = $1)"
-	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 15";
+	    " ORDER BY r.created_at DESC, r.id DESC LIMIT 15");
 	struct view_dict *d = page_dict(c);
 	const char *params[1];
 	PGresult *res;
@@ -64,7 +64,7 @@ h_home(struct ctx *c)
 
 	fileable_kinds(c, d);
 	params[0] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
-	if ((res = db_query(&c->app->db, sql, 1, params)) == NULL) {
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL) {
 		view_dict_free(d);
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;

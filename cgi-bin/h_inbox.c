@@ -9,7 +9,7 @@
 #include "page.h"
 #include "request_store.h"
 
-static const char inbox_sql[] =
+DB_STATEMENT(inbox_sql, "h_inbox.inbox_sql", 2,
     "SELECT n.id, n.request_id, r.kind, n.recipient_role, n.clause, n.reason,"
     " n.recipient_id IS NULL AS for_role, n.email_status,"
     " to_json(n.created_at)#>>'{}' AS created_at,"
@@ -18,7 +18,7 @@ static const char inbox_sql[] =
     " to_char(n.acknowledged_at, 'YYYY-MM-DD HH24:MI') AS acknowledged"
     " FROM notification n LEFT JOIN request r ON r.id = n.request_id"
     " WHERE n.recipient_id = $1 OR (n.recipient_id IS NULL AND n.recipient_role = $2)"
-    " ORDER BY n.created_at DESC, n.id DESC LIMIT 200";
+    " ORDER BY n.created_at DESC, n.id DESC LIMIT 200");
 
 static PGresult *
 inbox_rows(struct ctx *c)
@@ -29,7 +29,7 @@ inbox_rows(struct ctx *c)
 	snprintf(me, sizeof(me), "%lld", c->me.id);
 	params[0] = me;
 	params[1] = role_choices[c->me.role].id;
-	return db_query(&c->app->db, inbox_sql, 2, params);
+	return db_run(&c->app->db, &inbox_sql, params);
 }
 
 void
@@ -110,14 +110,14 @@ void
 h_notification_ack(struct ctx *c)
 {
 	/* Only one's own notifications, or one's role's, can be acknowledged. */
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_inbox.h_notification_ack", 3,
 	    "UPDATE notification SET acknowledged_at = now(), acknowledged_by = $2"
 	    " WHERE id = $1 AND acknowledged_at IS NULL"
 	    " AND (recipient_id = $2 OR (recipient_id IS NULL AND recipient_role = $3))"
-	    " RETURNING id";
-	static const char exists_sql[] =
+	    " RETURNING id");
+	DB_STATEMENT(exists_sql, "h_inbox.h_notification_ack.exists_sql", 3,
 	    "SELECT acknowledged_at IS NOT NULL AS done FROM notification"
-	    " WHERE id = $1 AND (recipient_id = $2 OR (recipient_id IS NULL AND recipient_role = $3))";
+	    " WHERE id = $1 AND (recipient_id = $2 OR (recipient_id IS NULL AND recipient_role = $3))");
 	char id[24], me[24];
 	const char *params[3];
 	PGresult *res;
@@ -127,13 +127,13 @@ h_notification_ack(struct ctx *c)
 	params[0] = id;
 	params[1] = me;
 	params[2] = role_choices[c->me.role].id;
-	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL) {
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL) {
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		if ((res = db_query(&c->app->db, exists_sql, 3, params)) == NULL) {
+		if ((res = db_run(&c->app->db, &exists_sql, params)) == NULL) {
 			page_error(c, 503, "The database is not answering.", NULL);
 			return;
 		}

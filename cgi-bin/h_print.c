@@ -109,7 +109,7 @@ h_request_print(struct ctx *c)
 void
 h_deployments(struct ctx *c)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_print.h_deployments", 0,
 	    "SELECT dp.id, dp.request_id, dp.assignee, dp.status, r.kind, r.location,"
 	    " to_char(dp.last_checkin_at, 'YYYY-MM-DD HH24:MI') AS last_checkin,"
 	    " floor(extract(epoch FROM now() - dp.last_checkin_at) / 60)::bigint AS idle_minutes,"
@@ -117,13 +117,13 @@ h_deployments(struct ctx *c)
 	    " r.requesting_agency_type, r.within_city"
 	    " FROM deployment dp JOIN request r ON r.id = dp.request_id"
 	    " WHERE dp.status <> 'returned'"
-	    " ORDER BY dp.last_checkin_at LIMIT 500";
+	    " ORDER BY dp.last_checkin_at LIMIT 500");
 	const struct policy *pol = app_policy(c);
 	struct view_dict *d;
 	PGresult *res;
 	int i;
 
-	if ((res = db_query(&c->app->db, sql, 0, NULL)) == NULL) {
+	if ((res = db_run(&c->app->db, &sql, NULL)) == NULL) {
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}

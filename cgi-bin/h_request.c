@@ -81,14 +81,14 @@ show_details(struct view_dict *d, const PGresult *res)
 static bool
 show_notifications(struct ctx *c, struct view_dict *d, const char *id)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_request.show_notifications", 1,
 	    "SELECT n.id, coalesce(a.full_name, '(anyone who holds the role)') AS recipient,"
 	    " n.recipient_role, n.clause, n.reason, n.email_status,"
 	    " to_char(n.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
 	    " to_char(n.acknowledged_at, 'YYYY-MM-DD HH24:MI') AS acknowledged"
 	    " FROM notification n LEFT JOIN account a ON a.id = n.recipient_id"
-	    " WHERE n.request_id = $1 ORDER BY n.id";
-	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	    " WHERE n.request_id = $1 ORDER BY n.id");
+	PGresult *res = db_run(&c->app->db, &sql, &id);
 	int i;
 
 	if (res == NULL)
@@ -128,7 +128,7 @@ show_notifications(struct ctx *c, struct view_dict *d, const char *id)
 static bool
 show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "h_request.show_timeline", 2,
 	    "SELECT to_char(t.at, 'YYYY-MM-DD HH24:MI:SS') AS at, t.entry, t.who, t.what, t.clause, t.note"
 	    " FROM ("
 	    "  SELECT e.at, 'event' AS entry, coalesce(a.full_name, e.actor_login, 'the portal') AS who,"
@@ -151,9 +151,9 @@ show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
 	    "  LEFT JOIN account a ON a.id = n.recipient_id"
 	    "  WHERE n.request_id = $1 AND n.email_sent_at IS NOT NULL AND $2"
-	    " ) t ORDER BY t.at, t.ord";
+	    " ) t ORDER BY t.at, t.ord");
 	const char *params[2] = { id, role_is_staff(c->me.role) ? "true" : "false" };
-	PGresult *res = db_query(&c->app->db, sql, 2, params);
+	PGresult *res = db_run(&c->app->db, &sql, params);
 	int i;
 
 	if (res == NULL)

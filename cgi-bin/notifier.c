@@ -138,17 +138,17 @@ unmarked_array(const struct notifier *n, char *out, size_t len)
 static bool
 mark_unmarked(struct notifier *n)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "notifier.mark_unmarked", 1,
 	    "UPDATE notification SET email_status = 'sent', email_sent_at = now(),"
 	    " email_attempts = email_attempts + 1, email_error = NULL"
-	    " WHERE id = ANY ($1::bigint[]) AND email_status = 'pending'";
+	    " WHERE id = ANY ($1::bigint[]) AND email_status = 'pending'");
 	char ids[UNMARKED_MAX * 21 + 3];
 	const char *params[1] = { ids };
 
 	if (n->nunmarked == 0)
 		return true;
 	unmarked_array(n, ids, sizeof(ids));
-	if (!db_exec(&n->db, sql, 1, params))
+	if (!db_run_ok(&n->db, &sql, params))
 		return false;
 	log_info("%d notification(s) sent while the database was away are marked sent", n->nunmarked);
 	n->nunmarked = 0;
@@ -160,21 +160,21 @@ static int
 deliver_next(struct notifier *n)
 {
 	/* Never one that was sent and is only waiting to be marked so. */
-	static const char pick[] =
+	DB_STATEMENT(pick, "notifier.deliver_next.pick", 1,
 	    "SELECT n.id, n.request_id, n.reason, n.clause, n.email_attempts, a.email, a.full_name,"
 	    " r.kind, r.status, r.nature, r.emergency, r.requesting_agency, r.location"
 	    " FROM notification n JOIN account a ON a.id = n.recipient_id"
 	    " LEFT JOIN request r ON r.id = n.request_id"
 	    " WHERE n.email_status = 'pending' AND n.email_next_at <= now()"
 	    " AND n.id <> ALL ($1::bigint[])"
-	    " ORDER BY n.email_next_at, n.id LIMIT 1 FOR UPDATE OF n SKIP LOCKED";
-	static const char sent[] =
+	    " ORDER BY n.email_next_at, n.id LIMIT 1 FOR UPDATE OF n SKIP LOCKED");
+	DB_STATEMENT(sent, "notifier.deliver_next.sent", 1,
 	    "UPDATE notification SET email_status = 'sent', email_sent_at = now(),"
-	    " email_attempts = email_attempts + 1, email_error = NULL WHERE id = $1";
-	static const char retry[] =
+	    " email_attempts = email_attempts + 1, email_error = NULL WHERE id = $1");
+	DB_STATEMENT(retry, "notifier.deliver_next.retry", 3,
 	    "UPDATE notification SET email_attempts = email_attempts + 1, email_error = $2,"
 	    " email_next_at = now() + make_interval(secs => least($3::int, power(2, email_attempts)::int))"
-	    " WHERE id = $1";
+	    " WHERE id = $1");
 	struct mail_message m;
 	struct buf subject, body;
 	char err[256], backoff[16], ids[UNMARKED_MAX * 21 + 3];
@@ -186,7 +186,7 @@ deliver_next(struct notifier *n)
 		return -1;
 	unmarked_array(n, ids, sizeof(ids));
 	params[0] = ids;
-	if ((res = db_query(&n->db, pick, 1, params)) == NULL) {
+	if ((res = db_run(&n->db, &pick, params)) == NULL) {
 		db_rollback(&n->db);
 		return -1;
 	}
@@ -215,7 +215,7 @@ deliver_next(struct notifier *n)
 	else
 		log_warn("notification %s not sent (attempt %lld): %s", m.notification_id,
 		    db_int(res, 0, "email_attempts") + 1, err);
-	if (!db_exec(&n->db, ok ? sent : retry, ok ? 1 : 3, params) || !db_commit(&n->db)) {
+	if (!db_run_ok(&n->db, ok ? &sent : &retry, params) || !db_commit(&n->db)) {
 		db_rollback(&n->db);
 		/* Accepted by the server but not marked: remember it, mark it once
 		 * the database answers, and never send it again meanwhile. */
@@ -237,11 +237,11 @@ deliver_next(struct notifier *n)
 static void
 heartbeat(struct notifier *n)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "notifier.heartbeat", 3,
 	    "INSERT INTO process_heartbeat (name, host, pid, started_at, seen_at)"
 	    " VALUES ('notifier', $1, $2, to_timestamp($3::bigint), now())"
 	    " ON CONFLICT (name, host) DO UPDATE SET pid = EXCLUDED.pid,"
-	    " started_at = EXCLUDED.started_at, seen_at = now()";
+	    " started_at = EXCLUDED.started_at, seen_at = now()");
 	char host[256], pid[24], started[24];
 	const char *params[3] = { host, pid, started };
 	time_t now = time(NULL);
@@ -253,7 +253,7 @@ heartbeat(struct notifier *n)
 	host[sizeof(host) - 1] = '\0';
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	snprintf(started, sizeof(started), "%lld", (long long)n->started);
-	if (db_exec(&n->db, sql, 3, params))
+	if (db_run_ok(&n->db, &sql, params))
 		n->last_heartbeat = now;
 }
 

@@ -17,18 +17,18 @@ static PGresult *
 holders(struct db *db, const char *role, enum match_attr match, const char *value,
     bool on_duty_only)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "notify.holders", 4,
 	    "SELECT id, email FROM account WHERE role = $1 AND NOT disabled"
 	    " AND ($2::text IS NULL OR CASE $3 WHEN 'bureau' THEN lower(bureau)"
 	    "   WHEN 'district' THEN lower(district) WHEN 'unit' THEN unit END = lower($2))"
 	    /* Available: on duty, and within the shift when one is set. */
 	    " AND (NOT $4::boolean OR (on_duty AND (duty_until IS NULL OR duty_until > now())))"
-	    " ORDER BY id";
+	    " ORDER BY id");
 	static const char *const match_names[] = { "", "bureau", "district", "unit" };
 	const char *params[4] = { role, match == MATCH_NONE ? NULL : value,
 	    match_names[match], on_duty_only ? "true" : "false" };
 
-	return db_query(db, sql, 4, params);
+	return db_run(db, &sql, params);
 }
 
 /* Returns 1 when added, 0 when the dedupe key had it already, -1 on error. */
@@ -37,10 +37,10 @@ insert_one(struct db *db, const char *request_id, const char *recipient_id,
     const char *email, const char *role, const struct rule *r, const char *reason,
     const char *dedupe)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "notify.insert_one", 8,
 	    "INSERT INTO notification (request_id, recipient_id, recipient_role, rule_id,"
 	    " clause, reason, email_status, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-	    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
+	    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
 	char key[160];
 	const char *params[8];
 	PGresult *res;
@@ -57,7 +57,7 @@ insert_one(struct db *db, const char *request_id, const char *recipient_id,
 	/* Nothing to send without an address; a role nobody holds has none yet. */
 	params[6] = (email != NULL && *email != '\0') ? "pending" : "none";
 	params[7] = dedupe ? key : NULL;
-	if ((res = db_query(db, sql, 8, params)) == NULL)
+	if ((res = db_run(db, &sql, params)) == NULL)
 		return -1;
 	added = PQntuples(res);
 	PQclear(res);
@@ -122,8 +122,8 @@ int
 notify_account(struct db *db, const char *request_id, const char *account_id,
     const struct rule *r, const char *reason)
 {
-	static const char sql[] = "SELECT role, email FROM account WHERE id = $1";
-	PGresult *res = db_query(db, sql, 1, &account_id);
+	DB_STATEMENT(sql, "notify.notify_account", 1, "SELECT role, email FROM account WHERE id = $1");
+	PGresult *res = db_run(db, &sql, &account_id);
 	int added;
 
 	if (res == NULL || PQntuples(res) != 1) {
@@ -145,14 +145,14 @@ static int
 notify_set(struct db *db, const struct rule *r, const char *request_id, const char *reason,
     const char *dedupe)
 {
-	static const char senders_sql[] =
+	DB_STATEMENT(senders_sql, "notify.notify_set.senders", 1,
 	    "SELECT DISTINCT a.id, a.email, a.role FROM deployment d JOIN account a ON a.id = d.authorized_by"
-	    " WHERE d.request_id = $1 AND NOT a.disabled ORDER BY a.id";
-	static const char filer_sql[] =
+	    " WHERE d.request_id = $1 AND NOT a.disabled ORDER BY a.id");
+	DB_STATEMENT(filer_sql, "notify.notify_set.filer", 1,
 	    "SELECT a.id, a.email, a.role FROM request q JOIN account a ON a.id = q.filed_by"
-	    " WHERE q.id = $1 AND NOT a.disabled";
-	PGresult *res = db_query(db, r->recipients == RECIPIENTS_SENDERS ? senders_sql : filer_sql,
-	    1, &request_id);
+	    " WHERE q.id = $1 AND NOT a.disabled");
+	PGresult *res = db_run(db, r->recipients == RECIPIENTS_SENDERS ? &senders_sql : &filer_sql,
+	    &request_id);
 	int i, added = 0;
 
 	if (res == NULL)

@@ -175,14 +175,14 @@ special_units_mask(const char *arr)
 bool
 policy_load(struct policy *pol, struct db *db)
 {
-	static const char sql[] =
-	    "SELECT id, body FROM policy_document ORDER BY id DESC LIMIT 1";
+	DB_STATEMENT(sql, "policy.policy_load", 0,
+	    "SELECT id, body FROM policy_document ORDER BY id DESC LIMIT 1");
 	struct policy_errors errs;
 	PGresult *res;
 	bool ok;
 
 	memset(pol, 0, sizeof(*pol));
-	if ((res = db_query(db, sql, 0, NULL)) == NULL)
+	if ((res = db_run(db, &sql, NULL)) == NULL)
 		return false;
 	if (PQntuples(res) != 1) {
 		log_warn("no policy: was `portalctl init --policy` run?");

@@ -108,15 +108,15 @@ policy_cmd_check(const char *arg)
 static int
 store(struct db *db, const char *path, const char *text, const struct policy *pol, const char *who)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "policy_admin.store", 3,
 	    "INSERT INTO policy_document (name, body, sha256, loaded_by)"
 	    " VALUES ($1, $2, sha256(convert_to($2, 'UTF8')), $3)"
-	    " RETURNING id, encode(sha256, 'hex') AS sha256";
+	    " RETURNING id, encode(sha256, 'hex') AS sha256");
 	const char *params[3] = { pol->name, text, who };
 	char note[PATH_MAX + 600];
 	PGresult *res;
 
-	if (!db_begin(db) || (res = db_query(db, sql, 3, params)) == NULL) {
+	if (!db_begin(db) || (res = db_run(db, &sql, params)) == NULL) {
 		db_rollback(db);
 		fprintf(stderr, "portalctl: policy load: %s", db->error);
 		return POLICY_EXIT_DB;

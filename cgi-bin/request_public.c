@@ -37,21 +37,21 @@ request_status_public(enum request_status s)
 }
 
 /* Units sent, by kind and status, never by name. */
-static const char units_sql[] =
+DB_STATEMENT(units_sql, "request_public.units_sql", 1,
     "SELECT unit_type, special_unit, status, count(*) AS n FROM deployment"
     " WHERE request_id = $1 GROUP BY unit_type, special_unit, status"
-    " ORDER BY unit_type, special_unit, status";
+    " ORDER BY unit_type, special_unit, status");
 
 /* The actor is named only when it is one of the agency's own people; the
  * department's people are "the department". */
-static const char events_sql[] =
+DB_STATEMENT(events_sql, "request_public.events_sql", 1,
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI') AS shown, to_json(e.at)#>>'{}' AS at, e.action,"
     " CASE WHEN a.role = 'agency' AND a.agency = r.filed_by_agency THEN e.actor_login"
     "  ELSE 'the department' END AS actor"
     " FROM audit_event e JOIN request r ON r.id = e.request_id"
     " LEFT JOIN account a ON a.id = e.actor_id WHERE e.request_id = $1"
     " AND e.action IN ('submitted', 'provisionally_authorized', 'approved', 'denied',"
-    "   'dispatched', 'closed', 'cancelled') ORDER BY e.id";
+    "   'dispatched', 'closed', 'cancelled') ORDER BY e.id");
 
 static const char *
 unit_words(const PGresult *res, int i)
@@ -74,7 +74,7 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 
 	view_set_str(d, "PUBLIC_STATUS", request_status_public(status < 0 ? STATUS_SUBMITTED
 	    : (enum request_status)status));
-	if ((units = db_query(&c->app->db, units_sql, 1, &id)) == NULL)
+	if ((units = db_run(&c->app->db, &units_sql, &id)) == NULL)
 		return false;
 	for (i = 0; i < PQntuples(units); i++) {
 		struct view_dict *u = view_add(d, "UNIT_SENT");
@@ -86,7 +86,7 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 	}
 	view_show(d, PQntuples(units) > 0 ? "HAS_UNITS" : "NO_UNITS");
 	PQclear(units);
-	if ((events = db_query(&c->app->db, events_sql, 1, &id)) == NULL)
+	if ((events = db_run(&c->app->db, &events_sql, &id)) == NULL)
 		return false;
 	for (i = 0; i < PQntuples(events); i++) {
 		struct view_dict *e = view_add(d, "MILESTONE");
@@ -112,9 +112,9 @@ json_str(struct buf *b, const char *name, const char *value)
 bool
 request_public_json(struct ctx *c, const PGresult *req, struct buf *b)
 {
-	static const char deployments_sql[] =
+	DB_STATEMENT(deployments_sql, "request_public.request_public_json.deployments_sql", 1,
 	    "SELECT id, unit_type, special_unit, status, to_json(last_checkin_at)#>>'{}' AS last_checkin_at"
-	    " FROM deployment WHERE request_id = $1 ORDER BY id";
+	    " FROM deployment WHERE request_id = $1 ORDER BY id");
 	static const char *const own[] = {
 		"requesting_agency", "requesting_agency_type", "channel", "requester_name",
 		"requester_position", "contact_phone",
@@ -143,7 +143,7 @@ request_public_json(struct ctx *c, const PGresult *req, struct buf *b)
 	json_str(b, "created_at", db_value(req, 0, "created_at_json"));
 	/* Who was told inside the department is the department's business. */
 	buf_puts(b, ", \"notifications\": [], \"deployments\": [");
-	if ((deps = db_query(&c->app->db, deployments_sql, 1, &id)) == NULL)
+	if ((deps = db_run(&c->app->db, &deployments_sql, &id)) == NULL)
 		return false;
 	for (i = 0; i < PQntuples(deps); i++) {
 		buf_printf(b, "%s{\"id\": %s", i ? ", " : "", db_value(deps, i, "id"));
@@ -156,7 +156,7 @@ request_public_json(struct ctx *c, const PGresult *req, struct buf *b)
 	}
 	PQclear(deps);
 	buf_puts(b, "], \"events\": [");
-	if ((events = db_query(&c->app->db, events_sql, 1, &id)) == NULL)
+	if ((events = db_run(&c->app->db, &events_sql, &id)) == NULL)
 		return false;
 	for (i = 0; i < PQntuples(events); i++) {
 		buf_puts(b, i ? ", {\"at\": " : "{\"at\": ");

@@ -15,7 +15,7 @@
 PGresult *
 request_fetch(struct ctx *c, long long id, bool *db_failed)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_store.request_fetch", 2,
 	    "SELECT r.*, a.login AS filed_by_login, a.full_name AS filed_by_name,"
 	    " " JSON_TIME("r.created_at") " AS created_at_json,"
 	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI TZ') AS created_at_shown,"
@@ -24,7 +24,7 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	    " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown,"
 	    " to_char(r.assessed_at, 'YYYY-MM-DD HH24:MI') AS assessed_shown"
 	    " FROM request r JOIN account a ON a.id = r.filed_by"
-	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)";
+	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)");
 	char idtext[24];
 	const char *params[2];
 	PGresult *res;
@@ -34,7 +34,7 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 	params[0] = idtext;
 	/* Staff see every request; an agency only its own agency's. */
 	params[1] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
-	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL) {
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL) {
 		*db_failed = true;
 		return NULL;
 	}
@@ -48,7 +48,7 @@ request_fetch(struct ctx *c, long long id, bool *db_failed)
 /* A new request's columns: kind, filed_by and filed_by_agency, then every
  * field in the order of enum request_field ($4 is RF_REQUESTING_AGENCY,
  * $36 RF_WITHIN_CITY). */
-static const char insert_sql[] =
+DB_STATEMENT(insert_sql, "request_store.insert_sql", 36,
     "INSERT INTO request (kind, filed_by, filed_by_agency, requesting_agency,"
     " requester_name, requester_position, authorized_by, contact_phone, contact_email,"
     " channel, incident_type, nature, emergency, priority, location, municipality,"
@@ -61,13 +61,13 @@ static const char insert_sql[] =
     " $21, $22, coalesce($23::int, 0), coalesce($24::int, 0), coalesce($25::int, 0),"
     " coalesce($26::text[], '{}'), $27, $28::timestamp, $29, $30, $31, $32, $33, $34, $35,"
     " $36::text = 'yes')"
-    " RETURNING id";
+    " RETURNING id");
 /* The account's row lock orders its filings, so the hourly limit
  * holds even for filings sent at once. */
-static const char rate_sql[] =
+DB_STATEMENT(rate_sql, "request_store.rate_sql", 1,
     "SELECT (SELECT count(*) FROM request WHERE filed_by = a.id"
     "  AND created_at > now() - interval '1 hour') >= setting_int('filings_per_hour', 60) AS limited"
-    " FROM account a WHERE a.id = $1 FOR UPDATE";
+    " FROM account a WHERE a.id = $1 FOR UPDATE");
 
 long long
 request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
@@ -90,7 +90,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		params[3 + i] = v[i];
 	if (!db_begin(db))
 		return 0;
-	if ((res = db_query(db, rate_sql, 1, params + 1)) == NULL || PQntuples(res) != 1) {
+	if ((res = db_run(db, &rate_sql, params + 1)) == NULL || PQntuples(res) != 1) {
 		PQclear(res);
 		db_rollback(db);
 		return 0;
@@ -115,7 +115,7 @@ request_insert(struct ctx *c, enum request_kind kind, char *const v[RF__MAX])
 		db_rollback(db);
 		return 0;
 	}
-	if ((res = db_query(db, insert_sql, 3 + RF__MAX, params)) == NULL) {
+	if ((res = db_run(db, &insert_sql, params)) == NULL) {
 		db_rollback(db);
 		return 0;
 	}
@@ -183,14 +183,14 @@ json_raw(struct buf *b, const char *name, const char *raw)
 static bool
 json_notifications(struct ctx *c, const char *id, struct buf *b)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_store.json_notifications", 1,
 	    "SELECT n.id, a.login AS recipient, n.recipient_role AS role, n.rule_id, n.clause,"
 	    " n.reason, " JSON_TIME("n.created_at") " AS created_at,"
 	    " " JSON_TIME("n.acknowledged_at") " AS acknowledged_at,"
 	    " " JSON_TIME("n.email_sent_at") " AS email_sent_at, n.email_status"
 	    " FROM notification n LEFT JOIN account a ON a.id = n.recipient_id"
-	    " WHERE n.request_id = $1 ORDER BY n.id";
-	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	    " WHERE n.request_id = $1 ORDER BY n.id");
+	PGresult *res = db_run(&c->app->db, &sql, &id);
 	int i;
 
 	if (res == NULL)
@@ -218,13 +218,13 @@ json_notifications(struct ctx *c, const char *id, struct buf *b)
 static bool
 json_deployments(struct ctx *c, const char *id, int checkin_minutes, struct buf *b)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_store.json_deployments", 2,
 	    "SELECT d.id, d.assignee, d.special_unit, d.unit_type, au.login AS authorized_by, d.status,"
 	    " " JSON_TIME("d.last_checkin_at") " AS last_checkin_at,"
 	    " (d.status <> 'returned' AND $2::int > 0"
 	    "   AND d.last_checkin_at < now() - make_interval(mins => $2::int)) AS overdue"
 	    " FROM deployment d JOIN account au ON au.id = d.authorized_by"
-	    " WHERE d.request_id = $1 ORDER BY d.id";
+	    " WHERE d.request_id = $1 ORDER BY d.id");
 	char minutes[16];
 	const char *params[2];
 	PGresult *res;
@@ -233,7 +233,7 @@ json_deployments(struct ctx *c, const char *id, int checkin_minutes, struct buf 
 	snprintf(minutes, sizeof(minutes), "%d", checkin_minutes);
 	params[0] = id;
 	params[1] = minutes;
-	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return false;
 	buf_puts(b, ", \"deployments\": [");
 	for (i = 0; i < PQntuples(res); i++) {
@@ -256,10 +256,10 @@ json_deployments(struct ctx *c, const char *id, int checkin_minutes, struct buf 
 static bool
 json_events(struct ctx *c, const char *id, struct buf *b)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_store.json_events", 1,
 	    "SELECT " JSON_TIME("at") " AS at, actor_login, action, clause, note"
-	    " FROM audit_event WHERE request_id = $1 ORDER BY id";
-	PGresult *res = db_query(&c->app->db, sql, 1, &id);
+	    " FROM audit_event WHERE request_id = $1 ORDER BY id");
+	PGresult *res = db_run(&c->app->db, &sql, &id);
 	int i;
 
 	if (res == NULL)

@@ -35,11 +35,11 @@ any_waivable(const struct policy *pol, const struct request_facts *facts)
 static bool
 offer_roster(struct ctx *c, struct view_dict *d)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_view.offer_roster", 0,
 	    "SELECT a.login, a.full_name, r.deploys_as, a.on_duty FROM account a"
 	    " JOIN role r ON r.id = a.role WHERE NOT a.disabled AND r.deploys_as IS NOT NULL"
-	    " ORDER BY a.on_duty DESC, r.deploys_as DESC, a.full_name LIMIT 500";
-	PGresult *res = db_query(&c->app->db, sql, 0, NULL);
+	    " ORDER BY a.on_duty DESC, r.deploys_as DESC, a.full_name LIMIT 500");
+	PGresult *res = db_run(&c->app->db, &sql, NULL);
 	int i;
 
 	if (res == NULL)
@@ -61,7 +61,7 @@ offer_roster(struct ctx *c, struct view_dict *d)
 static bool
 offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool may_checkin)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_view.offer_deployments", 2,
 	    "SELECT dp.id, coalesce(ac.full_name || ' (' || ac.login || ')', dp.assignee) AS assignee,"
 	    " dp.account_id, dp.status, au.full_name AS authorized_by,"
 	    " to_char(dp.created_at, 'YYYY-MM-DD HH24:MI') AS sent,"
@@ -70,7 +70,7 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 	    "   AND dp.last_checkin_at < now() - make_interval(mins => $2::int)) AS overdue"
 	    " FROM deployment dp JOIN account au ON au.id = dp.authorized_by"
 	    " LEFT JOIN account ac ON ac.id = dp.account_id"
-	    " WHERE dp.request_id = $1 ORDER BY dp.id";
+	    " WHERE dp.request_id = $1 ORDER BY dp.id");
 	struct request_facts facts;
 	const struct rule *timer;
 	const char *params[2];
@@ -83,7 +83,7 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 	snprintf(minutes, sizeof(minutes), "%d", timer ? timer->interval_minutes : 0);
 	params[0] = db_value(req, 0, "id");
 	params[1] = minutes;
-	if ((res = db_query(&c->app->db, sql, 2, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return false;
 	if (PQntuples(res) > 0)
 		view_show(d, "HAS_DEPLOYMENTS");
@@ -255,10 +255,10 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 bool
 request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *req)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "request_view.request_view_policy_state", 1,
 	    "SELECT e.rule_id, e.reason, a.full_name, to_char(e.at, 'YYYY-MM-DD HH24:MI') AS at"
 	    " FROM policy_exception e JOIN account a ON a.id = e.granted_by WHERE e.request_id = $1"
-	    " ORDER BY e.id";
+	    " ORDER BY e.id");
 	const struct policy *pol = app_policy(c);
 	const char *id = db_value(req, 0, "id");
 	int status = status_from_id(db_value(req, 0, "status"));
@@ -288,7 +288,7 @@ request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *re
 		view_set_str(f, "LETTER", db_value(req, 0, "letter_shown") ? db_value(req, 0, "letter_shown")
 		    : "not received yet");
 	}
-	if ((res = db_query(&c->app->db, sql, 1, &id)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, &id)) == NULL)
 		return false;
 	for (i = 0; i < PQntuples(res); i++) {
 		struct view_dict *e = view_add(d, "EXCEPTION");

@@ -27,7 +27,7 @@ status_file_read(const char *path)
 bool
 status_read(struct db *db, struct portal_status *s)
 {
-	static const char sql[] =
+	DB_STATEMENT(sql, "status.status_read", 0,
 	    "SELECT (SELECT count(*) FROM notification WHERE email_status = 'pending') AS backlog,"
 	    " (SELECT floor(extract(epoch FROM now() - min(created_at)))::bigint FROM notification"
 	    "   WHERE email_status = 'pending') AS oldest,"
@@ -35,8 +35,8 @@ status_read(struct db *db, struct portal_status *s)
 	    "   WHERE name = 'notifier') AS seen,"
 	    " (SELECT count(*) FROM audit_event WHERE seq IS NULL) AS unsealed,"
 	    " (SELECT floor(extract(epoch FROM now() - min(at)))::bigint FROM audit_event"
-	    "   WHERE seq IS NULL) AS oldest_unsealed";
-	PGresult *res = db_query(db, sql, 0, NULL);
+	    "   WHERE seq IS NULL) AS oldest_unsealed");
+	PGresult *res = db_run(db, &sql, NULL);
 
 	memset(s, 0, sizeof(*s));
 	if (res == NULL)

@@ -39,9 +39,9 @@ submission_claim(struct ctx *c)
 {
 	/* A key already taken by a transaction still open makes this insert
 	 * wait for it: two copies sent at once, the second is the replay. */
-	static const char sql[] =
+	DB_STATEMENT(sql, "submission.submission_claim", 3,
 	    "INSERT INTO submission (account_id, key, path) VALUES ($1, $2, $3)"
-	    " ON CONFLICT (account_id, key, path) DO NOTHING RETURNING 1";
+	    " ON CONFLICT (account_id, key, path) DO NOTHING RETURNING 1");
 	const char *key = form_key(c);
 	char me[24];
 	const char *params[3];
@@ -59,7 +59,7 @@ submission_claim(struct ctx *c)
 	params[0] = me;
 	params[1] = key;
 	params[2] = c->http->path;
-	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL)
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
 		return SUBMISSION_DB_ERROR;
 	fresh = PQntuples(res) == 1;
 	PQclear(res);
@@ -69,8 +69,8 @@ submission_claim(struct ctx *c)
 bool
 submission_done(struct ctx *c, const char *location)
 {
-	static const char sql[] =
-	    "UPDATE submission SET location = $4 WHERE account_id = $1 AND key = $2 AND path = $3";
+	DB_STATEMENT(sql, "submission.submission_done", 4,
+	    "UPDATE submission SET location = $4 WHERE account_id = $1 AND key = $2 AND path = $3");
 	const char *key = form_key(c);
 	char me[24];
 	const char *params[4];
@@ -82,14 +82,14 @@ submission_done(struct ctx *c, const char *location)
 	params[1] = key;
 	params[2] = c->http->path;
 	params[3] = location;
-	return db_exec(&c->app->db, sql, 4, params);
+	return db_run_ok(&c->app->db, &sql, params);
 }
 
 void
 submission_replay(struct ctx *c)
 {
-	static const char sql[] =
-	    "SELECT location FROM submission WHERE account_id = $1 AND key = $2 AND path = $3";
+	DB_STATEMENT(sql, "submission.submission_replay", 3,
+	    "SELECT location FROM submission WHERE account_id = $1 AND key = $2 AND path = $3");
 	const char *key = form_key(c), *loc;
 	char me[24], to[400];
 	const char *params[3];
@@ -100,7 +100,7 @@ submission_replay(struct ctx *c)
 	params[0] = me;
 	params[1] = key;
 	params[2] = c->http->path;
-	if ((res = db_query(&c->app->db, sql, 3, params)) == NULL || PQntuples(res) != 1 ||
+	if ((res = db_run(&c->app->db, &sql, params)) == NULL || PQntuples(res) != 1 ||
 	    (loc = db_value(res, 0, "location")) == NULL || loc[0] != '/') {
 		PQclear(res);
 		page_error(c, 409, "This form was sent before and is being handled. Nothing new was "

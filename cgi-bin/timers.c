@@ -12,7 +12,7 @@
 static int
 notify_overdue(struct db *db, const struct policy *pol, const char *request_id,
     enum policy_event event, const struct request_facts *facts, const struct rule *timer,
-    const char *extra, const char *dedupe, const char *action, const char *mark_sql,
+    const char *extra, const char *dedupe, const char *action, const struct db_statement *mark_sql,
     const char *mark_id)
 {
 	int added;
@@ -22,7 +22,7 @@ notify_overdue(struct db *db, const struct policy *pol, const char *request_id,
 	added = notify_event(db, pol, request_id, event, facts, extra, dedupe);
 	/* The timeline shows the overdue period once, with its clause. */
 	if (added > 0 && (!audit_record(db, request_id, 0, "portal", action, timer->clause, extra) ||
-	    !db_exec(db, mark_sql, 1, &mark_id)))
+	    !db_run_ok(db, mark_sql, &mark_id)))
 		added = -1;
 	if (added < 0) {
 		db_rollback(db);
@@ -48,6 +48,34 @@ describe_followup(const PGresult *res, int row, long long minutes, char *extra, 
 	    letter ? "the official letter" : "");
 }
 
+DB_STATEMENT(checkin_scan, "timers.checkin_scan", 0,
+    "SELECT d.id, d.request_id, d.assignee, r.kind, r.emergency, r.channel, r.squads,"
+    " r.supervisors, r.special_units, r.bureau, r.district, r.requesting_agency_type,"
+    " r.within_city, r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
+    " floor(extract(epoch FROM now() - d.last_checkin_at) / 60)::bigint AS minutes,"
+    " floor(extract(epoch FROM d.last_checkin_at))::bigint AS since"
+    " FROM deployment d JOIN request r ON r.id = d.request_id"
+    " WHERE d.status <> 'returned'"
+    " ORDER BY d.last_checkin_at LIMIT 500");
+DB_STATEMENT(checkin_mark, "timers.checkin_mark", 1,
+    "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1");
+/* The documents of a follow-up rule often follow after the incident:
+ * closed and denied requests are still flagged; a cancelled one, or one
+ * whose follow-up rule the chief excepted, is not. */
+DB_STATEMENT(followup_scan, "timers.followup_scan", 0,
+    "SELECT r.id, r.id AS request_id, r.kind, r.emergency, r.channel, r.squads, r.supervisors,"
+    " r.special_units, r.bureau, r.district, r.requesting_agency_type, r.within_city,"
+    " r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
+    " r.teletype_received_at IS NULL AS no_teletype, r.letter_received_at IS NULL AS no_letter,"
+    " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS minutes, 0 AS since,"
+    " (SELECT array_agg(e.rule_id) FROM policy_exception e WHERE e.request_id = r.id) AS excepted"
+    " FROM request r"
+    " WHERE r.channel = 'phone' AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
+    " AND r.status <> 'cancelled'"
+    " ORDER BY r.created_at LIMIT 500");
+DB_STATEMENT(followup_mark, "timers.followup_mark", 1,
+    "UPDATE request SET followup_notified_at = now() WHERE id = $1");
+
 /*
  * The two timers as a table: what is scanned (columns id, request_id,
  * minutes since the clock started, since = when it started, and the request
@@ -56,41 +84,17 @@ describe_followup(const PGresult *res, int row, long long minutes, char *extra, 
  */
 static const struct timer_scan {
 	const char        *name;
-	const char        *select;
+	const struct db_statement *select;
 	enum rule_effect   effect;
 	enum policy_event  event;
 	const char        *action;
-	const char        *mark;
+	const struct db_statement *mark;
 	void             (*describe)(const PGresult *, int, long long, char *, size_t);
 } timer_scans[] = {
-	{ "checkin",
-	  "SELECT d.id, d.request_id, d.assignee, r.kind, r.emergency, r.channel, r.squads,"
-	  " r.supervisors, r.special_units, r.bureau, r.district, r.requesting_agency_type,"
-	  " r.within_city, r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
-	  " floor(extract(epoch FROM now() - d.last_checkin_at) / 60)::bigint AS minutes,"
-	  " floor(extract(epoch FROM d.last_checkin_at))::bigint AS since"
-	  " FROM deployment d JOIN request r ON r.id = d.request_id"
-	  " WHERE d.status <> 'returned'"
-	  " ORDER BY d.last_checkin_at LIMIT 500",
-	  EFFECT_CHECKIN, EVENT_CHECKIN_OVERDUE, "checkin_overdue",
-	  "UPDATE deployment SET overdue_notified_at = now() WHERE id = $1", describe_checkin },
-	{ "followup",
-	  /* The documents of a follow-up rule often follow after the
-	   * incident: closed and denied requests are still flagged; a
-	   * cancelled one, or one whose follow-up rule the chief excepted, is
-	   * not. */
-	  "SELECT r.id, r.id AS request_id, r.kind, r.emergency, r.channel, r.squads, r.supervisors,"
-	  " r.special_units, r.bureau, r.district, r.requesting_agency_type, r.within_city,"
-	  " r.assessed_squads, r.assessed_supervisors, r.assessed_special_units,"
-	  " r.teletype_received_at IS NULL AS no_teletype, r.letter_received_at IS NULL AS no_letter,"
-	  " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS minutes, 0 AS since,"
-	  " (SELECT array_agg(e.rule_id) FROM policy_exception e WHERE e.request_id = r.id) AS excepted"
-	  " FROM request r"
-	  " WHERE r.channel = 'phone' AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
-	  " AND r.status <> 'cancelled'"
-	  " ORDER BY r.created_at LIMIT 500",
-	  EFFECT_FOLLOWUP, EVENT_FOLLOWUP_OVERDUE, "followup_overdue",
-	  "UPDATE request SET followup_notified_at = now() WHERE id = $1", describe_followup },
+	{ "checkin", &checkin_scan, EFFECT_CHECKIN, EVENT_CHECKIN_OVERDUE, "checkin_overdue",
+	  &checkin_mark, describe_checkin },
+	{ "followup", &followup_scan, EFFECT_FOLLOWUP, EVENT_FOLLOWUP_OVERDUE, "followup_overdue",
+	  &followup_mark, describe_followup },
 };
 
 /* Whether the chief excepted the timer's rule for this row's request. */
@@ -110,7 +114,7 @@ excepted_here(const PGresult *res, int row, const struct rule *timer)
 static int
 scan(struct db *db, const struct policy *pol, const struct timer_scan *ts)
 {
-	PGresult *res = db_query(db, ts->select, 0, NULL);
+	PGresult *res = db_run(db, ts->select, NULL);
 	int i, total = 0;
 
 	if (res == NULL)
@@ -161,23 +165,29 @@ long
 retention_run(struct db *db)
 {
 	/* Each statement reads its limits from the settings (sql/008). */
-	static const char *const sql[] = {
-		"DELETE FROM session WHERE"
-		" last_seen_at < now() - make_interval(mins => setting_int('session_idle_minutes', 30))"
-		" OR created_at < now() - make_interval(hours => setting_int('session_max_hours', 12))",
-		"DELETE FROM login_event WHERE"
-		" at < now() - make_interval(days => setting_int('login_event_retention_days', 365))",
-		"DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day'"
-		" AND (blocked_until IS NULL OR blocked_until < now())",
-		"DELETE FROM login_rate WHERE window_start < now() - interval '1 hour'",
-		/* A form sent again a week later is a new one. */
-		"DELETE FROM submission WHERE created_at < now() - interval '7 days'",
+	DB_STATEMENT(sessions, "timers.retention.sessions", 0,
+	    "DELETE FROM session WHERE"
+	    " last_seen_at < now() - make_interval(mins => setting_int('session_idle_minutes', 30))"
+	    " OR created_at < now() - make_interval(hours => setting_int('session_max_hours', 12))");
+	DB_STATEMENT(logins, "timers.retention.logins", 0,
+	    "DELETE FROM login_event WHERE"
+	    " at < now() - make_interval(days => setting_int('login_event_retention_days', 365))");
+	DB_STATEMENT(throttles, "timers.retention.throttles", 0,
+	    "DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day'"
+	    " AND (blocked_until IS NULL OR blocked_until < now())");
+	DB_STATEMENT(rates, "timers.retention.rates", 0,
+	    "DELETE FROM login_rate WHERE window_start < now() - interval '1 hour'");
+	/* A form sent again a week later is a new one. */
+	DB_STATEMENT(submissions, "timers.retention.submissions", 0,
+	    "DELETE FROM submission WHERE created_at < now() - interval '7 days'");
+	static const struct db_statement *const sql[] = {
+		&sessions, &logins, &throttles, &rates, &submissions,
 	};
 	long total = 0;
 	size_t i;
 
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		PGresult *res = db_query(db, sql[i], 0, NULL);
+		PGresult *res = db_run(db, sql[i], NULL);
 
 		if (res == NULL)
 			return -1;
