@@ -1543,8 +1543,21 @@ class Citations(Case):
         policy file gives it (department rules: "Department rule: " and the
         reason), every event's clause is a citation of the file, and the
         forms and /policy show the department's rules as such."""
+        # Some of every kind of event, whatever ran before.
+        bc = person(S, 'bureau_chief', 'mcibc', bureau='Patrol Bureau')
+        rid = self.file_ok(c('dispatcher'), outside(channel='phone', emergency='yes', special_units=['k9']))
+        self.ok(act(c('dsup'), rid, 'authorize', [('squads', '1'), ('special_units', 'k9')]))
+        self.ok(act(c('supervisor'), rid, 'assess', [('squads', '2')]))
+        self.ok(act(signed(S, bc), rid, 'approve'))
+        self.ok(act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer']), ('special_units', 'k9')]))
+        self.ok(act(c('chief'), rid, 'except', [('rule', 'M-FOLLOWUP'), ('reason', 'walk ' + uniq('r'))]))
+        rid = self.file_ok(c('agency'), inside(squads='2'))
+        self.ok(act(c('dsup'), rid, 'approve'))
+        self.file_ok(c('fed'), fed_in_fields())
         rows = S.psql("SELECT DISTINCT rule_id, clause FROM notification ORDER BY 1")
-        self.assertTrue(rows)
+        self.assertTrue({'M-IN-DEC', 'M-APPROVER-FILED', 'M-APPROVER-TOLD', 'M-ASSESS-DEC', 'M-APPROVED-CHIEF',
+                         'M-UNIT-SENT', 'M-EXCEPTION-TOLD', 'M-IN-CITY-COMMANDER', 'M-FED-CHIEF'}
+                        <= {r for r, _ in rows}, rows)
         wrong = [(r, cl) for r, cl in rows if r not in RULES or RULES[r]['citation'] != cl]
         self.assertEqual(wrong, [])
         dept = {r for r, cl in rows if RULES[r]['basis'] == 'department'}
