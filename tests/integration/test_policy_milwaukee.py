@@ -32,6 +32,7 @@ shift) for the block.
 | M-IN-NEEDS           | department rule            | Filing.test_M_IN_NEEDS_department_rule_asker_callback_incident_priority_and_place |
 | M-FED-IN-NEEDS       | department rule            | Filing.test_M_FED_IN_NEEDS_department_rule_federal_agency_named |
 | M-IN-BUREAU          | SOP 230.10 C.3.a           | OutsideCity.test_M_IN_BUREAU_SOP_230_10_C_3_a_bureau_required_outside_one_of_the_policys_bureaus |
+| M-IN-BUREAU          | SOP 230.10 C.3.a           | OutsideCity.test_M_IN_BUREAU_SOP_230_10_C_3_a_accounts_name_a_bureau_or_district_of_the_policy |
 | M-IN-DEC             | SOP 230.10 C.3, C.3.a      | OutsideCity.test_M_IN_DEC_SOP_230_10_C_3_C_3_a_dec_supervisor_told_of_aid_outside_the_city |
 | M-FOLLOWUP           | department rule            | FollowUps.test_M_FOLLOWUP_department_rule_phone_request_outside_tracks_teletype_and_letter |
 | M-FOLLOWUP           | department rule            | FollowUps.test_M_FOLLOWUP_department_rule_recorded_after_closing_and_overdue_flagged_on_closed_requests |
@@ -395,6 +396,35 @@ class OutsideCity(Case):
         # Within the city: no bureau asked (M-IN-DISTRICT instead).
         j = self.js(self.file_ok(c('dispatcher'), inside()))
         self.assertEqual((j['bureau'], j['district']), (None, 'District 2'))
+
+    def test_M_IN_BUREAU_SOP_230_10_C_3_a_accounts_name_a_bureau_or_district_of_the_policy(self):
+        """M-IN-BUREAU, "SOP 230.10 C.3.a": the approver is matched on the bureau
+        requested, so a bureau chief's bureau (and a commander's district,
+        SOP 230.10 D) is one of the policy's own: the administrator's form
+        and portalctl refuse another spelling (422 / exit 2), nothing
+        created."""
+        admin = signed(S, person(S, 'admin', 'madm'))
+        for role, key, bad, good in (('bureau_chief', 'bureau', 'Harbor Bureau', 'Administration Bureau'),
+                                     ('bureau_chief', 'bureau', 'patrol bureau', 'Patrol Bureau'),
+                                     ('commander', 'district', 'District 9', 'District 4')):
+            with self.subTest(role=role, value=bad):
+                before = S.count('account')
+                login = uniq('macc')
+                r = admin.post('/admin/accounts', [('csrf', admin.csrf), ('login', login), ('name', 'Misspelt One'),
+                                                   ('role', role), ('password', 'a long enough password'),
+                                                   (key, bad)])
+                self.assertEqual(r.status, 422, r.describe(1500))
+                self.assertEqual(S.count('account'), before)
+                rc, out, err = S.ctl('user', 'add', uniq('mctl'), '--role', role, '--name', 'Misspelt Two',
+                                     '--' + key, bad, stdin=ph.PW + '\n')
+                self.assertEqual(rc, 2, err)
+                self.assertIn("must be one of the department's", err)
+                self.assertEqual(S.count('account'), before)
+                r = admin.post('/admin/accounts', [('csrf', admin.csrf), ('login', login), ('name', 'Spelt Right'),
+                                                   ('role', role), ('password', 'a long enough password'),
+                                                   (key, good)])
+                self.assertEqual(r.status, 303, r.describe(1500))
+                self.assertEqual(S.scalar("SELECT %s FROM account WHERE login = '%s'" % (key, login)), good)
 
     def test_M_IN_DEC_SOP_230_10_C_3_C_3_a_dec_supervisor_told_of_aid_outside_the_city(self):
         """M-IN-DEC, "SOP 230.10 C.3, C.3.a": aid outside the city is requested of
