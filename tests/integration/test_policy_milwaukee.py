@@ -113,6 +113,12 @@ def cite(rule_id):
     return RULES[rule_id]['citation']
 
 
+def tearDownModule():
+    # The stack is this module's alone: it need not run while the others do.
+    if S is not None:
+        S.stop()
+
+
 def setUpModule():
     global S
     S = ph.private_stack(POLICY, 'policy-milwaukee')

@@ -88,6 +88,12 @@ def cite(rule_id):
     return RULES[rule_id]['citation']
 
 
+def tearDownModule():
+    # The stack is this module's alone: it need not run while the others do.
+    if S is not None:
+        S.stop()
+
+
 def setUpModule():
     global S
     S = ph.private_stack(POLICY, 'policy-oconomowoc')
@@ -354,6 +360,10 @@ class ApprovalSwitchedOn(ph.PolicyCase):
         cls.P = {k: person(cls.S, role, 'oa' + k[:5]) for k, role in (
             ('agency', 'agency'), ('sup', 'supervisor'), ('sup2', 'supervisor'), ('disp', 'dispatcher'),
             ('disp2', 'dispatcher'), ('officer', 'officer'), ('officer2', 'officer'))}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.S.stop()
 
     def p(self, key):
         return signed(self.S, self.P[key])

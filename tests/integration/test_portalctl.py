@@ -236,6 +236,10 @@ class PolicyLoad(harness.TestCase):
         cls.agency = ph.person(cls.S, 'agency', 'pcag', agency='Load PD ' + uniq('a'))
         cls.sup = ph.person(cls.S, 'supervisor', 'pcsup')
 
+    @classmethod
+    def tearDownClass(cls):
+        cls.S.stop()
+
     def state(self):
         S = self.S
         return (S.count('policy_document'), S.count('audit_event', "action = 'policy_loaded'"),

@@ -42,6 +42,11 @@ def cite(rule_id):
     return RULES[rule_id]['citation']
 
 
+def tearDownModule():
+    if S is not None:
+        S.stop()
+
+
 def setUpModule():
     global S
     S = ph.private_stack('riverton', 'riverton', policy_file=FILE)
