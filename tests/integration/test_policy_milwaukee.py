@@ -560,7 +560,7 @@ class OutsideCity(Case):
         self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'denied')],
                          [(U['watch'], clause)])
         # On duty until a time still to come: available; the watch commander is not the approver.
-        until = S.scalar("SELECT to_char(now() + interval '2 hours', 'YYYY-MM-DD\"T\"HH24:MI')")
+        until = S.scalar("SELECT to_char(now() + interval '2 days', 'YYYY-MM-DD\"T\"HH24:MI')")
         r = mine.post('/duty', [('state', 'on'), ('until', until), ('csrf', mine.csrf)])
         self.assertEqual(r.status, 303, r.describe())
         rid = self.file_ok(c('agency'), outside(bureau='Patrol Bureau', emergency='yes'))
@@ -568,6 +568,12 @@ class OutsideCity(Case):
                                  'watch commander while the bureau chief is on shift')
         r = mine.post('/duty', [('state', 'on'), ('csrf', mine.csrf)])
         self.assertEqual(r.status, 303, r.describe())
+        # A shift that ended already is refused (422), nothing changed.
+        duty = "SELECT on_duty, coalesce(duty_until::text, '') FROM account WHERE login = '%s'" % bc
+        before = (S.psql(duty), S.count('audit_event', "action = 'duty_changed'"))
+        r = mine.post('/duty', [('state', 'on'), ('until', '2020-01-01T08:00'), ('csrf', mine.csrf)])
+        self.assertEqual(r.status, 422, r.describe())
+        self.assertEqual((S.psql(duty), S.count('audit_event', "action = 'duty_changed'")), before)
 
     def test_M_APPROVE_ROUTINE_department_rule_routine_aid_outside_approved_by_the_same_bureau(self):
         """M-APPROVE-ROUTINE, Department rule: the roll-call SOP covers
