@@ -5,7 +5,7 @@
  · filed by {{FILED_BY}} on <span class="time">{{CREATED}}</span></p>
 {{#PROVISIONAL}}<p class="notice">Provisionally authorized: {{AUTH_SQUADS}} squad(s), {{AUTH_SUPERVISORS}} supervisor(s){{#AUTH_UNIT}}, {{LABEL}}{{/AUTH_UNIT}}.</p>{{/PROVISIONAL}}
 {{#DENIED}}<p class="notice denied">Denied: {{DENIAL_REASON}}</p>{{/DENIED}}
-{{#ASSESSMENT}}<p>On-scene assessment <span class="clause">{{ASSESS_CLAUSE}}</span>: {{#AWAITED}}<strong>awaited</strong> from the on-scene supervisor, through DEC.{{/AWAITED}}{{#ASSESSED}}recorded {{ASSESSED_AT}}.{{/ASSESSED}}{{#NONE_RECORDED}}none was recorded.{{/NONE_RECORDED}}</p>{{/ASSESSMENT}}
+{{#ASSESSMENT}}<p>On-scene assessment <span class="clause">{{ASSESS_CLAUSE}}</span>: {{#AWAITED}}<strong>awaited</strong> from the on-scene supervisor.{{/AWAITED}}{{#ASSESSED}}recorded {{ASSESSED_AT}}.{{/ASSESSED}}{{#NONE_RECORDED}}none was recorded.{{/NONE_RECORDED}}</p>{{/ASSESSMENT}}
 {{#FOLLOWUPS}}<p>Follow-up documents <span class="clause">{{FOLLOWUP_CLAUSE}}</span>: teletype {{TELETYPE}}; official letter {{LETTER}}.</p>{{/FOLLOWUPS}}
 {{#EXCEPTION}}<p class="notice">Exception to rule {{RULE_ID}} <span class="clause">{{RULE_CLAUSE}}</span> ({{RULE_SUMMARY}}) granted by {{BY}} on {{AT}}: {{REASON}}</p>{{/EXCEPTION}}
 </div>

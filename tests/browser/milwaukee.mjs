@@ -24,6 +24,11 @@ export const USERS = {
   admin: { login: 'mk-admin', role: 'admin', name: 'Priya Raman' },
 };
 
+// The policy's own bureaus (policies/milwaukee.policy): the form offers exactly these.
+const BUREAUS = ['Patrol Bureau', 'Criminal Investigation Bureau', 'Administration Bureau'];
+// The citations the pages show (the policy file's; department rules say so).
+const FOLLOWUP_RULE = 'Department rule: SOP 230.10 C.3 asks for a teletype and an official letter "as soon as practicable" after a telephone request; the department tracks both and expects them within 24 hours';
+
 const NATURE = 'Tornado touched down on the north side; Wauwatosa asks for traffic control and a tactical team for a barricaded suspect.';
 
 // The request walked by the first test; the others reuse it (or file one).
@@ -149,7 +154,15 @@ async function logPhoneRequest(page, stack, { nature = NATURE } = {}) {
   await page.selectOption('#f-emergency', { label: 'Yes' });
   await page.selectOption('#f-priority', 'urgent');
   await page.fill('#f-location', '7300 W North Ave, Wauwatosa');
-  await page.fill('#f-bureau', 'Patrol Bureau');
+  // SOP 230.10 C vs D: where the aid is, asked in the city's own name.
+  const where = (await page.locator('label[for=f-within_city]').textContent()).replace(/\s+/g, ' ');
+  assert(where.includes('Is the help needed inside the City of Milwaukee?'), `the within_city question (got ${JSON.stringify(where)})`);
+  await page.selectOption('#f-within_city', 'no');
+  // The bureau is chosen among the policy's own: a misspelt one cannot be typed.
+  eq(await page.locator('#f-bureau').evaluate((el) => el.tagName), 'SELECT', 'the bureau field');
+  const offered = await page.locator('#f-bureau option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v !== ''));
+  eq(JSON.stringify(offered), JSON.stringify(BUREAUS), 'the bureaus offered');
+  await page.selectOption('#f-bureau', 'Patrol Bureau');
   await page.fill('#f-squads', '4');
   await page.check('form.request-form input[name=special_units][value=swat]');
   const r = await navigating(page, () => page.click('form.request-form button[type=submit]'));
@@ -190,11 +203,15 @@ test('milwaukee: every role\'s screen while a telephone request is walked throug
       assert(main.includes(v), `the logged request shows ${JSON.stringify(v)}`);
     }
     assert(!(await actionIds(D)).includes('approve'), 'the dispatcher is offered no "Approve"');
+    const head = (await D.locator('.request-head').textContent()).replace(/\s+/g, ' ');
+    assert(/On-scene assessment SOP 230\.10 C\.3\.c ?: awaited/.test(head), `the request page says the on-scene assessment is awaited (SOP 230.10 C.3.c) (got ${JSON.stringify(head)})`);
+    assert(head.includes(`Follow-up documents ${FOLLOWUP_RULE}`) && head.includes('teletype not received yet; official letter not received yet'),
+      `the request page shows the follow-up documents under the department's rule (got ${JSON.stringify(head)})`);
     await views(D, stack, id, '1-submitted-dispatcher');
 
     // 2. The dispatch supervisor: over the cap is refused, within it authorized.
     const S = p.dsup.page;
-    assert(await inboxMentions(S, stack, id, 'SOP 230.10 C.3'), `the DEC supervisor's inbox has request #${id} (SOP 230.10 C.3)`);
+    assert(await inboxMentions(S, stack, id, 'SOP 230.10 C.3, C.3.a'), `the DEC supervisor's inbox has request #${id} (SOP 230.10 C.3, C.3.a)`);
     await S.goto(`${stack.base}/requests/${id}`);
     await expectStatus(S, 'Submitted', 'the DEC supervisor');
     const auth = actionForm(S, 'authorize');
@@ -228,12 +245,17 @@ test('milwaukee: every role\'s screen while a telephone request is walked throug
       }
     }
     const chiefIds = await actionIds(p.chief.page);
-    eq(JSON.stringify(chiefIds), JSON.stringify(['except']), 'the chief\'s only action (GO 2025-57 exception)');
+    eq(JSON.stringify(chiefIds), JSON.stringify(['except']), 'the chief\'s only action (an exception, a department rule)');
+    // Only what the portal can waive for this request is offered.
+    const waivable = await actionForm(p.chief.page, 'except').locator('#except-rule option').evaluateAll((os) => os.map((o) => o.value));
+    eq(JSON.stringify(waivable), JSON.stringify(['M-FOLLOWUP', 'M-CAP', 'M-APPROVE', 'M-SEPARATION']), 'the rules the chief may except');
     await shot(p.officer.page, 'mke-2-provisional-officer-request');
     await shot(p.chief.page, 'mke-2-provisional-chief-request');
 
     // 3. The bureau chief of the bureau requested approves.
     const B = p.bchief.page;
+    assert(await inboxMentions(B, stack, id, 'Department rule: the approver sees a request for aid outside the city'),
+      `the bureau chief's inbox has request #${id} from its filing (M-APPROVER-FILED, a department rule)`);
     assert(await inboxMentions(B, stack, id, 'SOP 230.10 C.3.a'), `the bureau chief's inbox has request #${id} (SOP 230.10 C.3.a)`);
     assert(await unread(B) >= 1, 'the bureau chief\'s nav shows an unread count');
     await B.goto(`${stack.base}/requests/${id}`);
@@ -298,7 +320,9 @@ test('milwaukee: every role\'s screen while a telephone request is walked throug
     await actionForm(D, 'close').locator('#close-note').fill('All units returned; no injuries.');
     await submitAction(D, 'close', 'Close');
     await expectStatus(D, 'Closed', 'the dispatcher');
-    eq(await D.locator('section.actions').count(), 0, 'action forms on a closed request');
+    // Closed, both documents in: nothing left to do (the follow-ups are
+    // recorded after closing only while one is missing); checked at the end.
+    const closedActions = await actionIds(D);
     eq(await D.locator('form.checkin').count(), 0, 'check-in forms on a closed request');
     await views(D, stack, id, '6-closed-dispatcher');
 
@@ -322,6 +346,7 @@ test('milwaukee: every role\'s screen while a telephone request is walked throug
       eq(st, 'Closed', `the status seen by ${k}`);
     }
     walked = id;
+    eq(JSON.stringify(closedActions), '[]', 'action forms on a closed request with its teletype and letter in');
   } finally {
     await closeAll(p);
   }
@@ -337,15 +362,17 @@ test('milwaukee: the printable request sheet (print media and PDF)', async ({ br
     await page.emulateMedia({ media: 'print' });
     await shot(page, 'mke-print-sheet');
     const text = (await page.locator('main').textContent()).replace(/\s+/g, ' ');
-    for (const s of ['66.0313', '66.0513', `Request No. ${id}`, 'Wauwatosa Police Department']) {
+    for (const s of [`Request No. ${id}`, 'Wauwatosa Police Department', 'Milwaukee Police Department']) {
       assert(text.includes(s), `the sheet mentions ${JSON.stringify(s)}`);
     }
+    // SOP 230 names no statute (Oconomowoc's policy cites Wis. Stat. 66.0313).
+    eq(await page.locator('.print-sheet .authority').count(), 0, 'an "Authority" line on the sheet');
     const units = (await page.locator('table.sheet tr', { hasText: 'Specialized units' }).locator('td').textContent()).trim();
     assert(/swat/i.test(units), `the sheet lists the specialized units asked (got ${JSON.stringify(units)})`);
     if (units !== 'SWAT / tactical') console.log(`     note: the sheet's "Specialized units" reads ${JSON.stringify(units)}, not "SWAT / tactical"`);
     const clauses = await page.locator('.print-sheet ul.rules .clause').allTextContents();
     assert(clauses.length >= 2, `the sheet lists the policy clauses that applied (got ${JSON.stringify(clauses)})`);
-    assert(clauses.some((c) => c.includes('SOP 230.10 C.3')), `the clauses include SOP 230.10 C.3 (got ${JSON.stringify(clauses)})`);
+    assert(clauses.some((c) => c === 'SOP 230.10 C.3.a'), `the clauses include SOP 230.10 C.3.a (got ${JSON.stringify(clauses)})`);
     assert(!(await page.locator('.no-print').isVisible()), 'the "Back to the request" line is hidden in print');
     assert(!(await page.locator('nav.main-nav').isVisible()), 'the navigation is hidden in print');
     const pdfFile = path.join(OUT, 'request-sheet.pdf');
@@ -462,13 +489,16 @@ test('milwaukee: dashboard and history as the chief (desktop and phone)', async 
 
 test('milwaukee: the policy page lists the rules grouped with their clauses', async ({ browser, stack }) => {
   const p = await people(browser, stack, ['chief']);
+  const overflows = [];
   try {
     const page = p.chief.page;
     for (const [vp, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await page.setViewportSize(size);
       const r = await page.goto(stack.base + '/policy');
       eq(r.status(), 200, 'GET /policy status');
-      assert((await page.locator('main .lead').textContent()).includes(PRESET), 'the policy page names the preset');
+      const lead = (await page.locator('main .lead').textContent()).replace(/\s+/g, ' ');
+      assert(lead.includes('Milwaukee Police Department') && lead.includes('SOP 230, Mutual Aid (General Order 2025-57, November 26, 2025)'),
+        `the policy page names the department and its policy (got ${JSON.stringify(lead)})`);
       const groups = page.locator('section.policy-group');
       const n = await groups.count();
       assert(n >= 2, `the rules are grouped (got ${n} groups)`);
@@ -479,6 +509,7 @@ test('milwaukee: the policy page lists the rules grouped with their clauses', as
         assert(h.length > 2, `group ${i + 1} has a heading`);
         const rules = await g.locator('ul.rules > li').evaluateAll((lis) => lis.map((li) => ({
           id: li.id, clause: (li.querySelector('.clause') || {}).textContent || '', text: li.textContent.replace(/\s+/g, ' ').trim(),
+          department: !!li.querySelector('.clause.department'),
         })));
         assert(rules.length >= 1, `group "${h}" lists rules`);
         for (const rule of rules) {
@@ -488,13 +519,21 @@ test('milwaukee: the policy page lists the rules grouped with their clauses', as
         all.push(...rules);
       }
       const clauses = new Set(all.map((x) => x.clause.trim()));
-      for (const c of ['SOP 230.10 C.3', 'SOP 230.10 C.3.a', 'SOP 230.10 D']) assert(clauses.has(c), `the policy page cites ${c} (got ${[...clauses].join(' | ')})`);
-      assert([...clauses].some((c) => c.startsWith('GO 2025-57')), 'the policy page cites GO 2025-57');
+      for (const c of ['SOP 230.10', 'SOP 230.10 C, D', 'SOP 230.10 C.3.a', 'SOP 230.10 C.3.c', 'SOP 230.10 C.3.d', 'SOP 230.10 D']) {
+        assert(clauses.has(c), `the policy page cites ${c} (got ${[...clauses].join(' | ')})`);
+      }
+      // The department's own rules are labelled so, with their reason, and marked.
+      const dept = all.filter((x) => x.clause.trim().startsWith('Department rule: '));
+      assert(dept.length >= 10 && dept.every((x) => x.department), `department rules labelled and marked (got ${dept.length})`);
+      assert(all.filter((x) => !x.clause.trim().startsWith('Department rule: ')).every((x) => !x.department && x.clause.startsWith('SOP 230.10')),
+        'every other rule cites a clause of SOP 230.10');
+      assert(dept.some((x) => x.id === 'rule-M-FED-CHIEF'), 'M-FED-CHIEF is a department rule on /policy');
       assert(all.some((x) => x.id === 'rule-M-CAP'), 'rule M-CAP has its anchor');
       await shot(page, `mke-policy-${vp}`);
       const over = await horizontalOverflow(page);
-      assert(over === null, `/policy at ${vp} width: ${over}`);
+      if (over !== null) overflows.push(`/policy at ${vp} width: ${over}`);
     }
+    assert(overflows.length === 0, overflows.join('; '));
   } finally {
     await closeAll(p);
   }

@@ -94,8 +94,12 @@ class StackError(Exception):
 class Stack:
     """One running instance: its own PORTAL_VAR and port."""
 
-    def __init__(self, policy='oconomowoc', name=None, smtp_url=None, start=True):
+    def __init__(self, policy='oconomowoc', name=None, smtp_url=None, start=True, policy_file=None):
+        """policy: a preset's name (policies/NAME.policy); policy_file: a
+        policy file of the department's own instead (PORTAL_POLICY names it
+        by its absolute path), `policy` then being only the stack's name."""
         self.policy = policy
+        self.policy_file = os.path.abspath(policy_file) if policy_file else None
         self.name = name or policy
         self.build = os.environ.get('PORTAL_BUILD', 'build')
         if not os.path.isabs(self.build):
@@ -120,7 +124,7 @@ class Stack:
         e.pop('PORTAL_DSN', None)          # always our own local cluster
         e['PORTAL_VAR'] = self.var
         e['PORTAL_PORT'] = str(self.port)
-        e['PORTAL_POLICY'] = self.policy
+        e['PORTAL_POLICY'] = self.policy_file or self.policy
         e['PORTAL_BUILD'] = self.build
         if self.smtp_url:
             e['PORTAL_SMTP_URL'] = self.smtp_url
@@ -168,7 +172,7 @@ class Stack:
     def start(self):
         _register(self)
         log('starting stack %s: PORTAL_VAR=%s PORTAL_PORT=%d PORTAL_POLICY=%s'
-            % (self.name, self.var, self.port, self.policy))
+            % (self.name, self.var, self.port, self.policy_file or self.policy))
         t0 = time.monotonic()
         self.started = True          # from here on, stop() must run
         try:
@@ -334,8 +338,9 @@ def _register(stack):
         _stacks.setdefault(('__all__', id(stack)), stack)
 
 
-def get_stack(policy='oconomowoc', name=None):
-    """The shared stack for this policy (and name), started on first use."""
+def get_stack(policy='oconomowoc', name=None, policy_file=None):
+    """The shared stack for this policy (and name), started on first use;
+    policy_file: a policy file instead of the preset (see Stack)."""
     key = (policy, name or policy)
     with _stacks_lock:
         if key in _failed:
@@ -344,7 +349,7 @@ def get_stack(policy='oconomowoc', name=None):
         s = _stacks.get(key)
         if s is not None and not s.stopped:
             return s
-    s = Stack(policy=policy, name=name, start=False)
+    s = Stack(policy=policy, name=name, start=False, policy_file=policy_file)
     with _stacks_lock:
         _stacks[key] = s
     try:
@@ -619,6 +624,9 @@ def incoming_fields(**overrides):
         'incident_type': 'major_crime',
         'nature': 'Armed robbery suspect barricaded; perimeter support needed.',
         'emergency': 'yes',
+        # Where the aid is (SOP 230.10 C vs D): read only where a rule of the
+        # policy in force asks it (milwaukee), ignored elsewhere.
+        'within_city': 'no',
         'priority': 'urgent',
         'location': '500 Genesee St',
         'municipality': 'Delafield',

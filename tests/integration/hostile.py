@@ -189,7 +189,7 @@ SELECT
  (SELECT count(*) || ':' || coalesce(md5(string_agg(d::text, '|' ORDER BY d.id)), '') FROM deployment d),
  (SELECT count(*) FROM checkin),
  (SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws(',', a.id, a.login, a.role, a.full_name,
-     a.email, a.agency, a.agency_type, a.bureau, a.district, a.unit, a.on_duty, a.disabled,
+     a.email, a.agency, a.agency_type, a.bureau, a.district, a.unit, a.on_duty, a.duty_until, a.disabled,
      a.password_hash), '|' ORDER BY a.id)), '') FROM account a),
  (SELECT count(*) FROM policy_exception),
  (SELECT count(*) FROM session)

@@ -5,9 +5,14 @@ test_database_rules). Python 3 standard library only; builds on harness.py.
     S = harness.get_stack('milwaukee')
     dsup = person(S, 'dispatch_supervisor')
     c = signed(S, dsup)
-    rid = file_ok(self, c, incoming_fields(bureau='Harbor Bureau'))
+    rid = file_ok(self, c, incoming_fields(bureau='Patrol Bureau', within_city='no'))
     j = req_json(c, rid)
     notes(j, rule='M-IN-DEC', recipient=dsup)
+
+The rules are read from the policy files themselves (`portalctl policy
+rules`, the portal's own parser): `rules('milwaukee')[id]['citation']` is
+what every page, notification and event shows for the rule (its clause, or
+"Department rule: " and the department's reason).
 """
 
 import html
@@ -28,7 +33,8 @@ PW = 'policy-tests-password-1'
 
 class FastStack(Stack):
     """A private stack whose notifier checks its timers every second
-    (PORTAL_NOTIFIER_POLL), for the overdue check-in and follow-up rules."""
+    (PORTAL_NOTIFIER_POLL), for the overdue check-in and follow-up rules.
+    policy_file: a policy file instead of the preset (harness.Stack)."""
 
     POLL = os.environ.get('PORTAL_TEST_NOTIFIER_POLL', '1')
 
@@ -41,13 +47,13 @@ class FastStack(Stack):
 _private = {}
 
 
-def private_stack(policy, name):
+def private_stack(policy, name, policy_file=None):
     """One private FastStack per (policy, name) for this run; stopped by
     harness.stop_all() like every other stack."""
     key = (policy, name)
     s = _private.get(key)
     if s is None or s.stopped:
-        s = FastStack(policy=policy, name=name, start=False)
+        s = FastStack(policy=policy, name=name, start=False, policy_file=policy_file)
         _private[key] = s
         try:
             s.start()
@@ -98,6 +104,32 @@ def off_duty(stack, *logins):
     finally:
         for login in done:
             stack.duty(login, True)
+
+
+@contextmanager
+def unavailable(stack, role, past_shift=False, **attr):
+    """Every available holder of `role` (of this bureau / district / unit,
+    case-insensitive, when given) is made not available for the block: off
+    duty, or (past_shift) on duty with a shift that ended a minute ago. The
+    demo accounts and other tests' people included, so that "if not
+    available" holds; put back as they were afterwards."""
+    where = "role = '%s' AND NOT disabled AND on_duty AND (duty_until IS NULL OR duty_until > now())" % role
+    for key, value in attr.items():
+        assert key in ('bureau', 'district', 'unit'), key
+        where += " AND lower(%s) = lower('%s')" % (key, value.replace("'", "''"))
+    rows = stack.psql("SELECT id, coalesce(duty_until::text, '') FROM account WHERE %s" % where)
+    if rows:
+        ids = ','.join(r[0] for r in rows)
+        if past_shift:
+            stack.psql("UPDATE account SET duty_until = now() - interval '1 minute' WHERE id IN (%s)" % ids)
+        else:
+            stack.psql("UPDATE account SET on_duty = false WHERE id IN (%s)" % ids)
+    try:
+        yield [r[0] for r in rows]
+    finally:
+        for rid, until in rows:
+            stack.psql("UPDATE account SET on_duty = true, duty_until = %s WHERE id = %s"
+                       % ("'%s'" % until if until else 'NULL', rid))
 
 
 def account_id(stack, login):
@@ -207,6 +239,10 @@ def fed_in_fields(**ov):
         'priority': 'routine',
         'emergency': 'no',
         'location': '2000 W Wisconsin Ave',
+        # SOP 230.10 C: aid outside the city names the bureau requested
+        # (both ignored where the policy in force does not ask them).
+        'within_city': 'no',
+        'bureau': 'Criminal Investigation Bureau',
         'federal_agency': 'fbi',
         'case_number': 'F-' + uniq('fc'),
         'investigation_category': 'arrest',
@@ -306,9 +342,16 @@ def psql_as_app(stack, sql):
 # ---------------------------------------------------------------- test case
 
 class PolicyCase(harness.TestCase):
-    """Assertions shared by the policy modules. Subclasses set S (the stack)."""
+    """Assertions shared by the policy modules. Subclasses set S (the stack)
+    and POLICY (the preset or policy file whose citations notifications
+    must carry)."""
 
     S = None
+    POLICY = None
+
+    def cite(self, rule_id):
+        """The citation of a rule of POLICY (its clause or "Department rule: ...")."""
+        return citation(self.POLICY, rule_id)
 
     def file_ok(self, client, fields):
         before = self.S.count('request')
@@ -364,14 +407,18 @@ class PolicyCase(harness.TestCase):
         return r
 
     def assertNotified(self, j, rule, login, clause=None, role=None):
-        """Exactly one notification of `rule` to `login`; returns it."""
+        """Exactly one notification of `rule` to `login`, citing the rule
+        (its clause, or "Department rule: ..."; by default the citation
+        POLICY's file gives it); returns it."""
         got = notes(j, rule=rule, recipient=login)
         self.assertEqual(len(got), 1, 'request %s: %d notification(s) of %s to %s; all: %s'
                          % (j.get('id'), len(got), rule, login,
                             [(n['rule'], n['recipient'], n['role']) for n in j['notifications']]))
         n = got[0]
+        if clause is None and self.POLICY is not None:
+            clause = self.cite(rule)
         if clause is not None:
-            self.assertEqual(n['clause'], clause)
+            self.assertEqual(n['clause'], clause, 'the citation of %s' % rule)
         if role is not None:
             self.assertEqual(n['role'], role)
         self.assertTrue((n.get('reason') or '').strip(), 'notification without a reason')
@@ -381,6 +428,44 @@ class PolicyCase(harness.TestCase):
         got = notes(j, rule=rule, recipient=login)
         self.assertEqual(got, [], 'request %s: %s was notified under %s but should not be'
                          % (j.get('id'), login, rule))
+
+
+# ---------------------------------------------------------------- the policy files
+
+_rules_cache = {}
+
+
+def policy_path(policy):
+    """A preset's file (policies/NAME.policy), or a path as given."""
+    if '/' in policy or policy.endswith('.policy'):
+        return os.path.abspath(policy)
+    return os.path.join(harness.ROOT, 'policies', policy + '.policy')
+
+
+def rules(policy):
+    """The rules of a policy file as the portal reads them (`portalctl policy
+    rules`): {id: {'id', 'basis' ('clause' | 'department'), 'state' ('on' |
+    'off'), 'effect', 'citation', 'says', 'ordinal'}}."""
+    path = policy_path(policy)
+    if path in _rules_cache:
+        return _rules_cache[path]
+    build = os.environ.get('PORTAL_BUILD', 'build')
+    exe = os.path.join(build if os.path.isabs(build) else os.path.join(harness.ROOT, build), 'portalctl')
+    p = subprocess.run([exe, 'policy', 'rules', path], cwd=harness.ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    assert p.returncode == 0, 'portalctl policy rules %s -> %d: %s' % (path, p.returncode, p.stderr.decode())
+    out = {}
+    for n, line in enumerate(p.stdout.decode('utf-8').splitlines()):
+        rid, basis, state, effect, citation, says = line.split('\t')
+        out[rid] = dict(id=rid, basis=basis, state=state, effect=effect, citation=citation, says=says,
+                        ordinal=n)
+    _rules_cache[path] = out
+    return out
+
+
+def citation(policy, rule_id):
+    """What the portal shows for the rule: its clause, or "Department rule: WHY"."""
+    return rules(policy)[rule_id]['citation']
 
 
 # ---------------------------------------------------------------- rule coverage
@@ -405,24 +490,28 @@ def clause_token(clause):
     return re.sub(r'_+', '_', re.sub(r'[^A-Za-z0-9]+', '_', clause)).strip('_')
 
 
-def assert_rule_coverage(tc, stack, preset, module_globals, module_doc):
-    """Every rule of the preset (as stored in the database) has a test whose
-    name holds its id and clause and whose docstring quotes the clause, and
-    the module docstring's table names the rule and that test."""
-    rows = stack.psql("SELECT id, clause FROM policy_rule WHERE preset = '%s' ORDER BY ordinal" % preset)
-    tc.assertTrue(rows, 'no policy_rule rows for %s' % preset)
+def citation_token(rule):
+    """How a test's name mentions a rule's citation: its clause
+    ('SOP_230_10_C_3_a'), or 'department_rule'."""
+    return 'department_rule' if rule['basis'] == 'department' else clause_token(rule['citation'])
+
+
+def assert_rule_coverage(tc, policy, module_globals, module_doc):
+    """Every rule of the policy file has a test of this module named
+    test_<RULE_ID>_<clause or department_rule>_... whose docstring names the
+    rule id and quotes its clause (or says "Department rule"), and the module
+    docstring's table maps the rule to that test."""
     tests = test_names_for(module_globals)
     missing = []
-    for rule_id, clause in rows:
-        short = re.sub(r'\s*\(.*\)\s*$', '', clause)          # 'GO 2025-57 (…)' -> 'GO 2025-57'
-        rt, ct = rule_token(rule_id), clause_token(short)
-        named = [(n, f) for n, f in tests
-                 if re.search(r'(^|_)%s_%s' % (re.escape(rt), re.escape(ct)), n[len('test'):])]
+    for rule_id, rule in rules(policy).items():
+        rt, ct = rule_token(rule_id), citation_token(rule)
+        named = [(n, f) for n, f in tests if re.search(r'^test_%s_%s(_|$)' % (re.escape(rt), re.escape(ct)), n)]
         if not named:
-            missing.append('%s (%s): no test named test_%s_%s_...' % (rule_id, clause, rt, ct))
+            missing.append('%s (%s): no test named test_%s_%s_...' % (rule_id, rule['citation'][:60], rt, ct))
             continue
-        if not any(clause in (f.__doc__ or '') and rule_id in (f.__doc__ or '') for n, f in named):
-            missing.append('%s: the docstring of %s does not quote "%s"' % (rule_id, named[0][0], clause))
+        quote = rule['citation'] if rule['basis'] == 'clause' else 'Department rule'
+        if not any(quote in (f.__doc__ or '') and rule_id in (f.__doc__ or '') for n, f in named):
+            missing.append('%s: the docstring of %s does not name it and quote "%s"' % (rule_id, named[0][0], quote))
         if not any(re.search(r'\|\s*%s\s*\|[^\n]*%s' % (re.escape(rule_id), re.escape(n)), module_doc or '')
                    for n, f in named):
             missing.append('%s: the module table does not map it to %s' % (rule_id, named[0][0]))

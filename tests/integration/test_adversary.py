@@ -13,6 +13,7 @@ test_least_privilege, mail (11) in test_mail and the unit tests.
 | 9. a request can be wedged | Wedge.test_9_assessment_of_a_request_needing_no_approval_leaves_it_workable |
 | 12. CSV export bounded | Bounds.test_12_csv_export_streams_with_bounded_memory |
 | 13. separation of duties | Duties.test_13_filer_cannot_approve_their_own_request |
+| 13. ... inert where nothing is approved | Duties.test_13_oconomowoc_has_no_approval_so_nobody_decides |
 | 13. session cookie and socket | Duties.test_13_session_cookie_attributes_and_socket_mode |
 """
 
@@ -102,7 +103,10 @@ class AgencyView(TestCase):
         ca = signed(S, agency)
         r = ph.file(ca, incoming_fields())
         rid = harness.request_id_from(r)
-        self.assertEqual(ph.act(signed(S, sup), rid, 'approve', [('note', 'internal note 7731')]).status, 303)
+        # 98-023 has no approval: the supervisor records the units (a staff
+        # note), another sends them.
+        self.assertEqual(ph.act(signed(S, sup), rid, 'assess', [('squads', '1'),
+                                                                ('note', 'internal note 7731')]).status, 303)
         self.assertEqual(ph.act(signed(S, sup2), rid, 'dispatch', [('assignee', officer),
                                                                    ('note', 'quiet side 8842')]).status, 303)
         staff = [sup, sup2, officer]
@@ -136,7 +140,6 @@ class Roster(TestCase):
                   person(S, 'dispatcher', 'rdsp'), person(S, 'admin', 'radm'), disabled,
                   'Squad 7', 'nobody-here', '<b>x</b>']
         rid = harness.request_id_from(ph.file(signed(S, sup), incoming_fields()))
-        self.assertEqual(ph.act(signed(S, sup2), rid, 'approve').status, 303)
         for who in others:
             with self.subTest(assignee=who):
                 r = ph.act(signed(S, sup), rid, 'dispatch', [('assignee', who)])
@@ -174,7 +177,7 @@ class Roster(TestCase):
         self.assertEqual(S.scalar("SELECT status FROM request WHERE id = %d" % rid), 'pending_approval')
         r = ph.act(signed(S, dsup), rid, 'approve')
         self.assertEqual(r.status, 303, r.describe())
-        self.assertEqual(S.count('notification', "request_id = %d AND rule_id = 'M-INTERNAL-COMMANDER'"
+        self.assertEqual(S.count('notification', "request_id = %d AND rule_id = 'M-IN-CITY-COMMANDER'"
                                  % rid), 1)
         self.assertEqual(ph.act(signed(S, disp), rid, 'dispatch', [('assignee', o2)]).status, 303)
         # Beyond what was approved: refused, nothing stored.
@@ -210,18 +213,35 @@ class Wedge(TestCase):
 class Duties(TestCase):
 
     def test_13_filer_cannot_approve_their_own_request(self):
-        for S, approver, extra in ((OC, 'supervisor', {}), (MK, 'dispatch_supervisor', {})):
-            with self.subTest(policy=S.policy):
-                me = person(S, approver, 'self')
-                fields = incoming_fields(**extra) if S is OC else internal_fields(squads='3')
-                rid = harness.request_id_from(ph.file(signed(S, me), fields))
-                for action, f in (('approve', []), ('deny', [('reason', 'no')])):
-                    r = ph.act(signed(S, me), rid, action, f)
-                    self.assertEqual(r.status, 403, r.describe())
-                    self.assertIn('Department rule (separation of duties)', r.body)
-                self.assertEqual(S.scalar("SELECT status FROM request WHERE id = %d" % rid), 'submitted')
-                other = person(S, approver, 'other')
-                self.assertEqual(ph.act(signed(S, other), rid, 'approve').status, 303)
+        """M-SEPARATION (a department rule): the DEC supervisor who filed aid
+        within the city that SOP 230.10 D has a DEC supervisor approve does
+        not decide it (403 naming the department's rule); another does."""
+        S = MK
+        me = person(S, 'dispatch_supervisor', 'self')
+        rid = harness.request_id_from(ph.file(signed(S, me), internal_fields(squads='3')))
+        for action, f in (('approve', []), ('deny', [('reason', 'no')])):
+            r = ph.act(signed(S, me), rid, action, f)
+            self.assertEqual(r.status, 403, r.describe())
+            self.assertIn(ph.citation('milwaukee', 'M-SEPARATION'), ph.page_text(r.body))
+        self.assertEqual(S.scalar("SELECT status FROM request WHERE id = %d" % rid), 'submitted')
+        other = person(S, 'dispatch_supervisor', 'other')
+        self.assertEqual(ph.act(signed(S, other), rid, 'approve').status, 303)
+
+    def test_13_oconomowoc_has_no_approval_so_nobody_decides(self):
+        """Policy 98-023 asks no approval (O-APPROVE is switched off): the
+        supervisor who logged a request, like any other, has nothing to
+        approve or deny (409), nothing is stored, and O-SEPARATION has
+        nothing to act on."""
+        S = OC
+        me = person(S, 'supervisor', 'self')
+        rid = harness.request_id_from(ph.file(signed(S, me), incoming_fields(channel='phone')))
+        for who in (me, person(S, 'supervisor', 'other')):
+            for action, f in (('approve', []), ('deny', [('reason', 'no')])):
+                r = ph.act(signed(S, who), rid, action, f)
+                self.assertEqual(r.status, 409, r.describe())
+                self.assertIn('needs no approval', ph.page_text(r.body))
+        self.assertEqual(S.scalar("SELECT status FROM request WHERE id = %d" % rid), 'submitted')
+        self.assertEqual(S.count('audit_event', 'request_id = %d' % rid), 1)
 
     def test_13_session_cookie_attributes_and_socket_mode(self):
         S = OC

@@ -2,8 +2,9 @@
 decision is taken (303), the other is told plainly that the request was
 decided already (409), and the timeline holds exactly one decision.
 
-SOP 230.10 C.3.a (milwaukee): two bureau chiefs of the bureau requested,
-both on duty, both may decide."""
+SOP 230.10 C.3.a (milwaukee): two bureau chiefs of the bureau requested
+(one of policies/milwaukee.policy's bureaus), both on duty, both may
+decide; aid outside the city, an emergency."""
 
 import html
 import re
@@ -27,7 +28,7 @@ class ConcurrentDecisions(harness.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.bureau = 'Bureau ' + uniq('race')
+        cls.bureau = 'Criminal Investigation Bureau'
         cls.disp = S.add_user(uniq('disp'), 'dispatcher', 'DEC Dispatcher Race', PW)
         cls.chiefs = [S.add_user(uniq('bc'), 'bureau_chief', 'Inspector Race %d' % i, PW,
                                  bureau=cls.bureau) for i in range(2)]
@@ -42,7 +43,7 @@ class ConcurrentDecisions(harness.TestCase):
 
     def file(self):
         c = self.dc
-        r = c.post('/requests', incoming_fields(bureau=self.bureau, channel='phone', squads='2',
+        r = c.post('/requests', incoming_fields(bureau=self.bureau, within_city='no', channel='phone', squads='2',
                                                 nature='Race ' + uniq('n')) + [('csrf', c.csrf)])
         self.assertEqual(r.status, 303, r.describe(1500))
         return request_id_from(r)

@@ -57,6 +57,8 @@ ROUTES = {
                                 ('password', 'a long enough password')]),
     'disable_account': ('admin', lambda: '/admin/accounts/%d' % OBJ['target'], lambda: [('op', 'disable')]),
     'logout': ('officer', lambda: '/logout', lambda: []),
+    # Forged "off duty" would reroute approvals to the fallback (POST /duty).
+    'set_own_duty': ('dispatcher', lambda: '/duty', lambda: [('state', 'off')]),
 }
 
 
@@ -194,6 +196,11 @@ class Controls(harness.TestCase):
                    headers=headers_of(self.SAME))
         self.assertEqual(r.status, 303, r.describe())
 
+    def test_set_own_duty(self):
+        c = hostile.signed(P['dispatcher'])
+        r = c.post('/duty', [('state', 'on'), ('csrf', c.csrf)], headers=headers_of(self.SAME))
+        self.assertEqual(r.status, 303, r.describe())
+
     def test_logout(self):
         c = hostile.signed(P['officer'], fresh=True)
         r = c.post('/logout', [('csrf', c.csrf)], headers=headers_of(self.SAME))
@@ -220,6 +227,7 @@ class Summary(harness.TestCase):
         self.assertEqual(db.scalar('SELECT acknowledged_at IS NULL FROM notification WHERE id = %d'
                                    % OBJ['note']), 't')
         self.assertEqual(db.scalar('SELECT disabled FROM account WHERE id = %d' % OBJ['target']), 'f')
+        self.assertEqual(db.scalar("SELECT on_duty FROM account WHERE login = '%s'" % P['dispatcher']), 't')
         self.assertEqual(db.scalar("SELECT count(*) FROM account WHERE login LIKE 'hxforged%'"), '0')
 
 

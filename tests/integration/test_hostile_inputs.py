@@ -377,26 +377,33 @@ class ActionForms(harness.TestCase):
         self.assertEqual(hostile.db().scalar(
             "SELECT length(note) FROM audit_event WHERE request_id = %d AND action = 'cancelled'" % rid), '2000')
 
-    def test_deny_reason_of_2000_characters_is_kept(self):
-        c = hostile.signed(P['supervisor'])
+    def test_exception_reason_of_2000_characters_is_kept(self):
+        """The reason field (a denial's, an exception's) at its maximum: 98-023
+        has no approval, so nothing is denied; the chief's exception to
+        separation of duties carries the reason instead."""
+        c = hostile.signed(P['chief'])
         rid = OBJ['deny_max']
-        r = c.post('/requests/%d/deny' % rid, [('reason', sized(2000, 'é')), ('csrf', c.csrf)])
+        r = c.post('/requests/%d/except' % rid, [('rule', 'O-SEPARATION'), ('reason', sized(2000, 'é')),
+                                                 ('csrf', c.csrf)])
         self.assertEqual(r.status, 303, r.describe())
-        self.assertEqual(col(rid, 'status'), 'denied')
-        self.assertEqual(col(rid, 'length(denial_reason)'), '2000')
+        self.assertEqual(hostile.db().scalar(
+            "SELECT length(reason) FROM policy_exception WHERE request_id = %d" % rid), '2000')
 
 
+# Policy 98-023 has no approval (O-APPROVE is switched off): approve and
+# deny are refused by the request's state (409) whatever their fields; the
+# reason field's own checks are those of the chief's exception.
 ACTION_CASES = [
-    ('deny_without_reason', ('supervisor', 'deny', [], 422, 'decide')),
-    ('deny_reason_only_white_space', ('supervisor', 'deny', [('reason', ' \t\r\n ')], 422, 'decide')),
-    ('deny_reason_2001_characters', ('supervisor', 'deny', [('reason', sized(2001))], 422, 'decide')),
-    ('deny_reason_2001_multibyte', ('supervisor', 'deny', [('reason', sized(2001, '\U0001F693'))], 422, 'decide')),
-    ('deny_two_reasons', ('supervisor', 'deny', [('reason', 'one'), ('reason', 'two')], 422, 'decide')),
+    ('deny_without_reason', ('supervisor', 'deny', [], 409, 'decide')),
+    ('deny_reason_only_white_space', ('supervisor', 'deny', [('reason', ' \t\r\n ')], 409, 'decide')),
+    ('deny_reason_2001_characters', ('supervisor', 'deny', [('reason', sized(2001))], 409, 'decide')),
+    ('deny_reason_2001_multibyte', ('supervisor', 'deny', [('reason', sized(2001, '\U0001F693'))], 409, 'decide')),
+    ('deny_two_reasons', ('supervisor', 'deny', [('reason', 'one'), ('reason', 'two')], 409, 'decide')),
     ('deny_reason_nul', ('supervisor', 'deny', [('__raw__', 'reason=no%00pe')], 400, 'decide')),
     ('deny_reason_overlong', ('supervisor', 'deny', [('__raw__', 'reason=%C0%BCscript%C0%BE')], 400, 'decide')),
     ('deny_reason_surrogate', ('supervisor', 'deny', [('__raw__', 'reason=%ED%B0%80')], 400, 'decide')),
     ('deny_reason_bad_escape', ('supervisor', 'deny', [('__raw__', 'reason=50%ZZ')], 400, 'decide')),
-    ('approve_note_2001_characters', ('supervisor', 'approve', [('note', sized(2001))], 422, 'decide')),
+    ('approve_note_2001_characters', ('supervisor', 'approve', [('note', sized(2001))], 409, 'decide')),
     ('assess_squads_100', ('supervisor', 'assess', [('squads', '100')], 422)),
     ('assess_squads_negative', ('supervisor', 'assess', [('squads', '-1')], 422)),
     ('assess_squads_word', ('supervisor', 'assess', [('squads', 'many')], 422)),
@@ -412,8 +419,15 @@ ACTION_CASES = [
     ('except_rule_unknown', ('chief', 'except', [('rule', 'O-NOTHING'), ('reason', 'r')], 422)),
     ('except_rule_33_characters', ('chief', 'except', [('rule', 'O' * 33), ('reason', 'r')], 422)),
     ('except_rule_markup', ('chief', 'except', [('rule', '<b>x</b>'), ('reason', 'r')], 422)),
-    ('except_without_reason', ('chief', 'except', [('rule', 'O-APPROVE')], 422)),
-    ('except_reason_2001', ('chief', 'except', [('rule', 'O-APPROVE'), ('reason', sized(2001))], 422)),
+    ('except_without_reason', ('chief', 'except', [('rule', 'O-SEPARATION')], 422)),
+    ('except_reason_only_white_space', ('chief', 'except', [('rule', 'O-SEPARATION'), ('reason', ' \t\r\n ')],
+                                        422)),
+    ('except_reason_2001', ('chief', 'except', [('rule', 'O-SEPARATION'), ('reason', sized(2001))], 422)),
+    ('except_reason_2001_multibyte', ('chief', 'except', [('rule', 'O-SEPARATION'),
+                                                          ('reason', sized(2001, '\U0001F693'))], 422)),
+    ('except_two_reasons', ('chief', 'except', [('rule', 'O-SEPARATION'), ('reason', 'one'), ('reason', 'two')],
+                            422)),
+    ('except_rule_switched_off', ('chief', 'except', [('rule', 'O-APPROVE'), ('reason', 'r')], 422)),
     ('cancel_note_2001', ('supervisor', 'cancel', [('note', sized(2001))], 422)),
     ('cancel_note_control_character', ('supervisor', 'cancel', [('__raw__', 'note=a%07b')], 400)),
     ('checkin_deployment_word', ('dispatcher', 'checkin', [('deployment', 'one'), ('status', 'on_scene')],

@@ -141,6 +141,9 @@ PROBES = {
     ('GET', '/history.json'): dict(path='/history.json', admitted=200),
     ('GET', '/history.csv'): dict(path='/history.csv', admitted=200),
     ('GET', '/dashboard'): dict(path='/dashboard', admitted=200),
+    # A staff member keeps their own duty: "on duty" (as they are), audited.
+    ('POST', '/duty'): dict(path='/duty', form=lambda c, w: [('state', 'on'), ('csrf', csrf_of(c))],
+                            admitted=303, stores_when_admitted=True),
     ('GET', '/admin/accounts'): dict(path='/admin/accounts', admitted=200),
     ('POST', '/admin/accounts'): dict(path='/admin/accounts', form=lambda c, w: _account_form(c),
                                       admitted=303, stores_when_admitted=True),

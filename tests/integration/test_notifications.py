@@ -7,7 +7,9 @@ role later), and e-mail delivery once per recipient.
 Most tests use the shared `milwaukee` stack with this module's own accounts;
 those that need "nobody holds this role" use a private milwaukee stack
 (name 'notif-private', notifier polling every second) in which no unit
-commander of the canine unit (k9) exists.
+commander of the canine unit (k9) exists. Bureaus and districts are those
+of policies/milwaukee.policy; "not available" is made true for every holder
+of the role (policyhelp.unavailable), other modules' people included.
 
 | behaviour | test |
 |-----------|------|
@@ -17,7 +19,7 @@ commander of the canine unit (k9) exists.
 | acknowledging someone else's notification: 404 | Inbox.test_ack_of_someone_elses_notification_is_404_and_changes_nothing |
 | acknowledging without the CSRF token: refused | Inbox.test_ack_without_csrf_is_refused |
 | primary off duty: the fallback is notified (M-APPROVER-TOLD, SOP 230.10 C.3.a) | Fallbacks.test_M_APPROVER_TOLD_SOP_230_10_C_3_a_bureau_chief_off_duty_watch_commander_gets_it_in_inbox |
-| district commander off duty: watch commander (M-INTERNAL-COMMANDER, SOP 230.10 D) | Fallbacks.test_M_INTERNAL_COMMANDER_SOP_230_10_D_commander_off_duty_watch_commander_gets_it_in_inbox |
+| district commander off duty: watch commander (M-IN-CITY-COMMANDER, SOP 230.10 D) | Fallbacks.test_M_IN_CITY_COMMANDER_SOP_230_10_D_commander_off_duty_watch_commander_gets_it_in_inbox |
 | nobody on duty and no fallback: the off-duty holders (M-UNIT-SENT) | NobodyHoldsTheRole.test_M_UNIT_SENT_SOP_230_10_C_3_a_off_duty_holder_notified_when_nobody_on_duty |
 | nobody holds the role: kept (recipient null), shown to a later holder | NobodyHoldsTheRole.test_M_UNIT_SENT_SOP_230_10_C_3_a_kept_for_role_nobody_holds_and_shown_to_later_holder |
 | e-mail: sent once per recipient with an address, none without | Email.test_notifier_emails_each_recipient_once_and_marks_sent |
@@ -85,7 +87,7 @@ class Inbox(ph.PolicyCase):
 
     def test_inbox_json_lists_my_notifications_newest_first_with_unacknowledged_count(self):
         """GET /inbox.json: {"unacknowledged": N, "notifications": [...]}, the
-        person's notifications (here M-IN-DEC, "SOP 230.10 C.3") newest first."""
+        person's notifications (here M-IN-DEC, "SOP 230.10 C.3, C.3.a") newest first."""
         box, mine = self.my_notes()
         self.assertEqual([n['request_id'] for n in mine], list(reversed(self.rids)),
                          'not newest first: %s' % [(n['id'], n['request_id']) for n in mine])
@@ -93,7 +95,7 @@ class Inbox(ph.PolicyCase):
         self.assertEqual(ids, sorted(ids, reverse=True), 'inbox not newest first')
         for n in mine:
             self.assertEqual(n['role'], 'dispatch_supervisor')
-            self.assertEqual(n['clause'], 'SOP 230.10 C.3')
+            self.assertEqual(n['clause'], ph.citation('milwaukee', 'M-IN-DEC'))
             self.assertIs(n['for_role'], False)
             self.assertIsNone(n['acknowledged_at'])
             self.assertTrue(n['reason'])
@@ -169,12 +171,12 @@ class Fallbacks(ph.PolicyCase):
         """M-APPROVER-TOLD, "SOP 230.10 C.3.a": the bureau chief of the bureau
         requested is not available (off duty): the night watch commander on
         duty is notified instead, says why, and sees it in the inbox."""
-        bureau = 'Fallback Bureau ' + uniq('fb')
+        bureau = 'Criminal Investigation Bureau'
         bc = person(S, 'bureau_chief', 'nbc', bureau=bureau)
         watch = person(S, 'watch_commander', 'nwatch')
         watch_off = person(S, 'watch_commander', 'nwoff')
         rid = self.file_ok(c('agency'), incoming(bureau=bureau, emergency='yes'))
-        with ph.off_duty(S, bc, watch_off):
+        with ph.unavailable(S, 'bureau_chief', bureau=bureau), ph.off_duty(S, watch_off):
             r = act(c('dsup'), rid, 'authorize', [('squads', '1')])
             self.assertEqual(r.status, 303, r.describe())
         j = req_json(c('dsup'), rid)
@@ -187,27 +189,27 @@ class Fallbacks(ph.PolicyCase):
         self.assertIn(n['id'], [x['id'] for x in box['notifications']])
         self.assertNotIn(n['id'], [x['id'] for x in inbox(signed(S, bc, fresh=True))['notifications']])
 
-    def test_M_INTERNAL_COMMANDER_SOP_230_10_D_commander_off_duty_watch_commander_gets_it_in_inbox(self):
-        """M-INTERNAL-COMMANDER, "SOP 230.10 D": the district commander is not
+    def test_M_IN_CITY_COMMANDER_SOP_230_10_D_commander_off_duty_watch_commander_gets_it_in_inbox(self):
+        """M-IN-CITY-COMMANDER, "SOP 230.10 D": the district commander is not
         available: the night watch commander is notified instead and sees it
         in the inbox; the commander, back on duty, is notified of the next."""
-        district = 'District ' + uniq('fd')
+        district = 'District 6'
         cmd = person(S, 'commander', 'ncmd', district=district)
         watch = person(S, 'watch_commander', 'nwatch')
         rid = self.file_ok(c('supervisor'), internal_fields(district=district, squads='2'))
-        with ph.off_duty(S, cmd):
+        with ph.unavailable(S, 'commander', district=district):
             self.assertEqual(act(c('dsup'), rid, 'approve').status, 303)
         j = req_json(c('dsup'), rid)
-        n = self.assertNotified(j, 'M-INTERNAL-COMMANDER', watch, clause='SOP 230.10 D',
+        n = self.assertNotified(j, 'M-IN-CITY-COMMANDER', watch, clause='SOP 230.10 D',
                                 role='watch_commander')
         self.assertIn('not available: sent to', n['reason'])
         self.assertIn(n['id'], [x['id'] for x in inbox(signed(S, watch, fresh=True))['notifications']])
         rid2 = self.file_ok(c('supervisor'), internal_fields(district=district, squads='2'))
         self.assertEqual(act(c('dsup'), rid2, 'approve').status, 303)
         j2 = req_json(c('dsup'), rid2)
-        n2 = self.assertNotified(j2, 'M-INTERNAL-COMMANDER', cmd, role='commander')
+        n2 = self.assertNotified(j2, 'M-IN-CITY-COMMANDER', cmd, role='commander')
         self.assertNotIn('not available: sent to', n2['reason'])
-        self.assertNotNotified(j2, 'M-INTERNAL-COMMANDER', watch)
+        self.assertNotNotified(j2, 'M-IN-CITY-COMMANDER', watch)
 
 
 class NobodyHoldsTheRole(ph.PolicyCase):
@@ -218,7 +220,7 @@ class NobodyHoldsTheRole(ph.PolicyCase):
         cls.P = ph.private_stack('milwaukee', 'notif-private')
         P = cls.P
         cls.agency = person(P, 'agency', 'npag', agency='Cudahy PD ' + uniq('p'))
-        cls.bc = person(P, 'bureau_chief', 'npbc', bureau='Private Bureau')
+        cls.bc = person(P, 'bureau_chief', 'npbc', bureau='Administration Bureau')
         cls.dsup = person(P, 'dispatch_supervisor', 'npdsup')
 
     def approved(self, **ov):
@@ -226,7 +228,7 @@ class NobodyHoldsTheRole(ph.PolicyCase):
         bureau chief: the approval is of what was filed, units included."""
         P = self.P
         before = P.count('request')
-        ov.setdefault('bureau', 'Private Bureau')
+        ov.setdefault('bureau', 'Administration Bureau')
         r = ph.file(signed(P, self.agency), incoming_fields(**ov))
         self.assertEqual(r.status, 303, r.describe())
         self.assertEqual(P.count('request'), before + 1)
