@@ -136,6 +136,8 @@ action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
 	af->primary_approver_on_duty = db_bool(res, 0, "primary_on_duty");
 	af->provisional = db_bool(res, 0, "provisional");
 	af->approved = db_value(req, 0, "approved_at") != NULL;
+	af->papers_outstanding = db_value(req, 0, "teletype_received_at") == NULL ||
+	    db_value(req, 0, "letter_received_at") == NULL;
 	/* The approver's own bureau or district must be the one requested
 	 * (when the request names one). */
 	af->approver_mismatch = false;

@@ -44,6 +44,33 @@ notify(struct ctx *c, const struct target *t, enum policy_event e, const char *n
 	return notify_event(&c->app->db, app_policy(c), t->id, e, &t->facts, note, NULL) >= 0;
 }
 
+/* The refusal of more than a cap allows, in the policy's terms: the caps,
+ * and who may go beyond them (the approver, its fallback, an exception). */
+static enum outcome
+beyond_cap(struct ctx *c, const struct target *t, const struct rule *cap, struct result *res)
+{
+	const struct policy *pol = app_policy(c);
+	const struct rule *approval = lifecycle_approval_rule(pol, &t->facts);
+	const struct rule *exception = policy_rule_for(pol, EFFECT_EXCEPTION, &t->facts);
+	char who[300] = "";
+	size_t used = 0;
+
+	if (approval != NULL && approval->recipient >= 0)
+		used += (size_t)snprintf(who, sizeof(who), "the approval of the %s%s%s%s",
+		    role_choices[approval->recipient].label,
+		    approval->fallback >= 0 ? " (or the " : "",
+		    approval->fallback >= 0 ? role_choices[approval->fallback].label : "",
+		    approval->fallback >= 0 ? ", when they are not available)" : "");
+	if (exception != NULL && used < sizeof(who))
+		snprintf(who + used, sizeof(who) - used, "%san exception to the policy",
+		    used > 0 ? ", or " : "");
+	return refuse(res, OUTCOME_INVALID, cap->clause,
+	    "A provisional authorization is limited to %d squad(s), %d supervisor(s) and %d "
+	    "specialized unit(s) (the rule named). Anything more waits for %s.",
+	    cap->cap_squads, cap->cap_supervisors, cap->cap_special_units,
+	    who[0] ? who : "a decision the policy in force does not provide for");
+}
+
 /* A provisional authorization (a cap rule): its actor authorizes, within the
  * caps, pending approval; more waits for the approver (or an exception). */
 enum outcome
@@ -67,11 +94,7 @@ do_authorize(struct ctx *c, struct target *t, const struct verdict *v, char *val
 	    (cap->cap_supervisors >= 0 && r.supervisors > cap->cap_supervisors) ||
 	    (cap->cap_special_units >= 0 && unit_count(r.units) > cap->cap_special_units)) &&
 	    !t->af.cap_excepted)
-		return refuse(res, OUTCOME_INVALID, cap->clause,
-		    "A provisional authorization is limited to %d squads, %d supervisor and %d "
-		    "specialized unit; anything more waits for the approval of the bureau requested "
-		    "(or the night watch commander), or an exception by the Chief of Police.",
-		    cap->cap_squads, cap->cap_supervisors, cap->cap_special_units);
+		return beyond_cap(c, t, cap, res);
 	snprintf(squads, sizeof(squads), "%d", r.squads);
 	snprintf(sups, sizeof(sups), "%d", r.supervisors);
 	buf_init(&units);
@@ -272,14 +295,14 @@ do_followup(struct ctx *c, struct target *t, const struct verdict *v, char *vals
     struct result *res)
 {
 	/* The column is chosen from two fixed statements, never from input. */
-	static const char teletype_sql[] =
+	DB_STATEMENT(teletype_sql, "action_do.do_followup.teletype", 1,
 	    "UPDATE request SET teletype_received_at = now() WHERE id = $1 AND teletype_received_at IS NULL"
-	    " RETURNING id";
-	static const char letter_sql[] =
+	    " RETURNING id");
+	DB_STATEMENT(letter_sql, "action_do.do_followup.letter", 1,
 	    "UPDATE request SET letter_received_at = now() WHERE id = $1 AND letter_received_at IS NULL"
-	    " RETURNING id";
+	    " RETURNING id");
 	bool teletype = strcmp(vals[AX_TYPE], "teletype") == 0;
-	PGresult *done = db_query(&c->app->db, teletype ? teletype_sql : letter_sql, 1, &t->id);
+	PGresult *done = db_run(&c->app->db, teletype ? &teletype_sql : &letter_sql, &t->id);
 	struct buf note;
 	bool ok;
 

@@ -197,14 +197,16 @@ ctl_demo(struct db *db)
 		const char *login, *role, *name, *attr_flag, *attr, *agency_type;
 	} demo[] = {
 		{ "agency1", "agency", "Deputy Dana Reyes", "agency", "Waukesha County Sheriff's Office", "county" },
-		{ "fbi1", "agency", "Special Agent Sam Ortiz", "agency", "FBI Milwaukee Field Office", "federal" },
+		{ "fbi1", "agency", "Special Agent Sam Ortiz", "agency", "FBI Field Office", "federal" },
 		{ "officer1", "officer", "Officer Pat Lee", NULL, NULL, NULL },
 		{ "det1", "detective", "Detective Jordan Kim", NULL, NULL, NULL },
 		{ "sup1", "supervisor", "Sergeant Alex Morgan", NULL, NULL, NULL },
 		{ "disp1", "dispatcher", "Dispatcher Casey Brooks", NULL, NULL, NULL },
 		{ "dsup1", "dispatch_supervisor", "Dispatch Supervisor Robin Hale", NULL, NULL, NULL },
-		{ "cmdr1", "commander", "Captain Morgan Price", "district", "District 1", NULL },
-		{ "bchief1", "bureau_chief", "Inspector Taylor Grant", "bureau", "Patrol Bureau", NULL },
+		/* The first of the department's own districts and bureaus (none,
+		 * when its policy names none). */
+		{ "cmdr1", "commander", "Captain Morgan Price", "district", NULL, NULL },
+		{ "bchief1", "bureau_chief", "Inspector Taylor Grant", "bureau", NULL, NULL },
 		{ "watch1", "watch_commander", "Captain Jamie Fox", NULL, NULL, NULL },
 		{ "swat1", "unit_commander", "Lieutenant Drew Carter", "unit", "swat", NULL },
 		{ "chief1", "chief", "Chief Chris Avery", NULL, NULL, NULL },
@@ -213,6 +215,8 @@ ctl_demo(struct db *db)
 	const char *var = getenv("PORTAL_VAR");
 	char path[PATH_MAX], password[TOKEN_CHARS + 1];
 	struct buf listing;
+	struct policy pol;
+	bool have_policy;
 	PGresult *res;
 	size_t i;
 	FILE *f;
@@ -224,12 +228,19 @@ ctl_demo(struct db *db)
 		return 0;
 	}
 	PQclear(res);
+	have_policy = policy_load(&pol, db);
 	buf_init(&listing);
 	buf_puts(&listing, "Demo accounts (one per role; change or disable them before real use):\n");
 	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
+		const char *attr = demo[i].attr;
 		struct form form;
 		char email[64];
 		int rc;
+
+		if (attr == NULL && demo[i].attr_flag != NULL && have_policy)
+			attr = strcmp(demo[i].attr_flag, "district") == 0
+			    ? (pol.ndistricts > 0 ? pol.districts[0] : NULL)
+			    : (pol.nbureaus > 0 ? pol.bureaus[0] : NULL);
 
 		if (!token_new(password))
 			return 1;
@@ -238,14 +249,16 @@ ctl_demo(struct db *db)
 		form_init(&form);
 		(void)(form_add(&form, "login", demo[i].login) && form_add(&form, "role", demo[i].role) &&
 		    form_add(&form, "name", demo[i].name) && form_add(&form, "email", email));
-		if (demo[i].attr_flag != NULL)
-			(void)form_add(&form, demo[i].attr_flag, demo[i].attr);
+		if (demo[i].attr_flag != NULL && attr != NULL)
+			(void)form_add(&form, demo[i].attr_flag, attr);
 		if (demo[i].agency_type != NULL)
 			(void)form_add(&form, "agency_type", demo[i].agency_type);
 		rc = add_user(db, &form, password);
 		form_free(&form);
 		if (rc != 0) {
 			buf_free(&listing);
+			if (have_policy)
+				policy_free(&pol);
 			return rc;
 		}
 		buf_printf(&listing, "  %-9s %-20s %s  (%s)\n", demo[i].login, demo[i].role, password, demo[i].name);
@@ -261,6 +274,8 @@ ctl_demo(struct db *db)
 		}
 	}
 	buf_free(&listing);
+	if (have_policy)
+		policy_free(&pol);
 	return 0;
 }
 

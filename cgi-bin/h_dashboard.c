@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "page.h"
 #include "status.h"
+#include "timers.h"
 
 #define WEEKS 12
 #define CHART_W 640
@@ -128,38 +129,24 @@ status_chart(struct ctx *c, struct view_dict *d)
 static bool
 figures(struct ctx *c, struct view_dict *d)
 {
-	DB_STATEMENT(sql, "h_dashboard.figures", 2,
+	DB_STATEMENT(sql, "h_dashboard.figures", 0,
 	    "SELECT"
 	    " (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM approved_at - created_at)) / 60)::numeric, 1)"
 	    "   FROM request WHERE approved_at IS NOT NULL AND created_at > now() - interval '90 days') AS approve_min,"
 	    " (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM dispatched_at - created_at)) / 60)::numeric, 1)"
-	    "   FROM request WHERE dispatched_at IS NOT NULL AND created_at > now() - interval '90 days') AS dispatch_min,"
-	    " (SELECT count(*) FROM deployment dp JOIN request r ON r.id = dp.request_id"
-	    "   WHERE dp.status <> 'returned'"
-	    "   AND $1::int > 0 AND dp.last_checkin_at < now() - make_interval(mins => $1::int)) AS overdue_checkins,"
-	    " (SELECT count(*) FROM request r WHERE r.channel = 'phone' AND $2::int > 0"
-	    "   AND (r.teletype_received_at IS NULL OR r.letter_received_at IS NULL)"
-	    "   AND r.status NOT IN ('closed', 'cancelled', 'denied')"
-	    "   AND r.created_at < now() - make_interval(mins => $2::int)) AS overdue_followups");
-	const struct policy *pol = app_policy(c);
-	char checkin[16] = "0", followup[16] = "0";
-	const char *params[2] = { checkin, followup };
+	    "   FROM request WHERE dispatched_at IS NOT NULL AND created_at > now() - interval '90 days') AS dispatch_min");
 	PGresult *res;
-	size_t i;
+	int checkins, followups;
 
-	/* The presets' timers apply to every request they cover. */
-	for (i = 0; i < pol->n; i++) {
-		if (pol->rules[i].effect == EFFECT_CHECKIN)
-			snprintf(checkin, sizeof(checkin), "%d", pol->rules[i].interval_minutes);
-		if (pol->rules[i].effect == EFFECT_FOLLOWUP)
-			snprintf(followup, sizeof(followup), "%d", pol->rules[i].interval_minutes);
-	}
-	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
+	/* Overdue exactly as the timers judge it: each request under the rule
+	 * in force for it (its interval, its conditions, no exception). */
+	if (!timers_overdue(&c->app->db, app_policy(c), &checkins, &followups) ||
+	    (res = db_run(&c->app->db, &sql, NULL)) == NULL)
 		return false;
 	view_set_str(d, "APPROVE_MIN", db_value(res, 0, "approve_min") ? db_value(res, 0, "approve_min") : "—");
 	view_set_str(d, "DISPATCH_MIN", db_value(res, 0, "dispatch_min") ? db_value(res, 0, "dispatch_min") : "—");
-	view_set_str(d, "OVERDUE_CHECKINS", db_value(res, 0, "overdue_checkins"));
-	view_set_str(d, "OVERDUE_FOLLOWUPS", db_value(res, 0, "overdue_followups"));
+	view_set_int(d, "OVERDUE_CHECKINS", checkins);
+	view_set_int(d, "OVERDUE_FOLLOWUPS", followups);
 	PQclear(res);
 	return true;
 }

@@ -233,10 +233,16 @@ state_allows(const struct transition *t, enum action action, enum request_status
 	bool waits = approval != NULL && !af->approval_excepted;
 
 	/* After closing or denial, only what is still tracked: a unit still
-	 * out reports its return; the teletype and letter are recorded where
-	 * a follow-up rule tracks them, nowhere else. */
+	 * out reports its return. The teletype and letter are recorded where
+	 * a follow-up rule tracks them, while one of them is awaited. */
+	if (action == ACT_FOLLOWUP && (r == NULL || !af->papers_outstanding)) {
+		*v = verdict(DECIDE_CONFLICT, r, NULL, r == NULL
+		    ? "No follow-up rule of the policy asks for a teletype or letter on this request."
+		    : "The teletype and the letter were both recorded already.");
+		return false;
+	}
 	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
-	    af->open_deployments == 0) || (action == ACT_FOLLOWUP && !(OPEN & S(state)) && r == NULL)) {
+	    af->open_deployments == 0)) {
 		*v = verdict(DECIDE_CONFLICT, r, NULL,
 		    state == STATUS_CLOSED || state == STATUS_DENIED || state == STATUS_CANCELLED
 		    ? "The request is closed, denied or cancelled: it can no longer change."

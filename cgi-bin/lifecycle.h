@@ -56,6 +56,7 @@ struct action_facts {
 	bool provisional;            /* a provisional authorization was given (C.3.a) */
 	bool approver_mismatch;      /* the actor holds the approver's role but not the
 	                                bureau / district the rule matches on */
+	bool papers_outstanding;     /* the teletype or the letter not yet received */
 	int  open_deployments;       /* deployments not yet returned */
 	int  deployments;            /* all deployments */
 };

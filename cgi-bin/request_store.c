@@ -307,6 +307,9 @@ request_json(struct ctx *c, const PGresult *res, struct buf *b)
 			json_id_array(b, db_value(res, 0, name));
 		} else if (f == RF_NEEDED_BY)
 			json_field(b, name, db_value(res, 0, "needed_by_local"));
+		else if (f == RF_WITHIN_CITY)	/* a boolean, or null: not said */
+			json_raw(b, name, db_value(res, 0, name) == NULL ? "null" :
+			    db_bool(res, 0, name) ? "true" : "false");
 		else
 			json_field(b, name, db_value(res, 0, name));
 	}

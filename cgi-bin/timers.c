@@ -111,8 +111,12 @@ excepted_here(const PGresult *res, int row, const struct rule *timer)
 	return false;
 }
 
+/* The rows of one timer that are overdue under the rule in force for each
+ * (its interval and conditions, no exception): each notified when `notify`
+ * (returns the notifications added), else only counted. -1: the database
+ * failed. */
 static int
-scan(struct db *db, const struct policy *pol, const struct timer_scan *ts)
+scan(struct db *db, const struct policy *pol, const struct timer_scan *ts, bool notify)
 {
 	PGresult *res = db_run(db, ts->select, NULL);
 	int i, total = 0;
@@ -131,6 +135,10 @@ scan(struct db *db, const struct policy *pol, const struct timer_scan *ts)
 		if (timer == NULL || timer->interval_minutes <= 0 || minutes < timer->interval_minutes ||
 		    excepted_here(res, i, timer))
 			continue;
+		if (!notify) {
+			total++;
+			continue;
+		}
 		ts->describe(res, i, minutes, extra, sizeof(extra));
 		/* One notification per overdue period since the clock started. */
 		snprintf(key, sizeof(key), "%s:%s:%s:%lld", ts->name, db_value(res, i, "id"),
@@ -154,11 +162,19 @@ timers_run(struct db *db, const struct policy *pol)
 	int total = 0, n;
 
 	for (i = 0; i < sizeof(timer_scans) / sizeof(timer_scans[0]); i++) {
-		if ((n = scan(db, pol, &timer_scans[i])) < 0)
+		if ((n = scan(db, pol, &timer_scans[i], true)) < 0)
 			return -1;
 		total += n;
 	}
 	return total;
+}
+
+bool
+timers_overdue(struct db *db, const struct policy *pol, int *checkins, int *followups)
+{
+	*checkins = scan(db, pol, &timer_scans[0], false);
+	*followups = scan(db, pol, &timer_scans[1], false);
+	return *checkins >= 0 && *followups >= 0;
 }
 
 long

@@ -8,11 +8,18 @@
 #ifndef PORTAL_TIMERS_H
 #define PORTAL_TIMERS_H
 
+#include <stdbool.h>
+
 #include "db.h"
 #include "policy.h"
 
 /* Returns the number of notifications added, or -1 on a database error. */
 int timers_run(struct db *, const struct policy *);
+
+/* How many deployments are overdue for a check-in and how many requests
+ * for their follow-up documents now, exactly as the timers judge them (the
+ * oldest 500 of each are looked at). False when the database failed. */
+bool timers_overdue(struct db *, const struct policy *, int *checkins, int *followups);
 
 /* Retention: deletes expired sessions (idle or past their lifetime), sign-in
  * records older than login_event_retention_days (CJIS 5.4.7 keeps them a

@@ -533,13 +533,15 @@ expected(enum pol p, enum action act, enum request_status s, enum role role,
 		return af->open_deployments > 0 ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_FOLLOWUP:
 		/* SOP 230.10 C.3: the teletype and letter follow "as soon as
-		 * practicable": recorded while the request is open, and after it
-		 * was closed or denied where the policy tracks them; otherwise a
-		 * closed, denied or cancelled request is read-only. */
+		 * practicable": recorded where the policy tracks them, while the
+		 * request is open and after it was closed or denied; never on a
+		 * request no follow-up rule covers, nor once both are in. */
 		*rule = expected_followup(p, f);
 		if (!is_one_of((int)role, 3, ROLE_DISPATCHER, ROLE_DISPATCH_SUPERVISOR, ROLE_SUPERVISOR))
 			return DECIDE_FORBIDDEN;
-		if (open || ((s == STATUS_CLOSED || s == STATUS_DENIED) && *rule != NULL))
+		if (*rule == NULL || !af->papers_outstanding)
+			return DECIDE_CONFLICT;
+		if (open || s == STATUS_CLOSED || s == STATUS_DENIED)
 			return DECIDE_ALLOW;
 		return DECIDE_CONFLICT;
 	case ACT_CLOSE:
@@ -610,6 +612,9 @@ afacts_of(int bits, int deployments)
 	/* 0: none; 1: one, returned; 2: one, still out. */
 	af.deployments = deployments > 0;
 	af.open_deployments = deployments > 1;
+	/* The teletype or letter still awaited (both recorded: a spot check,
+	 * test_followup_refused_once_both_papers_are_recorded). */
+	af.papers_outstanding = true;
 	return af;
 }
 
@@ -861,6 +866,7 @@ afacts(bool originator, bool on_duty, bool excepted, int open, int all)
 	af.approval_excepted = excepted;
 	af.open_deployments = open;
 	af.deployments = all;
+	af.papers_outstanding = true;	/* neither teletype nor letter yet */
 	return af;
 }
 
@@ -1016,10 +1022,10 @@ test_verdict_names_the_rule(void **state)
 	v = lifecycle_decide(m, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER, emerg, &none);
 	assert_int_equal(v.decision, DECIDE_ALLOW);
 	assert_string_equal(v.rule->id, "M-FOLLOWUP");
-	/* A request not made by telephone has no follow-up rule to cite. */
+	/* A request no follow-up rule covers has no papers to record. */
 	v = lifecycle_decide(m, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER,
 	    facts_of(V_OUT_ROUTINE_UNIT), &none);
-	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
 	assert_null(v.rule);
 	assert_null(v.clause);
 
@@ -1375,6 +1381,27 @@ test_M_FOLLOWUP_R_FOLLOWUP_recorded_after_closing(void **state)
 	assert_string_equal(v.rule->id, "M-FOLLOWUP");
 }
 
+/* Once the teletype and the letter are both in, nothing is left to record,
+ * open or closed. */
+static void
+test_followup_refused_once_both_papers_are_recorded(void **state)
+{
+	struct action_facts done = afacts(false, false, false, 0, 0);
+	static const enum request_status when[] = { STATUS_DISPATCHED, STATUS_CLOSED };
+	struct verdict v;
+	size_t i;
+
+	(void)state;
+	done.papers_outstanding = false;
+	for (i = 0; i < 2; i++) {
+		v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, when[i], ROLE_DISPATCHER,
+		    facts_of(V_OUT_EMERG), &done);
+		assert_int_equal(v.decision, DECIDE_CONFLICT);
+		assert_string_equal(v.rule->id, "M-FOLLOWUP");
+		assert_string_equal(v.message, "The teletype and the letter were both recorded already.");
+	}
+}
+
 /* The chief may except (98-023 §VI) only a rule in force for the request
  * whose waiver the lifecycle honours: an approval, a cap, a follow-up
  * deadline, separation of duties; never the chief's own notification. */
@@ -1574,6 +1601,7 @@ main(void)
 		cmocka_unit_test(test_M_DISPATCH_M_DISPATCH_CITY_route_by_where_the_aid_is),
 		cmocka_unit_test(test_M_APPROVE_ROUTINE_M_CAP_routine_aid_outside_the_city),
 		cmocka_unit_test(test_M_FOLLOWUP_R_FOLLOWUP_recorded_after_closing),
+		cmocka_unit_test(test_followup_refused_once_both_papers_are_recorded),
 		cmocka_unit_test(test_waivable_rules),
 		cmocka_unit_test(test_no_state_is_a_dead_end),
 		cmocka_unit_test(test_dispatch_counts_each_kind_cumulatively),
