@@ -100,61 +100,119 @@ excepted_effects(const struct policy *pol, const char *ids, struct action_facts 
 	}
 }
 
-bool
-action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
+/* What the lifecycle needs of a request beyond its row: its deployments,
+ * exceptions and whether a provisional authorization was given. */
+DB_STATEMENT(facts_sql, "action.facts", 1,
+    "SELECT (SELECT count(*) FROM deployment WHERE request_id = $1) AS deployments,"
+    " (SELECT count(*) FROM deployment WHERE request_id = $1 AND status <> 'returned') AS open,"
+    " (SELECT array_agg(rule_id) FROM policy_exception WHERE request_id = $1) AS excepted,"
+    " EXISTS (SELECT 1 FROM audit_event WHERE request_id = $1 AND action = 'provisionally_authorized')"
+    "   AS provisional");
+
+/* Who of the policy's approver roles is available now (on duty, within
+ * their shift): a fallback approver acts only while no primary one is. */
+DB_STATEMENT(approvers_sql, "action.approvers_on_duty", 1,
+    "SELECT role, lower(bureau) AS bureau, lower(district) AS district, unit FROM account"
+    " WHERE role = ANY ($1::text[]) AND NOT disabled AND on_duty"
+    " AND (duty_until IS NULL OR duty_until > now())");
+
+void
+action_facts_batch(struct ctx *c, const char *id, struct buf *roles, struct db_batch items[2],
+    const char *params[2])
 {
-	DB_STATEMENT(sql, "action.action_facts_load", 4,
-	    "SELECT (SELECT count(*) FROM deployment WHERE request_id = $1) AS deployments,"
-	    " (SELECT count(*) FROM deployment WHERE request_id = $1 AND status <> 'returned') AS open,"
-	    " (SELECT array_agg(rule_id) FROM policy_exception WHERE request_id = $1) AS excepted,"
-	    " EXISTS (SELECT 1 FROM audit_event WHERE request_id = $1 AND action = 'provisionally_authorized')"
-	    "   AS provisional,"
-	    " EXISTS (SELECT 1 FROM account WHERE role = $2 AND NOT disabled"
-	    "   AND on_duty AND (duty_until IS NULL OR duty_until > now())"
-	    "   AND ($3::text IS NULL OR CASE $4 WHEN 'bureau' THEN lower(bureau)"
-	    "     WHEN 'district' THEN lower(district) ELSE unit END = lower($3))) AS primary_on_duty");
-	static const char *const attr_names[] = { "", "bureau", "district", "unit" };
 	const struct policy *pol = app_policy(c);
+	size_t i;
+
+	/* The roles the policy's approve rules name. */
+	buf_putc(roles, '{');
+	for (i = 0; i < pol->n; i++)
+		if (pol->rules[i].effect == EFFECT_APPROVE && pol->rules[i].recipient >= 0)
+			buf_printf(roles, "%s%s", roles->len > 1 ? "," : "",
+			    role_choices[pol->rules[i].recipient].id);
+	buf_putc(roles, '}');
+	params[0] = id;
+	params[1] = buf_cstr(roles);
+	items[0].st = &facts_sql;
+	items[0].values = &params[0];
+	items[1].st = &approvers_sql;
+	items[1].values = &params[1];
+}
+
+/* Whether a holder of the approval rule's role is available, matched on the
+ * bureau, district or unit the rule matches on. */
+static bool
+primary_on_duty(const PGresult *on_duty, const struct rule *approval, const char *value)
+{
+	static const char *const attr[] = { NULL, "bureau", "district", "unit" };
+	int i;
+
+	for (i = 0; approval != NULL && i < PQntuples(on_duty); i++) {
+		const char *mine = attr[approval->match] ? db_value(on_duty, i, attr[approval->match]) : NULL;
+
+		if (strcmp(db_value(on_duty, i, "role"), role_choices[approval->recipient].id) != 0)
+			continue;
+		if (value == NULL || approval->match == MATCH_NONE ||
+		    (mine != NULL && strcasecmp(mine, value) == 0))
+			return true;
+	}
+	return false;
+}
+
+void
+action_facts_from(struct ctx *c, const PGresult *req, const PGresult *facts_res,
+    const PGresult *on_duty, struct action_facts *af)
+{
+	const struct policy *pol = app_policy(c);
+	const char *agency = db_value(req, 0, "filed_by_agency");
 	struct request_facts facts;
 	const struct rule *approval;
-	const char *params[4];
-	const char *agency = db_value(req, 0, "filed_by_agency");
-	PGresult *res;
+	const char *value;
 
+	memset(af, 0, sizeof(*af));
 	request_facts_from_row(req, 0, &facts);
 	approval = lifecycle_approval_rule(pol, &facts);
-	params[0] = db_value(req, 0, "id");
-	params[1] = approval && approval->recipient >= 0 ? role_choices[approval->recipient].id : "";
-	params[2] = approval == NULL ? NULL : approval->match == MATCH_BUREAU ? facts.bureau :
+	value = approval == NULL ? NULL : approval->match == MATCH_BUREAU ? facts.bureau :
 	    approval->match == MATCH_DISTRICT ? facts.district : NULL;
-	params[3] = approval ? attr_names[approval->match] : "";
-	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
-		return false;
-	af->deployments = (int)db_int(res, 0, "deployments");
-	af->open_deployments = (int)db_int(res, 0, "open");
-	excepted_effects(pol, db_value(res, 0, "excepted"), af);
-	af->primary_approver_on_duty = db_bool(res, 0, "primary_on_duty");
-	af->provisional = db_bool(res, 0, "provisional");
+	af->deployments = (int)db_int(facts_res, 0, "deployments");
+	af->open_deployments = (int)db_int(facts_res, 0, "open");
+	excepted_effects(pol, db_value(facts_res, 0, "excepted"), af);
+	af->primary_approver_on_duty = primary_on_duty(on_duty, approval, value);
+	af->provisional = db_bool(facts_res, 0, "provisional");
 	af->approved = db_value(req, 0, "approved_at") != NULL;
 	af->papers_outstanding = db_value(req, 0, "teletype_received_at") == NULL ||
 	    db_value(req, 0, "letter_received_at") == NULL;
 	/* The approver's own bureau or district must be the one requested
 	 * (when the request names one). */
-	af->approver_mismatch = false;
-	if (approval != NULL && approval->recipient == (int)c->me.role && params[2] != NULL) {
+	if (approval != NULL && approval->recipient == (int)c->me.role && value != NULL) {
 		const char *mine = approval->match == MATCH_BUREAU ? c->me.bureau :
 		    approval->match == MATCH_DISTRICT ? c->me.district : NULL;
 
 		af->approver_mismatch = approval->match != MATCH_NONE &&
-		    (mine == NULL || strcasecmp(mine, params[2]) != 0);
+		    (mine == NULL || strcasecmp(mine, value) != 0);
 	}
 	/* The originator: the person who filed it, or anyone of the agency
 	 * that filed it. */
 	af->is_originator = db_int(req, 0, "filed_by") == c->me.id ||
 	    (c->me.role == ROLE_AGENCY && agency != NULL && c->me.agency != NULL &&
 	     strcmp(agency, c->me.agency) == 0);
-	PQclear(res);
-	return true;
+}
+
+bool
+action_facts_load(struct ctx *c, const PGresult *req, struct action_facts *af)
+{
+	struct db_batch items[2] = { { NULL, NULL, NULL }, { NULL, NULL, NULL } };
+	const char *params[2];
+	struct buf roles;
+	bool ok;
+
+	buf_init(&roles);
+	action_facts_batch(c, db_value(req, 0, "id"), &roles, items, params);
+	if ((ok = !buf_failed(&roles) && db_run_batch(&c->app->db, items, 2)))
+		action_facts_from(c, req, items[0].res, items[1].res, af);
+	PQclear(items[0].res);
+	PQclear(items[1].res);
+	buf_free(&roles);
+	return ok;
 }
 
 struct resources

@@ -190,36 +190,86 @@ ctl_user_list(struct db *db)
 }
 
 /* Demo accounts, one per role of DESIGN.md, made on first start only. */
+static const struct demo_account {
+	const char *login, *role, *name, *attr_flag, *attr, *agency_type;
+} demo[] = {
+	{ "agency1", "agency", "Deputy Dana Reyes", "agency", "Waukesha County Sheriff's Office", "county" },
+	{ "fbi1", "agency", "Special Agent Sam Ortiz", "agency", "FBI Field Office", "federal" },
+	{ "officer1", "officer", "Officer Pat Lee", NULL, NULL, NULL },
+	{ "det1", "detective", "Detective Jordan Kim", NULL, NULL, NULL },
+	{ "sup1", "supervisor", "Sergeant Alex Morgan", NULL, NULL, NULL },
+	{ "disp1", "dispatcher", "Dispatcher Casey Brooks", NULL, NULL, NULL },
+	{ "dsup1", "dispatch_supervisor", "Dispatch Supervisor Robin Hale", NULL, NULL, NULL },
+	/* The first of the department's own districts and bureaus (none,
+	 * when its policy names none). */
+	{ "cmdr1", "commander", "Captain Morgan Price", "district", NULL, NULL },
+	{ "bchief1", "bureau_chief", "Inspector Taylor Grant", "bureau", NULL, NULL },
+	{ "watch1", "watch_commander", "Captain Jamie Fox", NULL, NULL, NULL },
+	{ "swat1", "unit_commander", "Lieutenant Drew Carter", "unit", "swat", NULL },
+	{ "chief1", "chief", "Chief Chris Avery", NULL, NULL, NULL },
+	{ "admin1", "admin", "Administrator Lee Quinn", NULL, NULL, NULL },
+};
+
+/* One demo account, with a random password, listed in `listing`. */
+static int
+demo_account(struct db *db, const struct demo_account *a, const struct policy *pol,
+    struct buf *listing)
+{
+	const char *attr = a->attr;
+	char email[64], password[TOKEN_CHARS + 1];
+	struct form form;
+	int rc;
+
+	if (attr == NULL && a->attr_flag != NULL && pol != NULL)
+		attr = strcmp(a->attr_flag, "district") == 0
+		    ? (pol->ndistricts > 0 ? pol->districts[0] : NULL)
+		    : (pol->nbureaus > 0 ? pol->bureaus[0] : NULL);
+	if (!token_new(password))
+		return 1;
+	password[16] = '\0';	/* 96 random bits are plenty to type */
+	snprintf(email, sizeof(email), "%s@portal.invalid", a->login);
+	form_init(&form);
+	(void)(form_add(&form, "login", a->login) && form_add(&form, "role", a->role) &&
+	    form_add(&form, "name", a->name) && form_add(&form, "email", email));
+	if (a->attr_flag != NULL && attr != NULL)
+		(void)form_add(&form, a->attr_flag, attr);
+	if (a->agency_type != NULL)
+		(void)form_add(&form, "agency_type", a->agency_type);
+	rc = add_user(db, &form, password);
+	form_free(&form);
+	if (rc == 0)
+		buf_printf(listing, "  %-9s %-20s %s  (%s)\n", a->login, a->role, password, a->name);
+	return rc;
+}
+
+/* The listing, also kept in $PORTAL_VAR/demo-accounts.txt (mode 0600). */
+static void
+demo_save(const struct buf *listing)
+{
+	const char *var = getenv("PORTAL_VAR");
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (var == NULL || *var == '\0')
+		return;
+	snprintf(path, sizeof(path), "%s/demo-accounts.txt", var);
+	umask(077);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(listing->data, f);
+		if (fclose(f) == 0)
+			printf("(saved in %s)\n", path);
+	}
+}
+
 int
 ctl_demo(struct db *db)
 {
-	static const struct {
-		const char *login, *role, *name, *attr_flag, *attr, *agency_type;
-	} demo[] = {
-		{ "agency1", "agency", "Deputy Dana Reyes", "agency", "Waukesha County Sheriff's Office", "county" },
-		{ "fbi1", "agency", "Special Agent Sam Ortiz", "agency", "FBI Field Office", "federal" },
-		{ "officer1", "officer", "Officer Pat Lee", NULL, NULL, NULL },
-		{ "det1", "detective", "Detective Jordan Kim", NULL, NULL, NULL },
-		{ "sup1", "supervisor", "Sergeant Alex Morgan", NULL, NULL, NULL },
-		{ "disp1", "dispatcher", "Dispatcher Casey Brooks", NULL, NULL, NULL },
-		{ "dsup1", "dispatch_supervisor", "Dispatch Supervisor Robin Hale", NULL, NULL, NULL },
-		/* The first of the department's own districts and bureaus (none,
-		 * when its policy names none). */
-		{ "cmdr1", "commander", "Captain Morgan Price", "district", NULL, NULL },
-		{ "bchief1", "bureau_chief", "Inspector Taylor Grant", "bureau", NULL, NULL },
-		{ "watch1", "watch_commander", "Captain Jamie Fox", NULL, NULL, NULL },
-		{ "swat1", "unit_commander", "Lieutenant Drew Carter", "unit", "swat", NULL },
-		{ "chief1", "chief", "Chief Chris Avery", NULL, NULL, NULL },
-		{ "admin1", "admin", "Administrator Lee Quinn", NULL, NULL, NULL },
-	};
-	const char *var = getenv("PORTAL_VAR");
-	char path[PATH_MAX], password[TOKEN_CHARS + 1];
 	struct buf listing;
 	struct policy pol;
 	bool have_policy;
 	PGresult *res;
 	size_t i;
-	FILE *f;
+	int rc = 0;
 
 	if ((res = db_query(db, "SELECT count(*) AS n FROM account", 0, NULL)) == NULL)
 		return ctl_failed(db, "demo");
@@ -231,51 +281,15 @@ ctl_demo(struct db *db)
 	have_policy = policy_load(&pol, db);
 	buf_init(&listing);
 	buf_puts(&listing, "Demo accounts (one per role; change or disable them before real use):\n");
-	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
-		const char *attr = demo[i].attr;
-		struct form form;
-		char email[64];
-		int rc;
-
-		if (attr == NULL && demo[i].attr_flag != NULL && have_policy)
-			attr = strcmp(demo[i].attr_flag, "district") == 0
-			    ? (pol.ndistricts > 0 ? pol.districts[0] : NULL)
-			    : (pol.nbureaus > 0 ? pol.bureaus[0] : NULL);
-
-		if (!token_new(password))
-			return 1;
-		password[16] = '\0';	/* 96 random bits are plenty to type */
-		snprintf(email, sizeof(email), "%s@portal.invalid", demo[i].login);
-		form_init(&form);
-		(void)(form_add(&form, "login", demo[i].login) && form_add(&form, "role", demo[i].role) &&
-		    form_add(&form, "name", demo[i].name) && form_add(&form, "email", email));
-		if (demo[i].attr_flag != NULL && attr != NULL)
-			(void)form_add(&form, demo[i].attr_flag, attr);
-		if (demo[i].agency_type != NULL)
-			(void)form_add(&form, "agency_type", demo[i].agency_type);
-		rc = add_user(db, &form, password);
-		form_free(&form);
-		if (rc != 0) {
-			buf_free(&listing);
-			if (have_policy)
-				policy_free(&pol);
-			return rc;
-		}
-		buf_printf(&listing, "  %-9s %-20s %s  (%s)\n", demo[i].login, demo[i].role, password, demo[i].name);
-	}
-	fputs(buf_cstr(&listing), stdout);
-	if (var != NULL && *var != '\0') {
-		snprintf(path, sizeof(path), "%s/demo-accounts.txt", var);
-		umask(077);
-		if ((f = fopen(path, "w")) != NULL) {
-			fputs(buf_cstr(&listing), f);
-			if (fclose(f) == 0)
-				printf("(saved in %s)\n", path);
-		}
+	for (i = 0; i < sizeof(demo) / sizeof(demo[0]) && rc == 0; i++)
+		rc = demo_account(db, &demo[i], have_policy ? &pol : NULL, &listing);
+	if (rc == 0 && !buf_failed(&listing)) {
+		fputs(buf_cstr(&listing), stdout);
+		demo_save(&listing);
 	}
 	buf_free(&listing);
 	if (have_policy)
 		policy_free(&pol);
-	return 0;
+	return rc;
 }
 

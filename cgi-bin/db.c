@@ -16,8 +16,12 @@ extern const struct db_statement __stop_portal_sql[] __attribute__((weak));
 const struct db_statement *
 db_statements(size_t *n)
 {
-	*n = __start_portal_sql != NULL && __stop_portal_sql != NULL
-	    ? (size_t)(__stop_portal_sql - __start_portal_sql) : 0;
+	*n = 0;
+	if (__start_portal_sql == NULL || __stop_portal_sql == NULL)
+		return NULL;
+	/* The two symbols bound one array, the section, made by the linker. */
+	/* cppcheck-suppress comparePointers */
+	*n = (size_t)(__stop_portal_sql - __start_portal_sql);
 	return __start_portal_sql;
 }
 
@@ -214,6 +218,91 @@ db_run(struct db *db, const struct db_statement *st, const char *const *values)
 	if (!prepared(db, st))
 		return NULL;
 	return checked(db, PQexecPrepared(db->conn, st->name, st->nparams, values, NULL, NULL, 0));
+}
+
+/* The index of a declared statement in the section, or (size_t)-1. */
+static size_t
+statement_index(const struct db *db, const struct db_statement *st)
+{
+	size_t n;
+	const struct db_statement *all = db_statements(&n);
+
+	if (all == NULL || st < all || (size_t)(st - all) >= n || (size_t)(st - all) >= db->nstatements)
+		return (size_t)-1;
+	return (size_t)(st - all);
+}
+
+/* The next result of a pipeline, checked; false when it failed (the first
+ * failure is recorded, the aborted ones after it are not logged again). */
+static bool
+pipeline_result(struct db *db, PGresult **out, bool *failed)
+{
+	PGresult *res = PQgetResult(db->conn), *end;
+
+	*out = NULL;
+	/* Once one failed, the rest were aborted: dropped, not logged. */
+	if (*failed || (res != NULL && PQresultStatus(res) == PGRES_PIPELINE_ABORTED)) {
+		PQclear(res);
+		res = NULL;
+	} else if ((res = checked(db, res)) == NULL)
+		*failed = true;
+	/* Each statement's results end with a NULL. */
+	while ((end = PQgetResult(db->conn)) != NULL)
+		PQclear(end);
+	*out = res;
+	return res != NULL;
+}
+
+bool
+db_run_batch(struct db *db, struct db_batch *items, size_t n)
+{
+	unsigned char fresh[32] = { 0 };	/* prepared in this trip */
+	PGresult *sync, *res;
+	bool failed = false;
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		items[i].res = NULL;
+	if (db->conn == NULL || n > sizeof(fresh) || !PQenterPipelineMode(db->conn)) {
+		db->failed = true;
+		return false;
+	}
+	for (i = 0; i < n && !failed; i++) {
+		const struct db_statement *st = items[i].st;
+
+		if ((k = statement_index(db, st)) != (size_t)-1 && !db->prepared[k])
+			fresh[i] = (unsigned char)PQsendPrepare(db->conn, st->name, st->sql, st->nparams, NULL);
+		failed = k == (size_t)-1 || (!db->prepared[k] && !fresh[i]) ||
+		    !PQsendQueryPrepared(db->conn, st->name, st->nparams, items[i].values, NULL, NULL, 0);
+	}
+	if (failed || !PQpipelineSync(db->conn)) {
+		snprintf(db->error, sizeof(db->error), "%s", PQerrorMessage(db->conn));
+		db->lost = PQstatus(db->conn) != CONNECTION_OK;
+		db->failed = true;
+		(void)PQexitPipelineMode(db->conn);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (fresh[i] && pipeline_result(db, &res, &failed)) {
+			PQclear(res);
+			db->prepared[statement_index(db, items[i].st)] = 1;
+		}
+		(void)pipeline_result(db, &items[i].res, &failed);
+	}
+	sync = PQgetResult(db->conn);
+	if (sync == NULL || PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+		failed = true;
+	PQclear(sync);
+	if (!PQexitPipelineMode(db->conn))
+		failed = true;
+	if (failed) {
+		db->failed = true;
+		for (i = 0; i < n; i++) {
+			PQclear(items[i].res);
+			items[i].res = NULL;
+		}
+	}
+	return !failed;
 }
 
 bool

@@ -67,6 +67,18 @@ bool      db_run_ok(struct db *, const struct db_statement *, const char *const 
 /* db_each_row() of a declared statement. */
 bool      db_each_row_run(struct db *, const struct db_statement *, const char *const *values,
               bool (*row)(void *arg, const PGresult *), void *arg);
+/* Several declared statements that do not depend on one another, sent
+ * together and answered in one round trip (libpq's pipeline mode); each is
+ * prepared in the same trip where it was not yet. True when every one
+ * succeeded: items[i].res holds its result (the caller PQclear()s each).
+ * False: every result is NULL, the failure recorded as db_run()'s. */
+struct db_batch {
+	const struct db_statement *st;
+	const char *const         *values;
+	PGresult                  *res;
+};
+bool      db_run_batch(struct db *, struct db_batch *items, size_t n);
+
 /* The program's statements (the section), for listing and checks. */
 const struct db_statement *db_statements(size_t *n);
 

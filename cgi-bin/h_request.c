@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "page.h"
 #include "action.h"
+#include "request_page.h"
 #include "request_public.h"
 #include "request_store.h"
 
@@ -78,30 +79,18 @@ show_details(struct view_dict *d, const PGresult *res)
 	}
 }
 
-static bool
-show_notifications(struct ctx *c, struct view_dict *d, const char *id)
+/* Who was told, with each acknowledgment and e-mail (a staff page). */
+static void
+show_notifications(struct view_dict *d, const PGresult *res)
 {
-	DB_STATEMENT(sql, "h_request.show_notifications", 1,
-	    "SELECT n.id, coalesce(a.full_name, '(anyone who holds the role)') AS recipient,"
-	    " n.recipient_role, n.clause, n.reason, n.email_status,"
-	    " to_char(n.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
-	    " to_char(n.acknowledged_at, 'YYYY-MM-DD HH24:MI') AS acknowledged"
-	    " FROM notification n LEFT JOIN account a ON a.id = n.recipient_id"
-	    " WHERE n.request_id = $1 ORDER BY n.id");
-	PGresult *res = db_run(&c->app->db, &sql, &id);
 	int i;
 
-	if (res == NULL)
-		return false;
 	for (i = 0; i < PQntuples(res); i++) {
 		struct view_dict *n = view_add(d, "NOTIFICATION");
 		int role = role_from_id(db_value(res, i, "recipient_role"));
 
-		/* An outside agency sees who was told by role, not staff names. */
-		view_set_str(n, "RECIPIENT", role_is_staff(c->me.role) ? db_value(res, i, "recipient")
-		    : "the department");
-		if (role_is_staff(c->me.role))
-			view_show(n, "STAFF");
+		view_set_str(n, "RECIPIENT", db_value(res, i, "recipient"));
+		view_show(n, "STAFF");
 		view_set_str(n, "ROLE", role >= 0 ? role_choices[role].label : "");
 		view_set_str(n, "CLAUSE", db_value(res, i, "clause"));
 		view_set_str(n, "REASON", db_value(res, i, "reason"));
@@ -114,50 +103,16 @@ show_notifications(struct ctx *c, struct view_dict *d, const char *id)
 	}
 	if (PQntuples(res) > 0)
 		view_show(d, "HAS_NOTIFICATIONS");
-	if (role_is_staff(c->me.role))
-		view_show(d, "STAFF_VIEW");
-	PQclear(res);
-	return true;
+	view_show(d, "STAFF_VIEW");
 }
 
-/*
- * The timeline: every audit event, notification (with its acknowledgment
- * and e-mail delivery) and check-in of the request, in order, in the
- * department's time zone. Outside agencies see roles, not staff names.
- */
-static bool
-show_timeline(struct ctx *c, struct view_dict *d, const char *id)
+/* The timeline: every audit event, notification (with its acknowledgment
+ * and e-mail delivery) of the request, in order. */
+static void
+show_timeline(struct view_dict *d, const PGresult *res)
 {
-	DB_STATEMENT(sql, "h_request.show_timeline", 2,
-	    "SELECT to_char(t.at, 'YYYY-MM-DD HH24:MI:SS') AS at, t.entry, t.who, t.what, t.clause, t.note"
-	    " FROM ("
-	    "  SELECT e.at, 'event' AS entry, coalesce(a.full_name, e.actor_login, 'the portal') AS who,"
-	    "   replace(e.action, '_', ' ') AS what, e.clause, e.note, e.id AS ord"
-	    "  FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id WHERE e.request_id = $1"
-	    "  UNION ALL"
-	    "  SELECT n.created_at, 'notified', CASE WHEN $2 THEN coalesce(a.full_name, 'whoever holds the role')"
-	    "   ELSE 'the department' END, 'notified: ' || r.title, n.clause, n.reason, 0"
-	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
-	    "  LEFT JOIN account a ON a.id = n.recipient_id WHERE n.request_id = $1"
-	    "  UNION ALL"
-	    "  SELECT n.acknowledged_at, 'acknowledged', CASE WHEN $2 THEN coalesce(a.full_name, r.title)"
-	    "   ELSE r.title END, 'acknowledged the notification', n.clause, '', 0"
-	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
-	    "  LEFT JOIN account a ON a.id = n.acknowledged_by"
-	    "  WHERE n.request_id = $1 AND n.acknowledged_at IS NOT NULL"
-	    "  UNION ALL"
-	    "  SELECT n.email_sent_at, 'emailed', 'the portal', 'e-mail delivered to ' ||"
-	    "   CASE WHEN $2 THEN coalesce(a.full_name, r.title) ELSE r.title END, n.clause, '', 0"
-	    "  FROM notification n JOIN role r ON r.id = n.recipient_role"
-	    "  LEFT JOIN account a ON a.id = n.recipient_id"
-	    "  WHERE n.request_id = $1 AND n.email_sent_at IS NOT NULL AND $2"
-	    " ) t ORDER BY t.at, t.ord");
-	const char *params[2] = { id, role_is_staff(c->me.role) ? "true" : "false" };
-	PGresult *res = db_run(&c->app->db, &sql, params);
 	int i;
 
-	if (res == NULL)
-		return false;
 	for (i = 0; i < PQntuples(res); i++) {
 		struct view_dict *e = view_add(d, "EVENT");
 
@@ -170,8 +125,6 @@ show_timeline(struct ctx *c, struct view_dict *d, const char *id)
 		if (db_value(res, i, "note") != NULL && *db_value(res, i, "note") != '\0')
 			view_set_str(view_add(e, "EVENT_NOTE"), "NOTE", db_value(res, i, "note"));
 	}
-	PQclear(res);
-	return true;
 }
 
 /* An outside agency's page of its own request (request_public.c): nothing
@@ -199,22 +152,16 @@ agency_page(struct ctx *c, struct view_dict *d, PGresult *res)
 	page_send(c, 200, title, "request_agency.tpl", d);
 }
 
-void
-h_request_show(struct ctx *c)
+/* The request's summary at the top of both pages: kind, status, who filed
+ * it, what was provisionally authorized or why it was denied, its fields. */
+static void
+show_request(struct view_dict *d, const PGresult *res)
 {
-	PGresult *res = fetch_or_fail(c);
-	struct view_dict *d;
-	const char *id;
 	int kind, status;
-	char title[64];
 
-	if (res == NULL)
-		return;
-	id = db_value(res, 0, "id");
 	kind = kind_from_id(db_value(res, 0, "kind"));
 	status = status_from_id(db_value(res, 0, "status"));
-	d = page_dict(c);
-	view_set_str(d, "ID", id);
+	view_set_str(d, "ID", db_value(res, 0, "id"));
 	view_set_str(d, "KIND", db_value(res, 0, "kind"));
 	view_set_str(d, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
 	view_set_str(d, "STATUS", db_value(res, 0, "status"));
@@ -238,18 +185,47 @@ h_request_show(struct ctx *c)
 	if (db_value(res, 0, "denial_reason") != NULL)
 		view_set_str(view_add(d, "DENIED"), "DENIAL_REASON", db_value(res, 0, "denial_reason"));
 	show_details(d, res);
+}
+
+void
+h_request_show(struct ctx *c)
+{
+	struct request_page rp;
+	struct view_dict *d;
+	PGresult *res;
+	char title[64];
+
+	/* An outside agency's own view (request_public.c) is another page. */
 	if (!role_is_staff(c->me.role)) {
+		if ((res = fetch_or_fail(c)) == NULL)
+			return;
+		d = page_dict(c);
+		show_request(d, res);
 		agency_page(c, d, res);
 		return;
 	}
-	if (!action_offer(c, d, res) || !request_view_policy_state(c, d, res) ||
-	    !show_notifications(c, d, id) || !show_timeline(c, d, id)) {
+	if (!request_page_load(c, &rp)) {
+		request_page_free(&rp);
+		page_error(c, 503, "The database is not answering. Please try again in a moment.", NULL);
+		return;
+	}
+	if (PQntuples(rp.res[RP_REQUEST]) != 1) {
+		request_page_free(&rp);
+		page_error(c, 404, "There is no such request, or it is not yours to see.", NULL);
+		return;
+	}
+	d = page_dict(c);
+	show_request(d, rp.res[RP_REQUEST]);
+	if (!action_offer(c, d, &rp)) {
 		view_dict_free(d);
-		PQclear(res);
+		request_page_free(&rp);
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
-	snprintf(title, sizeof(title), "Request %s", id);
-	PQclear(res);
+	request_view_policy_state(c, d, &rp);
+	show_notifications(d, rp.res[RP_NOTIFICATIONS]);
+	show_timeline(d, rp.res[RP_TIMELINE]);
+	snprintf(title, sizeof(title), "Request %s", db_value(rp.res[RP_REQUEST], 0, "id"));
+	request_page_free(&rp);
 	page_send(c, 200, title, "request.tpl", d);
 }

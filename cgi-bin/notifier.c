@@ -360,7 +360,7 @@ periodic(struct notifier *n, time_t *last_timers, time_t *last_retention)
 static void
 seal(struct notifier *n)
 {
-	long sealed;
+	long sealed = 0;
 
 	while (!stopping && (sealed = audit_seal(&n->db, AUDIT_SEAL_BATCH)) == AUDIT_SEAL_BATCH)
 		;

@@ -12,29 +12,44 @@
 /* Times in JSON are ISO 8601 with the department's offset (to_json). */
 #define JSON_TIME(col) "to_json(" col ")#>>'{}'"
 
+/* A request with who filed it and the times as pages show them; $2 the
+ * agency an outside agency's account belongs to (NULL: staff see all). */
+DB_STATEMENT(fetch_sql, "request_store.request_fetch", 2,
+    "SELECT r.*, a.login AS filed_by_login, a.full_name AS filed_by_name,"
+    " " JSON_TIME("r.created_at") " AS created_at_json,"
+    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI TZ') AS created_at_shown,"
+    " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local,"
+    " to_char(r.teletype_received_at, 'YYYY-MM-DD HH24:MI') AS teletype_shown,"
+    " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown,"
+    " to_char(r.assessed_at, 'YYYY-MM-DD HH24:MI') AS assessed_shown"
+    " FROM request r JOIN account a ON a.id = r.filed_by"
+    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)");
+
+const struct db_statement *
+request_fetch_statement(void)
+{
+	return &fetch_sql;
+}
+
+void
+request_fetch_params(const struct ctx *c, char idtext[24], long long id, const char *params[2])
+{
+	snprintf(idtext, 24, "%lld", id);
+	params[0] = idtext;
+	/* Staff see every request; an agency only its own agency's. */
+	params[1] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
+}
+
 PGresult *
 request_fetch(struct ctx *c, long long id, bool *db_failed)
 {
-	DB_STATEMENT(sql, "request_store.request_fetch", 2,
-	    "SELECT r.*, a.login AS filed_by_login, a.full_name AS filed_by_name,"
-	    " " JSON_TIME("r.created_at") " AS created_at_json,"
-	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI TZ') AS created_at_shown,"
-	    " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local,"
-	    " to_char(r.teletype_received_at, 'YYYY-MM-DD HH24:MI') AS teletype_shown,"
-	    " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown,"
-	    " to_char(r.assessed_at, 'YYYY-MM-DD HH24:MI') AS assessed_shown"
-	    " FROM request r JOIN account a ON a.id = r.filed_by"
-	    " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)");
 	char idtext[24];
 	const char *params[2];
 	PGresult *res;
 
 	*db_failed = false;
-	snprintf(idtext, sizeof(idtext), "%lld", id);
-	params[0] = idtext;
-	/* Staff see every request; an agency only its own agency's. */
-	params[1] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
-	if ((res = db_run(&c->app->db, &sql, params)) == NULL) {
+	request_fetch_params(c, idtext, id, params);
+	if ((res = db_run(&c->app->db, &fetch_sql, params)) == NULL) {
 		*db_failed = true;
 		return NULL;
 	}

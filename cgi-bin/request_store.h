@@ -15,6 +15,10 @@
 /* The request `id` as `c->me` may see it, or NULL (not found / not theirs /
  * database error: *db_failed tells which). The caller PQclear()s it. */
 PGresult *request_fetch(struct ctx *, long long id, bool *db_failed);
+/* The same as a statement with its parameters, for a batch (db_run_batch). */
+const struct db_statement *request_fetch_statement(void);
+void      request_fetch_params(const struct ctx *, char idtext[24], long long id,
+              const char *params[2]);
 
 #define REQUEST_RATE_LIMITED (-2)
 #define REQUEST_REPEATED     (-3)   /* its submission key was used: submission_replay() */

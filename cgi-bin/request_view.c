@@ -8,6 +8,7 @@
 
 #include "action.h"
 #include "page.h"
+#include "request_page.h"
 
 static int
 popcount(uint32_t v)
@@ -32,18 +33,11 @@ any_waivable(const struct policy *pol, const struct request_facts *facts)
 
 /* The members who may be sent (active and sworn, on duty first), as the
  * suggestions of the dispatch form's assignee inputs. */
-static bool
-offer_roster(struct ctx *c, struct view_dict *d)
+static void
+offer_roster(struct view_dict *d, const PGresult *res)
 {
-	DB_STATEMENT(sql, "request_view.offer_roster", 0,
-	    "SELECT a.login, a.full_name, r.deploys_as, a.on_duty FROM account a"
-	    " JOIN role r ON r.id = a.role WHERE NOT a.disabled AND r.deploys_as IS NOT NULL"
-	    " ORDER BY a.on_duty DESC, r.deploys_as DESC, a.full_name LIMIT 500");
-	PGresult *res = db_run(&c->app->db, &sql, NULL);
 	int i;
 
-	if (res == NULL)
-		return false;
 	for (i = 0; i < PQntuples(res); i++) {
 		struct view_dict *m = view_add(d, "MEMBER");
 		char label[300];
@@ -53,38 +47,20 @@ offer_roster(struct ctx *c, struct view_dict *d)
 		view_set_str(m, "LOGIN", db_value(res, i, "login"));
 		view_set_str(m, "LABEL", label);
 	}
-	PQclear(res);
-	return true;
 }
 
-/* Adds the check-in forms and the deployments table. */
-static bool
-offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool may_checkin)
+/* Adds the check-in forms and the deployments table; overdue as the
+ * check-in rule in force says. */
+static void
+offer_deployments(struct ctx *c, struct view_dict *d, const struct request_page *rp, bool may_checkin)
 {
-	DB_STATEMENT(sql, "request_view.offer_deployments", 2,
-	    "SELECT dp.id, coalesce(ac.full_name || ' (' || ac.login || ')', dp.assignee) AS assignee,"
-	    " dp.account_id, dp.status, au.full_name AS authorized_by,"
-	    " to_char(dp.created_at, 'YYYY-MM-DD HH24:MI') AS sent,"
-	    " to_char(dp.last_checkin_at, 'YYYY-MM-DD HH24:MI') AS last_checkin,"
-	    " (dp.status <> 'returned' AND $2::int > 0"
-	    "   AND dp.last_checkin_at < now() - make_interval(mins => $2::int)) AS overdue"
-	    " FROM deployment dp JOIN account au ON au.id = dp.authorized_by"
-	    " LEFT JOIN account ac ON ac.id = dp.account_id"
-	    " WHERE dp.request_id = $1 ORDER BY dp.id");
+	const PGresult *res = rp->res[RP_DEPLOYMENTS];
 	struct request_facts facts;
 	const struct rule *timer;
-	const char *params[2];
-	char minutes[16];
-	PGresult *res;
 	int i;
 
-	request_facts_from_row(req, 0, &facts);
+	request_facts_from_row(rp->res[RP_REQUEST], 0, &facts);
 	timer = policy_rule_for(app_policy(c), EFFECT_CHECKIN, &facts);
-	snprintf(minutes, sizeof(minutes), "%d", timer ? timer->interval_minutes : 0);
-	params[0] = db_value(req, 0, "id");
-	params[1] = minutes;
-	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
-		return false;
 	if (PQntuples(res) > 0)
 		view_show(d, "HAS_DEPLOYMENTS");
 	if (timer != NULL) {
@@ -101,7 +77,8 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 		view_set_str(dep, "AUTHORIZED_BY", db_value(res, i, "authorized_by"));
 		view_set_str(dep, "SENT", db_value(res, i, "sent"));
 		view_set_str(dep, "LAST_CHECKIN", db_value(res, i, "last_checkin"));
-		if (db_bool(res, i, "overdue"))
+		if (open && timer != NULL && timer->interval_minutes > 0 &&
+		    db_int(res, i, "minutes_since") >= timer->interval_minutes)
 			view_show(dep, "OVERDUE");
 		if (open && may_checkin && (c->me.role != ROLE_OFFICER ||
 		    db_int(res, i, "account_id") == c->me.id)) {
@@ -116,8 +93,6 @@ offer_deployments(struct ctx *c, struct view_dict *d, const PGresult *req, bool 
 			}
 		}
 	}
-	PQclear(res);
-	return true;
 }
 
 /* The specialized units, as choices of `d`. */
@@ -180,9 +155,9 @@ offer_exception(struct view_dict *form, const struct policy *pol, const struct r
 }
 
 /* The form of one action the viewer may take. */
-static bool
+static void
 offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct verdict *v,
-    const struct request_facts *facts)
+    const struct request_facts *facts, const struct request_page *rp)
 {
 	struct view_dict *form = view_add(d, "ACTION");
 
@@ -196,8 +171,7 @@ offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct ver
 	if (a == ACT_DISPATCH) {
 		struct view_dict *dis = view_add(form, "DISPATCH");
 
-		if (!offer_roster(c, dis))
-			return false;
+		offer_roster(dis, rp->res[RP_ROSTER]);
 		offer_units(dis);
 	}
 	if (a == ACT_DENY || a == ACT_EXCEPT)
@@ -208,20 +182,21 @@ offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct ver
 		view_show(view_add(form, "FOLLOWUP"), "NOTE_FOLLOWUP");
 	if (a == ACT_EXCEPT)
 		offer_exception(form, app_policy(c), facts);
-	return true;
 }
 
 bool
-action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
+action_offer(struct ctx *c, struct view_dict *d, const struct request_page *rp)
 {
 	const struct policy *pol = app_policy(c);
+	const PGresult *req = rp->res[RP_REQUEST];
 	struct request_facts facts;
 	struct action_facts af;
 	int status = status_from_id(db_value(req, 0, "status")), a;
 	bool may_checkin = false, any = false;
 
-	if (status < 0 || !action_facts_load(c, req, &af))
+	if (status < 0)
 		return false;
+	action_facts_from(c, req, rp->res[RP_FACTS], rp->res[RP_APPROVERS], &af);
 	request_facts_from_row(req, 0, &facts);
 	for (a = 0; a < ACT__MAX; a++) {
 		struct verdict v = lifecycle_decide(pol, (enum action)a, (enum request_status)status,
@@ -238,12 +213,12 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
 		if (a == ACT_EXCEPT && !any_waivable(pol, &facts))
 			continue;
 		any = true;
-		if (!offer_action(c, d, (enum action)a, &v, &facts))
-			return false;
+		offer_action(c, d, (enum action)a, &v, &facts, rp);
 	}
 	if (any)
 		view_show(d, "HAS_ACTIONS");
-	return offer_deployments(c, d, req, may_checkin);
+	offer_deployments(c, d, rp, may_checkin);
+	return true;
 }
 
 /*
@@ -252,19 +227,14 @@ action_offer(struct ctx *c, struct view_dict *d, const PGresult *req)
  * letter of a telephone request where a follow-up rule asks for them, each
  * exception the chief granted, with its reason.
  */
-bool
-request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *req)
+void
+request_view_policy_state(struct ctx *c, struct view_dict *d, const struct request_page *rp)
 {
-	DB_STATEMENT(sql, "request_view.request_view_policy_state", 1,
-	    "SELECT e.rule_id, e.reason, a.full_name, to_char(e.at, 'YYYY-MM-DD HH24:MI') AS at"
-	    " FROM policy_exception e JOIN account a ON a.id = e.granted_by WHERE e.request_id = $1"
-	    " ORDER BY e.id");
 	const struct policy *pol = app_policy(c);
-	const char *id = db_value(req, 0, "id");
+	const PGresult *req = rp->res[RP_REQUEST], *res = rp->res[RP_EXCEPTIONS];
 	int status = status_from_id(db_value(req, 0, "status"));
 	struct request_facts facts;
 	const struct rule *r;
-	PGresult *res;
 	int i;
 
 	request_facts_from_row(req, 0, &facts);
@@ -288,8 +258,6 @@ request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *re
 		view_set_str(f, "LETTER", db_value(req, 0, "letter_shown") ? db_value(req, 0, "letter_shown")
 		    : "not received yet");
 	}
-	if ((res = db_run(&c->app->db, &sql, &id)) == NULL)
-		return false;
 	for (i = 0; i < PQntuples(res); i++) {
 		struct view_dict *e = view_add(d, "EXCEPTION");
 		const struct rule *waived = policy_find(pol, db_value(res, i, "rule_id"));
@@ -301,6 +269,4 @@ request_view_policy_state(struct ctx *c, struct view_dict *d, const PGresult *re
 		view_set_str(e, "BY", db_value(res, i, "full_name"));
 		view_set_str(e, "AT", db_value(res, i, "at"));
 	}
-	PQclear(res);
-	return true;
 }
