@@ -126,18 +126,18 @@ history_link(struct buf *b, const char *path, const struct history_query *hq, in
 }
 
 DB_STATEMENT(history_rows_sql, "h_history.history_rows_sql", 8,
-	    "SELECT r.id, r.kind, r.status, r.emergency, r.requesting_agency, r.requester_name,"
-	    " r.nature, r.location, r.municipality, r.federal_agency, r.case_number,"
-	    " a.login AS filed_by, to_json(r.created_at)#>>'{}' AS created_at,"
-	    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
-	    " to_json(r.approved_at)#>>'{}' AS approved_at, to_json(r.dispatched_at)#>>'{}' AS dispatched_at,"
-	    " to_json(ch.acknowledged_at)#>>'{}' AS chief_acknowledged_at, ch.notified AS chief_notified"
-	    " FROM request r JOIN account a ON a.id = r.filed_by"
-	    /* One index probe per row shown, not a scan of all notifications. */
-	    " LEFT JOIN LATERAL (SELECT count(*) > 0 AS notified, min(n.acknowledged_at) AS acknowledged_at"
-	    "   FROM notification n WHERE n.request_id = r.id AND n.recipient_role = 'chief') ch ON true"
-	    HISTORY_WHERE
-	    " ORDER BY r.created_at DESC, r.id DESC LIMIT $7::int OFFSET $8::int");
+    "SELECT r.id, r.kind, r.status, r.emergency, r.requesting_agency, r.requester_name,"
+    " r.nature, r.location, r.municipality, r.federal_agency, r.case_number,"
+    " a.login AS filed_by, to_json(r.created_at)#>>'{}' AS created_at,"
+    " to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
+    " to_json(r.approved_at)#>>'{}' AS approved_at, to_json(r.dispatched_at)#>>'{}' AS dispatched_at,"
+    " to_json(ch.acknowledged_at)#>>'{}' AS chief_acknowledged_at, ch.notified AS chief_notified"
+    " FROM request r JOIN account a ON a.id = r.filed_by"
+    /* One index probe per row shown, not a scan of all notifications. */
+    " LEFT JOIN LATERAL (SELECT count(*) > 0 AS notified, min(n.acknowledged_at) AS acknowledged_at"
+    "   FROM notification n WHERE n.request_id = r.id AND n.recipient_role = 'chief') ch ON true"
+    HISTORY_WHERE
+    " ORDER BY r.created_at DESC, r.id DESC LIMIT $7::int OFFSET $8::int");
 
 /* The parameters of history_rows_sql, the numbers written into lim/off. */
 static void
@@ -154,37 +154,38 @@ history_params(const struct history_query *hq, const char *params[8], char lim[1
 	params[7] = off;
 }
 
+DB_STATEMENT(history_count_sql, "h_history.history_count", 7,
+    "SELECT count(*) AS n FROM (SELECT 1 FROM request r" HISTORY_WHERE " LIMIT $7::int) s");
+
+/*
+ * One page of matching rows (the page's own: HISTORY_PAGE_SIZE from its
+ * offset) and how many match, counted up to the cap, in one round trip.
+ * The rows, or NULL on a database error; *total is set.
+ */
 static PGresult *
-history_rows(struct ctx *c, const struct history_query *hq, int limit, int offset)
+history_page(struct ctx *c, const struct history_query *hq, long long *total)
 {
-	const char *params[8];
-	char lim[12], off[12];
-
-	history_params(hq, params, lim, off, limit, offset);
-	return db_run(&c->app->db, &history_rows_sql, params);
-}
-
-/* Matching rows, counted up to the cap. -1 on a database error. */
-static long long
-history_count(struct ctx *c, const struct history_query *hq)
-{
-	DB_STATEMENT(sql, "h_history.history_count", 7,
-	    "SELECT count(*) AS n FROM (SELECT 1 FROM request r" HISTORY_WHERE " LIMIT $7::int) s");
-	char cap[16];
-	const char *params[7];
-	PGresult *res;
-	long long n;
+	const char *params[8], *count_params[7];
+	char lim[12], off[12], cap[16];
+	struct db_batch items[2];
 	int i;
 
-	for (i = 0; i < 6; i++)
-		params[i] = i == HF_AGENCY ? hq->agency_pattern : hq->values[i];
+	history_params(hq, params, lim, off, HISTORY_PAGE_SIZE, (hq->page - 1) * HISTORY_PAGE_SIZE);
 	snprintf(cap, sizeof(cap), "%lld", HISTORY_COUNT_CAP + 1);
-	params[6] = cap;
-	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
-		return -1;
-	n = db_int(res, 0, "n");
-	PQclear(res);
-	return n;
+	/* The count's $7 is the cap; its first six are the rows'. */
+	for (i = 0; i < 6; i++)
+		count_params[i] = params[i];
+	count_params[6] = cap;
+	items[0].st = &history_count_sql;
+	items[0].values = count_params;
+	items[1].st = &history_rows_sql;
+	items[1].values = params;
+	*total = -1;
+	if (!db_run_batch(&c->app->db, items, 2))
+		return NULL;
+	*total = db_int(items[0].res, 0, "n");
+	PQclear(items[0].res);
+	return items[1].res;
 }
 
 /* The filters' choices, the chosen one marked. */
@@ -279,8 +280,7 @@ h_history(struct ctx *c)
 
 	if (!history_read(c, &hq))
 		return;
-	total = history_count(c, &hq);
-	res = total < 0 ? NULL : history_rows(c, &hq, HISTORY_PAGE_SIZE, (hq.page - 1) * HISTORY_PAGE_SIZE);
+	res = history_page(c, &hq, &total);
 	if (res == NULL) {
 		history_free(&hq);
 		page_error(c, 503, "The database is not answering.", NULL);
@@ -312,8 +312,7 @@ h_history_json(struct ctx *c)
 
 	if (!history_read(c, &hq))
 		return;
-	total = history_count(c, &hq);
-	res = total < 0 ? NULL : history_rows(c, &hq, HISTORY_PAGE_SIZE, (hq.page - 1) * HISTORY_PAGE_SIZE);
+	res = history_page(c, &hq, &total);
 	history_free(&hq);
 	if (res == NULL) {
 		page_error(c, 503, "The database is not answering.", NULL);
