@@ -47,6 +47,8 @@
 /* Notifications accepted by the SMTP server while the database could not
  * be told, kept until it can: no message is sent twice for that. */
 #define UNMARKED_MAX 64
+#define NOTIFIER_BATCH 50       /* messages between two pauses */
+#define NOTIFIER_PAUSE_MS 20
 
 static volatile sig_atomic_t stopping;
 
@@ -368,6 +370,27 @@ seal(struct notifier *n)
 		log_warn("sealing the audit trail failed: %s", n->db.error);
 }
 
+/*
+ * Delivers what is due, in batches of NOTIFIER_BATCH with a short pause
+ * between them: a backlog of thousands drains at hundreds a second without
+ * taking the cores the pages need (the notifier also runs niced, and its
+ * database role has its own connection limit: sql/grants.sql).
+ */
+static void
+drain(struct notifier *n)
+{
+	struct timespec pause = { 0, NOTIFIER_PAUSE_MS * 1000L * 1000 };
+	int done = 0;
+
+	while (!stopping && deliver_next(n) > 0) {
+		heartbeat(n);
+		if (++done % NOTIFIER_BATCH == 0) {
+			seal(n);
+			nanosleep(&pause, NULL);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -404,8 +427,7 @@ main(void)
 		periodic(&n, &last_timers, &last_retention);
 		seal(&n);
 		heartbeat(&n);
-		while (!stopping && deliver_next(&n) > 0)
-			heartbeat(&n);
+		drain(&n);
 		if (!stopping)
 			wait_for_work(&n);
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -97,6 +98,11 @@ supervise_spawn_program(const char *program, const char *dsn, const char *logpat
 				close(out);
 		}
 		(void)setsid();
+		/* Background work yields to the pages: the notifier runs at a
+		 * lower priority than the workers (raising it back needs a
+		 * privilege it does not have). */
+		if (setpriority(PRIO_PROCESS, 0, SUPERVISE_BACKGROUND_NICE) < 0)
+			log_warn("setpriority: %s", strerror(errno));
 		if (dsn != NULL && setenv("PORTAL_DB_DSN", dsn, 1) < 0)
 			_exit(127);
 		execv(program, argv);

@@ -24,9 +24,13 @@ bool supervise_pidfile(const char *path, pid_t pid);
 /* setgid, initgroups, setuid to `user`, each checked; then refuses to go
  * on if root could be regained. */
 bool supervise_drop_privileges(const char *user);
-/* Starts `program` (no arguments) with PORTAL_DB_DSN set to `dsn` when not
- * NULL; its own session, stdin from /dev/null, its output appended to
- * `log` when not NULL. 0 on failure (logged). */
+/* The niceness of the background programs the portal starts. */
+#define SUPERVISE_BACKGROUND_NICE 10
+
+/* Starts `program` (no arguments) at SUPERVISE_BACKGROUND_NICE, with
+ * PORTAL_DB_DSN set to `dsn` when not NULL; its own session, stdin from
+ * /dev/null, its output appended to `log` when not NULL. 0 on failure
+ * (logged). */
 pid_t supervise_spawn_program(const char *program, const char *dsn, const char *log);
 /* Tells systemd (Type=notify) that the portal is ready: after the socket
  * listens and the workers run. False when NOTIFY_SOCKET is set and the

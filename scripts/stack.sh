@@ -393,6 +393,9 @@ start_postgres() {
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_notifier') THEN
         CREATE ROLE portal_notifier LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
       END IF;
+      -- Background work has its own small share of the database: the
+      -- notifier needs one connection (a restart may briefly overlap).
+      ALTER ROLE portal_notifier CONNECTION LIMIT 4;
     END \$\$;" || die "could not create the roles portal_app and portal_notifier"
 }
 
