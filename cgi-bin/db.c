@@ -267,15 +267,21 @@ db_run_batch(struct db *db, struct db_batch *items, size_t n)
 		db->failed = true;
 		return false;
 	}
+	/* A statement is prepared once in a trip, by its first use
+	 * (db->prepared[k]: 0 not, 1 prepared, 2 being prepared now). */
 	for (i = 0; i < n && !failed; i++) {
 		const struct db_statement *st = items[i].st;
 
-		if ((k = statement_index(db, st)) != (size_t)-1 && !db->prepared[k])
-			fresh[i] = (unsigned char)PQsendPrepare(db->conn, st->name, st->sql, st->nparams, NULL);
-		failed = k == (size_t)-1 || (!db->prepared[k] && !fresh[i]) ||
+		if ((k = statement_index(db, st)) != (size_t)-1 && db->prepared[k] == 0 &&
+		    (fresh[i] = (unsigned char)PQsendPrepare(db->conn, st->name, st->sql, st->nparams, NULL)))
+			db->prepared[k] = 2;
+		failed = k == (size_t)-1 || db->prepared[k] == 0 ||
 		    !PQsendQueryPrepared(db->conn, st->name, st->nparams, items[i].values, NULL, NULL, 0);
 	}
 	if (failed || !PQpipelineSync(db->conn)) {
+		for (i = 0; i < n; i++)
+			if (fresh[i])
+				db->prepared[statement_index(db, items[i].st)] = 0;
 		snprintf(db->error, sizeof(db->error), "%s", PQerrorMessage(db->conn));
 		db->lost = PQstatus(db->conn) != CONNECTION_OK;
 		db->failed = true;
@@ -283,9 +289,11 @@ db_run_batch(struct db *db, struct db_batch *items, size_t n)
 		return false;
 	}
 	for (i = 0; i < n; i++) {
-		if (fresh[i] && pipeline_result(db, &res, &failed)) {
+		if (fresh[i]) {
+			bool ok = pipeline_result(db, &res, &failed);
+
 			PQclear(res);
-			db->prepared[statement_index(db, items[i].st)] = 1;
+			db->prepared[statement_index(db, items[i].st)] = ok ? 1 : 0;
 		}
 		(void)pipeline_result(db, &items[i].res, &failed);
 	}
