@@ -15,9 +15,11 @@ const struct choice effect_choices[EFFECT__MAX] = {
 	[EFFECT_NOTIFY] = { "notify", "Notification" },
 	[EFFECT_CAP] = { "cap", "Provisional authorization" },
 	[EFFECT_APPROVE] = { "approve", "Approval" },
+	[EFFECT_ASSESS] = { "assess", "On-scene assessment" },
 	[EFFECT_DISPATCH] = { "dispatch", "Who may send responders" },
 	[EFFECT_CHECKIN] = { "checkin", "Status check-ins" },
 	[EFFECT_FOLLOWUP] = { "followup", "Follow-up documents" },
+	[EFFECT_CLOSE] = { "close", "Closing a request" },
 	[EFFECT_EXCEPTION] = { "exception", "Exceptions" },
 	[EFFECT_UNITS] = { "units", "Choice of units" },
 	[EFFECT_SEPARATE] = { "separate", "Separation of duties" },
@@ -292,25 +294,32 @@ bool
 policy_actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
     const struct request_facts *facts, const struct rule **why)
 {
+	const struct rule *held = NULL, *names = NULL, *other = NULL;
 	size_t i;
 
-	*why = NULL;
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
+		bool named = (r->actors & ((uint32_t)1 << role)) != 0;
 
 		if (r->effect != effect || !r->enabled || !rule_applies_to(r, facts->kind))
 			continue;
-		/* A rule of this effect whose conditions do not hold for this
-		 * request is named only when no other rule applies. */
-		if (!rule_condition_holds(r, facts)) {
-			if (*why == NULL)
+		if (rule_condition_holds(r, facts)) {
+			if (named) {
 				*why = r;
-			continue;
-		}
-		*why = r;
-		if (r->actors & ((uint32_t)1 << role))
-			return true;
+				return true;
+			}
+			if (held == NULL)
+				held = r;
+		} else if (named && names == NULL)
+			names = r;
+		else if (other == NULL)
+			other = r;
 	}
+	/* A refusal names the rule in force a reader finds first (a clause
+	 * before the department's addition to it); when none is in force, the
+	 * one under which this role could act on another request (lifecycle.c
+	 * then answers 409, not 403). */
+	*why = held != NULL ? held : names != NULL ? names : other;
 	return false;
 }
 

@@ -1094,6 +1094,19 @@ test_verdict_names_the_rule(void **state)
 	assert_non_null(v.message);
 }
 
+/* Every rule of `effect` in the three files names its actors. */
+static void
+every_rule_names_actors(enum rule_effect effect)
+{
+	size_t i;
+	int p;
+
+	for (p = 0; p < P__MAX; p++)
+		for (i = 0; i < pols[p].n; i++)
+			if (pols[p].rules[i].effect == effect && pols[p].rules[i].actors == 0)
+				fail_msg("%s: rule %s names no actors", policy_files[p].path, pols[p].rules[i].id);
+}
+
 static void
 test_transition_table(void **state)
 {
@@ -1126,8 +1139,14 @@ test_transition_table(void **state)
 			    ST(STATUS_CLOSED) | ST(STATUS_DENIED));
 		else
 			assert_int_equal(t->from & (ST(STATUS_CLOSED) | ST(STATUS_DENIED)), 0);
-		if (t->who == WHO_ROLES)
-			assert_int_not_equal(t->roles, 0);
+		/* Who may is a rule's: the actors of the rules of its effect,
+		 * which the checker requires (none of the files' rules of it
+		 * names nobody), the approver, or whoever filed. */
+		assert_true(t->effect < EFFECT__MAX);
+		if (t->who == WHO_RULE)
+			every_rule_names_actors(t->effect);
+		else
+			assert_int_equal(t->effect, t->who == WHO_APPROVER ? EFFECT_APPROVE : EFFECT_FILE);
 	}
 }
 
