@@ -71,12 +71,8 @@ static bool c_outside_city(const struct rule *r, const struct request_facts *f) 
 static bool c_units_out(const struct rule *r, const struct request_facts *f) { (void)r; return f->units_out; }
 
 /* beyond_one_squad: "more than one squad or the assistance of a specialized unit". */
-static bool
-c_beyond_one_squad(const struct rule *r, const struct request_facts *f)
-{
-	(void)r;
-	return f->squads > 1 || f->special_units != 0;
-}
+static bool c_beyond_one_squad(const struct rule *r, const struct request_facts *f)
+{ (void)r; return f->squads > 1 || f->special_units != 0; }
 
 static bool
 c_beyond_cap(const struct rule *r, const struct request_facts *f)
@@ -294,32 +290,27 @@ bool
 policy_actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
     const struct request_facts *facts, const struct rule **why)
 {
-	const struct rule *held = NULL, *names = NULL, *other = NULL;
+	/* What a refusal names, best first (policy.h): in force; naming the
+	 * role elsewhere; for the kind. */
+	const struct rule *first[3] = { NULL, NULL, NULL };
 	size_t i;
 
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
 		bool named = (r->actors & ((uint32_t)1 << role)) != 0;
+		int rank;
 
 		if (r->effect != effect || !r->enabled || !rule_applies_to(r, facts->kind))
 			continue;
-		if (rule_condition_holds(r, facts)) {
-			if (named) {
-				*why = r;
-				return true;
-			}
-			if (held == NULL)
-				held = r;
-		} else if (named && names == NULL)
-			names = r;
-		else if (other == NULL)
-			other = r;
+		rank = rule_condition_holds(r, facts) ? (named ? -1 : 0) : named ? 1 : 2;
+		if (rank < 0) {
+			*why = r;
+			return true;
+		}
+		if (first[rank] == NULL)
+			first[rank] = r;
 	}
-	/* A refusal names the rule in force a reader finds first (a clause
-	 * before the department's addition to it); when none is in force, the
-	 * one under which this role could act on another request (lifecycle.c
-	 * then answers 409, not 403). */
-	*why = held != NULL ? held : names != NULL ? names : other;
+	*why = first[0] != NULL ? first[0] : first[1] != NULL ? first[1] : first[2];
 	return false;
 }
 
