@@ -1676,6 +1676,11 @@ class WhoActs(Case):
             with self.subTest(refused=who):
                 self.assertActionRefused(c(who), rid, 'followup', [('type', 'teletype')], 403, clause,
                                          who + ' recording the teletype')
+        # The form's own checks, where papers are awaited: 422, nothing stored.
+        for fields in ([], [('type', 'LETTER')], [('type', 'fax')], [('type', 'letter'), ('note', 'x' * 2001)]):
+            with self.subTest(fields=str(fields)[:40]):
+                self.assertActionRefused(c('dispatcher'), rid, 'followup', fields, 422, None, 'followup %r'
+                                         % (fields[:1],))
         self.ok(act(c('supervisor'), rid, 'followup', [('type', 'teletype')]))
         self.ok(act(c('dsup'), rid, 'followup', [('type', 'letter')]))
         self.assertEqual([(e['actor'], e['clause']) for e in self.js(rid)['events']
