@@ -244,7 +244,8 @@ class UnitsAndDispatch(Case):
         determining which units will be sent: the supervisor records the
         units needed, kept beside what was filed, with no approval to wait
         for (the request stays as it is and units go at once); others may
-        not (403 naming §V.C)."""
+        not (403 naming §V.C). Who records it is O-ASSESSMENT's to say, under
+        the same clause (WhoActs)."""
         clause = cite('O-UNITS')
         self.assertEqual(clause, '98-023 §V.C')
         rid = self.file_ok(c('agency'), incoming_fields(squads='1', special_units=None))
