@@ -31,38 +31,70 @@ const struct choice action_choices[ACT__MAX + 1] = {
  * and cancelled requests are read-only, with two exceptions: units sent under
  * a provisional authorization that was then denied still report their
  * return (check-in), so nobody stays recorded as deployed; and the papers a
- * follow-up rule tracks are recorded after closing or denial.
+ * follow-up rule tracks are recorded after closing or denial. Who may take
+ * an action is the policy's to say, never this table's: the actors of its
+ * rules of the effect, its approver, or whoever filed.
  */
 const struct transition transitions[ACT__MAX] = {
 	[ACT_AUTHORIZE] = { ACT_AUTHORIZE, S(STATUS_SUBMITTED), STATUS_PROVISIONALLY_AUTHORIZED,
-	    WHO_CAP, 0 },
-	[ACT_APPROVE] = { ACT_APPROVE, BEFORE_DECISION, STATUS_APPROVED,
-	    WHO_APPROVER, 0 },
-	[ACT_DENY] = { ACT_DENY, BEFORE_DECISION, STATUS_DENIED,
-	    WHO_APPROVER, 0 },
-	/* The on-scene supervisor's assessment, relayed by the communications center. */
+	    WHO_RULE, EFFECT_CAP },
+	[ACT_APPROVE] = { ACT_APPROVE, BEFORE_DECISION, STATUS_APPROVED, WHO_APPROVER, EFFECT_APPROVE },
+	[ACT_DENY] = { ACT_DENY, BEFORE_DECISION, STATUS_DENIED, WHO_APPROVER, EFFECT_APPROVE },
 	/* It sends a request not yet decided to its approver (pending_approval);
 	 * after approval it is recorded and relayed without a change of state. */
-	[ACT_ASSESS] = { ACT_ASSESS, OPEN, -1,
-	    WHO_ROLES, R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR) },
+	[ACT_ASSESS] = { ACT_ASSESS, OPEN, -1, WHO_RULE, EFFECT_ASSESS },
 	[ACT_DISPATCH] = { ACT_DISPATCH, S(STATUS_SUBMITTED) | S(STATUS_PROVISIONALLY_AUTHORIZED) |
 	    S(STATUS_PENDING_APPROVAL) | S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_DISPATCHED,
-	    WHO_DISPATCH, 0 },
-	/* Deployed officers report their status to the communications center. */
+	    WHO_RULE, EFFECT_DISPATCH },
 	[ACT_CHECKIN] = { ACT_CHECKIN, S(STATUS_PROVISIONALLY_AUTHORIZED) | S(STATUS_PENDING_APPROVAL) |
-	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED) | S(STATUS_DENIED), -1,
-	    WHO_ROLES, R(ROLE_OFFICER) | R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) },
+	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED) | S(STATUS_DENIED), -1, WHO_RULE, EFFECT_CHECKIN },
 	/* The teletype and letter that follow a telephone request, where a
 	 * follow-up rule asks for them: after it closed, too. */
 	[ACT_FOLLOWUP] = { ACT_FOLLOWUP, OPEN | S(STATUS_CLOSED) | S(STATUS_DENIED), -1,
-	    WHO_ROLES, R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) | R(ROLE_SUPERVISOR) },
+	    WHO_RULE, EFFECT_FOLLOWUP },
 	[ACT_CLOSE] = { ACT_CLOSE, S(STATUS_SUBMITTED) | S(STATUS_PENDING_APPROVAL) |
-	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED),
-	    STATUS_CLOSED, WHO_ROLES,
-	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR) },
+	    S(STATUS_APPROVED) | S(STATUS_DISPATCHED), STATUS_CLOSED, WHO_RULE, EFFECT_CLOSE },
 	[ACT_CANCEL] = { ACT_CANCEL, BEFORE_DECISION | S(STATUS_APPROVED), STATUS_CANCELLED,
-	    WHO_ORIGINATOR, 0 },
-	[ACT_EXCEPT] = { ACT_EXCEPT, OPEN, -1, WHO_EXCEPTION, 0 },
+	    WHO_ORIGINATOR, EFFECT_FILE },
+	[ACT_EXCEPT] = { ACT_EXCEPT, OPEN, -1, WHO_RULE, EFFECT_EXCEPTION },
+};
+
+/*
+ * The plain words of a refusal of a WHO_RULE action: to a role no rule in
+ * force names; when no rule of the effect is for the request's kind (NULL:
+ * the same words); to an actor of a rule whose conditions this request does
+ * not meet. The rule named says the rest, in the policy's own words.
+ */
+static const struct refusal {
+	const char *forbidden, *no_rule, *not_here;
+} refusals[ACT__MAX] = {
+	[ACT_AUTHORIZE] = { "Your role may not provisionally authorize aid.",
+	    "The policy in force has no provisional authorization for this kind of request.",
+	    "A provisional authorization is not for this request: the rule named allows it only "
+	    "under conditions this request does not meet." },
+	[ACT_ASSESS] = { "Your role may not record the on-scene assessment: the rule named says who does.",
+	    "The policy in force names nobody who records an on-scene assessment of this kind of request.",
+	    "No on-scene assessment is recorded on this request: the rule named takes one only under "
+	    "conditions this request does not meet." },
+	[ACT_DISPATCH] = { "Your role may not send responders: members respond only when the person the "
+	    "policy names authorized it.", NULL,
+	    "Nobody is sent on this request now: the rule named sends members only under "
+	    "conditions this request does not meet." },
+	[ACT_CHECKIN] = { "Your role may not record a status check-in: the rule named says who does.",
+	    "The policy in force names nobody who records check-ins on this kind of request.",
+	    "No check-in is recorded on this request: the rule named takes them only under "
+	    "conditions this request does not meet." },
+	[ACT_FOLLOWUP] = { "Your role may not record the teletype or letter: the rule named says who does.",
+	    "The policy in force asks for no teletype or letter on this kind of request.",
+	    "No teletype or letter is awaited on this request: the rule named asks for them only "
+	    "under conditions this request does not meet." },
+	[ACT_CLOSE] = { "Your role may not close a request: the rule named says who does.",
+	    "The policy in force names nobody who closes this kind of request.",
+	    "This request cannot be closed: the rule named allows it only under conditions this "
+	    "request does not meet." },
+	[ACT_EXCEPT] = { "Only the Chief of Police may grant an exception to the policy.", NULL,
+	    "No exception can be granted on this request: the rule named allows one only under "
+	    "conditions this request does not meet." },
 };
 
 int
@@ -93,49 +125,25 @@ has_role(uint32_t mask, enum role role)
 
 /*
  * Whether `role` may act as a rule of `effect` says for this request. When
- * not, *v is 403 when the role may never (forbidden), or 409 when it may,
- * but the rule's conditions do not hold for this request (the rule named
- * says which they are).
+ * not, *v is 403 when the role may never (no rule in force names it, or no
+ * rule of the effect is for this kind at all), or 409 when a rule names
+ * it but its conditions do not hold for this request (the rule named says
+ * which they are).
  */
 static bool
 actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
     const struct request_facts *facts, const struct rule **r, struct verdict *v,
-    const char *forbidden, const char *not_here)
+    const struct refusal *words)
 {
 	if (policy_actor_may(pol, effect, role, facts, r))
 		return true;
-	if (*r == NULL || !has_role((*r)->actors, role) || rule_condition_holds(*r, facts))
-		*v = verdict(DECIDE_FORBIDDEN, *r, NULL, forbidden);
+	if (*r == NULL)
+		*v = verdict(DECIDE_FORBIDDEN, NULL, NULL, words->no_rule ? words->no_rule : words->forbidden);
+	else if (!has_role((*r)->actors, role) || rule_condition_holds(*r, facts))
+		*v = verdict(DECIDE_FORBIDDEN, *r, NULL, words->forbidden);
 	else
-		*v = verdict(DECIDE_CONFLICT, *r, NULL, not_here);
+		*v = verdict(DECIDE_CONFLICT, *r, NULL, words->not_here);
 	return false;
-}
-
-/*
- * The rule an action of fixed roles cites: the timer rules for check-ins
- * (and closing, once all have returned) and follow-ups, the rule told of
- * an assessment or else the rule on who decides the units, and the kind's
- * filing rule for a cancellation by whoever filed it.
- */
-static const struct rule *
-action_rule(const struct policy *pol, enum action action, const struct request_facts *facts)
-{
-	const struct rule *r;
-
-	switch (action) {
-	case ACT_CHECKIN:
-	case ACT_CLOSE:
-		return policy_rule_for(pol, EFFECT_CHECKIN, facts);
-	case ACT_FOLLOWUP:
-		return policy_rule_for(pol, EFFECT_FOLLOWUP, facts);
-	case ACT_ASSESS:
-		r = policy_event_rule(pol, EVENT_ASSESSED, facts);
-		return r != NULL ? r : policy_rule_for(pol, EFFECT_UNITS, facts);
-	case ACT_CANCEL:
-		return policy_rule_for(pol, EFFECT_FILE, facts);
-	default:
-		return NULL;
-	}
 }
 
 /* Whether `role` may decide (approve or deny) under the approval rule `r`;
@@ -190,33 +198,15 @@ who_may(const struct policy *pol, const struct transition *t, enum role role,
     const struct rule *approval, const struct rule **r, struct verdict *v)
 {
 	switch (t->who) {
-	case WHO_ROLES:
-		if (has_role(t->roles, role))
-			return true;
-		*v = verdict(DECIDE_FORBIDDEN, *r, NULL, "Your role may not take this action on a request.");
-		return false;
+	case WHO_RULE:
+		return actor_may(pol, t->effect, role, facts, r, v, &refusals[t->action]);
 	case WHO_ORIGINATOR:
+		/* A cancellation cites the rule the kind was filed under. */
+		*r = policy_rule_for(pol, t->effect, facts);
 		if (af->is_originator)
 			return true;
 		*v = verdict(DECIDE_FORBIDDEN, NULL, NULL, "Only whoever filed the request may cancel it.");
 		return false;
-	case WHO_CAP:
-		return actor_may(pol, EFFECT_CAP, role, facts, r, v, *r ?
-		    "Your role may not provisionally authorize aid." :
-		    "The policy in force has no provisional authorization for this kind of request.",
-		    "A provisional authorization is not for this request: the rule named allows it only "
-		    "under conditions this request does not meet.");
-	case WHO_DISPATCH:
-		return actor_may(pol, EFFECT_DISPATCH, role, facts, r, v,
-		    "Your role may not send responders: members respond only when the person the "
-		    "policy names authorized it.",
-		    "Nobody is sent on this request now: the rule named sends members only under "
-		    "conditions this request does not meet.");
-	case WHO_EXCEPTION:
-		return actor_may(pol, EFFECT_EXCEPTION, role, facts, r, v,
-		    "Only the Chief of Police may grant an exception to the policy.",
-		    "No exception can be granted on this request: the rule named allows one only under "
-		    "conditions this request does not meet.");
 	case WHO_APPROVER:
 		*r = approval;
 		return approver_may(pol, approval, role, facts, af, v);
@@ -234,11 +224,10 @@ state_allows(const struct transition *t, enum action action, enum request_status
 
 	/* After closing or denial, only what is still tracked: a unit still
 	 * out reports its return. The teletype and letter are recorded where
-	 * a follow-up rule tracks them, while one of them is awaited. */
-	if (action == ACT_FOLLOWUP && (r == NULL || !af->papers_outstanding)) {
-		*v = verdict(DECIDE_CONFLICT, r, NULL, r == NULL
-		    ? "No follow-up rule of the policy asks for a teletype or letter on this request."
-		    : "The teletype and the letter were both recorded already.");
+	 * a follow-up rule tracks them (who_may() found it), while one of them
+	 * is awaited. */
+	if (action == ACT_FOLLOWUP && !af->papers_outstanding) {
+		*v = verdict(DECIDE_CONFLICT, r, NULL, "The teletype and the letter were both recorded already.");
 		return false;
 	}
 	if (!(t->from & S(state)) || (action == ACT_CHECKIN && state == STATUS_DENIED &&
@@ -278,7 +267,7 @@ lifecycle_decide(const struct policy *pol, enum action action, enum request_stat
     enum role role, const struct request_facts *facts, const struct action_facts *af)
 {
 	const struct transition *t = &transitions[action];
-	const struct rule *r = action_rule(pol, action, facts);
+	const struct rule *r = NULL;
 	const struct rule *approval = lifecycle_approval_rule(pol, facts);
 	struct verdict v;
 

@@ -1,10 +1,10 @@
 /*
  * The lifecycle of a request (DESIGN.md "Lifecycle") as one explicit
  * transition table: for each action, the states it may be taken in, the
- * state it leads to, and who may take it. "Who" is either a fixed set of
- * roles (with the clause that says so) or the actors a rule of the active
- * preset names (cap, approve, dispatch, exception), so the table holds for
- * both presets without knowing either.
+ * state it leads to, and who may take it. "Who" is the actors a rule of the
+ * policy in force names (cap, assess, dispatch, checkin, followup, close,
+ * exception), the approver an approve rule names, or whoever filed the
+ * request, so the table holds for every policy without knowing any.
  *
  * lifecycle_decide() answers one (action, state, role) question; what needs
  * the database (who is on duty, open deployments, the originator) is
@@ -25,21 +25,20 @@ enum action {
 };
 
 enum who {
-	WHO_ROLES,       /* the fixed roles of the transition */
-	WHO_CAP,         /* actors of the policy's cap rule */
+	WHO_RULE,        /* the actors of a rule of `effect` in force for the
+	                    request (policy_actor_may()) */
 	WHO_APPROVER,    /* recipient of the approve rule, or its fallback when
 	                    no primary is on duty */
-	WHO_DISPATCH,    /* actors of the policy's dispatch rule */
-	WHO_EXCEPTION,   /* actors of the policy's exception rule */
-	WHO_ORIGINATOR   /* whoever filed it (or their agency) */
+	WHO_ORIGINATOR   /* whoever filed it (or their agency), under the
+	                    kind's `effect` (file) rule */
 };
 
 struct transition {
-	enum action  action;
-	uint32_t     from;    /* bit per enum request_status */
-	int          to;      /* enum request_status, or -1: unchanged */
-	enum who     who;
-	uint32_t     roles;   /* WHO_ROLES */
+	enum action       action;
+	uint32_t          from;    /* bit per enum request_status */
+	int               to;      /* enum request_status, or -1: unchanged */
+	enum who          who;
+	enum rule_effect  effect;  /* the rules that say who may, and are cited */
 };
 
 extern const struct choice action_choices[ACT__MAX + 1];

@@ -15,9 +15,11 @@ const struct choice effect_choices[EFFECT__MAX] = {
 	[EFFECT_NOTIFY] = { "notify", "Notification" },
 	[EFFECT_CAP] = { "cap", "Provisional authorization" },
 	[EFFECT_APPROVE] = { "approve", "Approval" },
+	[EFFECT_ASSESS] = { "assess", "On-scene assessment" },
 	[EFFECT_DISPATCH] = { "dispatch", "Who may send responders" },
 	[EFFECT_CHECKIN] = { "checkin", "Status check-ins" },
 	[EFFECT_FOLLOWUP] = { "followup", "Follow-up documents" },
+	[EFFECT_CLOSE] = { "close", "Closing a request" },
 	[EFFECT_EXCEPTION] = { "exception", "Exceptions" },
 	[EFFECT_UNITS] = { "units", "Choice of units" },
 	[EFFECT_SEPARATE] = { "separate", "Separation of duties" },
@@ -69,12 +71,8 @@ static bool c_outside_city(const struct rule *r, const struct request_facts *f) 
 static bool c_units_out(const struct rule *r, const struct request_facts *f) { (void)r; return f->units_out; }
 
 /* beyond_one_squad: "more than one squad or the assistance of a specialized unit". */
-static bool
-c_beyond_one_squad(const struct rule *r, const struct request_facts *f)
-{
-	(void)r;
-	return f->squads > 1 || f->special_units != 0;
-}
+static bool c_beyond_one_squad(const struct rule *r, const struct request_facts *f)
+{ (void)r; return f->squads > 1 || f->special_units != 0; }
 
 static bool
 c_beyond_cap(const struct rule *r, const struct request_facts *f)
@@ -292,25 +290,27 @@ bool
 policy_actor_may(const struct policy *pol, enum rule_effect effect, enum role role,
     const struct request_facts *facts, const struct rule **why)
 {
+	/* What a refusal names, best first (policy.h): in force; naming the
+	 * role elsewhere; for the kind. */
+	const struct rule *first[3] = { NULL, NULL, NULL };
 	size_t i;
 
-	*why = NULL;
 	for (i = 0; i < pol->n; i++) {
 		const struct rule *r = &pol->rules[i];
+		bool named = (r->actors & ((uint32_t)1 << role)) != 0;
+		int rank;
 
 		if (r->effect != effect || !r->enabled || !rule_applies_to(r, facts->kind))
 			continue;
-		/* A rule of this effect whose conditions do not hold for this
-		 * request is named only when no other rule applies. */
-		if (!rule_condition_holds(r, facts)) {
-			if (*why == NULL)
-				*why = r;
-			continue;
-		}
-		*why = r;
-		if (r->actors & ((uint32_t)1 << role))
+		rank = rule_condition_holds(r, facts) ? (named ? -1 : 0) : named ? 1 : 2;
+		if (rank < 0) {
+			*why = r;
 			return true;
+		}
+		if (first[rank] == NULL)
+			first[rank] = r;
 	}
+	*why = first[0] != NULL ? first[0] : first[1] != NULL ? first[1] : first[2];
 	return false;
 }
 

@@ -21,10 +21,13 @@
 
 struct db;
 
+/* What a rule does. Those that say who may act on a request (file, cap,
+ * assess, dispatch, checkin, followup, close, exception, units) name their
+ * actors; policy_actor_may() reads them. */
 enum rule_effect {
 	EFFECT_FILE, EFFECT_REQUIRE, EFFECT_NOTIFY, EFFECT_CAP, EFFECT_APPROVE,
-	EFFECT_DISPATCH, EFFECT_CHECKIN, EFFECT_FOLLOWUP, EFFECT_EXCEPTION,
-	EFFECT_UNITS, EFFECT_SEPARATE, EFFECT__MAX
+	EFFECT_ASSESS, EFFECT_DISPATCH, EFFECT_CHECKIN, EFFECT_FOLLOWUP, EFFECT_CLOSE,
+	EFFECT_EXCEPTION, EFFECT_UNITS, EFFECT_SEPARATE, EFFECT__MAX
 };
 
 enum policy_event {
@@ -139,8 +142,13 @@ const struct rule *policy_find(const struct policy *, const char *id);
  * NULL when the policy names no one for that kind). */
 bool  policy_may_file(const struct policy *, enum role, enum request_kind,
           const struct rule **why);
-/* Whether `role` may act as the rule of `effect` says (dispatch, exception,
- * units, cap) for the request; *why is the rule consulted. */
+/* Whether `role` may act as a rule of `effect` in force for the request
+ * says (cap, assess, dispatch, checkin, followup, close, exception, units):
+ * some rule of the effect whose conditions hold names it. *why is the rule
+ * that allowed it; on a refusal, the first rule of the effect in force (as
+ * policy_rule_for() finds it), else, when none is, the first whose
+ * conditions do not hold that names the role, else the first for the
+ * kind, else NULL (no rule of the effect names the kind). */
 bool  policy_actor_may(const struct policy *, enum rule_effect, enum role,
           const struct request_facts *, const struct rule **why);
 

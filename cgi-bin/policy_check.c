@@ -6,6 +6,16 @@
  */
 #include "policy_parse.h"
 
+#define EFFECT_BIT(e) (1u << (e))
+
+/* The effects whose rules say who may act on a request (policy_may_file(),
+ * policy_actor_may()): a rule of one of them names its actors, or nobody
+ * could take the action it governs. */
+static const unsigned actor_effects = EFFECT_BIT(EFFECT_FILE) | EFFECT_BIT(EFFECT_CAP) |
+    EFFECT_BIT(EFFECT_ASSESS) | EFFECT_BIT(EFFECT_DISPATCH) | EFFECT_BIT(EFFECT_CHECKIN) |
+    EFFECT_BIT(EFFECT_FOLLOWUP) | EFFECT_BIT(EFFECT_CLOSE) | EFFECT_BIT(EFFECT_EXCEPTION) |
+    EFFECT_BIT(EFFECT_UNITS);
+
 /* The checks of one rule, once it is read whole. */
 static void
 check_rule(struct parser *p, size_t i)
@@ -25,11 +35,9 @@ check_rule(struct parser *p, size_t i)
 		policy_problem(p, line, "rule %s: no effect", r->id);
 		return;
 	}
+	if ((actor_effects & EFFECT_BIT(r->effect)) != 0 && r->actors == 0)
+		policy_problem(p, line, "rule %s: %s names no actors", r->id, effect_choices[r->effect].id);
 	switch (r->effect) {
-	case EFFECT_FILE: case EFFECT_DISPATCH: case EFFECT_EXCEPTION: case EFFECT_UNITS: case EFFECT_CAP:
-		if (r->actors == 0)
-			policy_problem(p, line, "rule %s: %s names no actors", r->id, effect_choices[r->effect].id);
-		break;
 	case EFFECT_REQUIRE:
 		if (r->fields == 0 && r->any_of == 0)
 			policy_problem(p, line, "rule %s: require names no fields", r->id);
@@ -48,7 +56,8 @@ check_rule(struct parser *p, size_t i)
 		if (r->interval_minutes <= 0)
 			policy_problem(p, line, "rule %s: %s needs minutes", r->id, effect_choices[r->effect].id);
 		break;
-	case EFFECT_SEPARATE: case EFFECT__MAX:
+	case EFFECT_FILE: case EFFECT_CAP: case EFFECT_ASSESS: case EFFECT_DISPATCH: case EFFECT_CLOSE:
+	case EFFECT_EXCEPTION: case EFFECT_UNITS: case EFFECT_SEPARATE: case EFFECT__MAX:
 		break;
 	}
 	if (r->effect == EFFECT_CAP && r->cap_squads < 0 && r->cap_supervisors < 0 && r->cap_special_units < 0)

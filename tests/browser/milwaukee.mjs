@@ -27,7 +27,7 @@ export const USERS = {
 // The policy's own bureaus (policies/milwaukee.policy): the form offers exactly these.
 const BUREAUS = ['Patrol Bureau', 'Criminal Investigation Bureau', 'Administration Bureau'];
 // The citations the pages show (the policy file's; department rules say so).
-const FOLLOWUP_RULE = 'Department rule: SOP 230.10 C.3 asks for a teletype and an official letter "as soon as practicable" after a telephone request; the department tracks both and expects them within 24 hours';
+const FOLLOWUP_RULE = 'Department rule: SOP 230.10 C.3 asks for a teletype and an official letter "as soon as practicable" after a telephone request; the department tracks both, expects them within 24 hours, and DEC (a dispatcher or a DEC supervisor) or a supervisor records them';
 
 const NATURE = 'Tornado touched down on the north side; Wauwatosa asks for traffic control and a tactical team for a barricaded suspect.';
 

@@ -36,6 +36,7 @@ shift) for the block.
 | M-IN-DEC             | SOP 230.10 C.3, C.3.a      | OutsideCity.test_M_IN_DEC_SOP_230_10_C_3_C_3_a_dec_supervisor_told_of_aid_outside_the_city |
 | M-FOLLOWUP           | department rule            | FollowUps.test_M_FOLLOWUP_department_rule_phone_request_outside_tracks_teletype_and_letter |
 | M-FOLLOWUP           | department rule            | FollowUps.test_M_FOLLOWUP_department_rule_recorded_after_closing_and_overdue_flagged_on_closed_requests |
+| M-FOLLOWUP           | department rule            | WhoActs.test_M_FOLLOWUP_department_rule_dec_or_a_supervisor_records_the_papers_where_awaited |
 | M-FOLLOWUP-LATE      | department rule            | FollowUps.test_M_FOLLOWUP_LATE_department_rule_dec_supervisor_told_once_per_overdue_period |
 | M-CAP                | SOP 230.10 C.3.a           | ProvisionalAuthorization.test_M_CAP_SOP_230_10_C_3_a_dec_supervisor_authorizes_within_the_caps_counted_per_kind |
 | M-CAP                | SOP 230.10 C.3.a           | ProvisionalAuthorization.test_M_CAP_SOP_230_10_C_3_a_only_in_an_emergency_outside_the_city |
@@ -48,6 +49,8 @@ shift) for the block.
 | M-DENIED-CHIEF       | SOP 230.10 C.3.a           | OutsideCity.test_M_DENIED_CHIEF_SOP_230_10_C_3_a_chief_told_of_the_denial |
 | M-DENIED-DEC         | department rule            | OutsideCity.test_M_DENIED_DEC_department_rule_dec_supervisor_told_of_the_denial |
 | M-UNIT-SENT          | SOP 230.10 C.3.a           | OutsideCity.test_M_UNIT_SENT_SOP_230_10_C_3_a_unit_commander_told_when_the_unit_is_dispatched |
+| M-ASSESSMENT         | SOP 230.10 C.3.c           | WhoActs.test_M_ASSESSMENT_SOP_230_10_C_3_c_on_scene_supervisor_or_dec_supervisor_records_it_outside |
+| M-ASSESSMENT-ELSEWHERE | department rule          | WhoActs.test_M_ASSESSMENT_ELSEWHERE_department_rule_the_same_on_every_other_request |
 | M-ASSESS-DEC         | SOP 230.10 C.3.c           | Assessment.test_M_ASSESS_DEC_SOP_230_10_C_3_c_dec_supervisor_advised_and_assessment_awaited_shown |
 | M-ASSESS-APPROVER    | SOP 230.10 C.3.c           | Assessment.test_M_ASSESS_APPROVER_SOP_230_10_C_3_c_bureau_chief_or_watch_commander_advised |
 | M-ASSESS-CHIEF       | SOP 230.10 C.3.c           | Assessment.test_M_ASSESS_CHIEF_SOP_230_10_C_3_c_chief_told_of_the_assessment |
@@ -72,13 +75,19 @@ shift) for the block.
 | M-FED-CHIEF          | department rule            | Federal.test_M_FED_CHIEF_department_rule_chief_told_of_federal_incoming_inside_or_outside |
 | M-FED-CHIEF          | department rule            | Federal.test_M_FED_CHIEF_department_rule_chief_told_of_aid_incoming_from_a_federal_agency |
 | M-CHECKIN            | department rule            | OverdueCheckin.test_M_CHECKIN_department_rule_deployment_overdue_after_60_minutes |
+| M-CHECKIN            | department rule            | WhoActs.test_M_CHECKIN_department_rule_the_member_dec_or_a_supervisor_records_a_check_in |
 | M-CHECKIN-DISPATCH   | department rule            | OverdueCheckin.test_M_CHECKIN_DISPATCH_department_rule_dispatcher_told_once_of_overdue_checkin |
 | M-CHECKIN-SUPERVISOR | department rule            | OverdueCheckin.test_M_CHECKIN_SUPERVISOR_department_rule_dec_supervisor_told_once_of_overdue_checkin |
+| M-CLOSE              | department rule            | WhoActs.test_M_CLOSE_department_rule_dec_or_a_supervisor_closes_once_every_member_returned |
 | M-DENIED-SENDERS     | department rule            | ProvisionalAuthorization.test_M_DENIED_SENDERS_department_rule_denial_after_provisional_dispatch_keeps_deployments_and_tells_senders |
 | M-EXCEPTION          | department rule            | Exceptions.test_M_EXCEPTION_department_rule_only_chief_and_only_rules_the_portal_waives |
 | M-EXCEPTION          | department rule            | Exceptions.test_M_EXCEPTION_department_rule_each_exception_waives_exactly_its_rule |
 | M-EXCEPTION-TOLD     | department rule            | Exceptions.test_M_EXCEPTION_TOLD_department_rule_dec_supervisor_and_the_waived_rules_people_told_and_shown |
 | M-SEPARATION         | department rule            | Separation.test_M_SEPARATION_department_rule_whoever_filed_does_not_approve_or_deny |
+
+WhoActs: who records the assessment, a check-in, the teletype and letter,
+and who closes, each the actors of a rule of the file (a role no rule in
+force names: 403 naming the rule; nothing stored).
 
 Besides: Citations (every notification's and event's clause is its rule's
 citation; department rules say "Department rule: ..."; the form and /policy
@@ -1577,6 +1586,144 @@ class Separation(Case):
 
 
 # ------------------------------------------------------------------ citations
+
+class WhoActs(Case):
+    """Who records the on-scene assessment, a status check-in, the teletype
+    and letter, and who closes a request: each the actors of a rule of the
+    file, the action citing the rule that let it."""
+
+    def sent(self):
+        """Aid within the city, one squad (no approval), a new officer sent
+        by DEC: (rid, deployment, the officer's login)."""
+        officer = person(S, 'officer', 'mwho')
+        rid = self.file_ok(c('agency'), inside(squads='1', special_units=None))
+        self.ok(act(c('dispatcher'), rid, 'dispatch', [('assignee', officer)]))
+        return rid, self.js(rid)['deployments'][0]['id'], officer
+
+    def test_M_ASSESSMENT_SOP_230_10_C_3_c_on_scene_supervisor_or_dec_supervisor_records_it_outside(self):
+        """M-ASSESSMENT, "SOP 230.10 C.3.c": the on-scene supervisor makes an
+        initial assessment of the incident and advises a DEC supervisor of
+        the resources required: either records it on a request for aid
+        outside the city, the event citing C.3.c; a dispatcher, an officer,
+        the agency that asked, the watch commander and the chief are refused
+        (403 naming C.3.c, not the department's rule), nothing stored."""
+        clause = cite('M-ASSESSMENT')
+        self.assertEqual(clause, 'SOP 230.10 C.3.c')
+        rid = self.file_ok(c('agency'), outside(squads='1', special_units=None))
+        for who in ('dispatcher', 'officer', 'agency', 'watch', 'chief'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'assess', [('squads', '3')], 403, clause, who + ' assessing')
+                self.assertIn('may not record the on-scene assessment', page_text(r.body))
+                self.assertNotIn(cite('M-ASSESSMENT-ELSEWHERE'), page_text(r.body))
+        self.ok(act(c('supervisor'), rid, 'assess', [('squads', '3')]))
+        self.ok(act(c('dsup'), rid, 'assess', [('squads', '4'), ('note', 'As the on-scene supervisor advised.')]))
+        j = self.js(rid)
+        self.assertEqual(j['assessed_squads'], 4)
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'assessed')],
+                         [(U['supervisor'], clause), (U['dsup'], clause)])
+
+    def test_M_ASSESSMENT_ELSEWHERE_department_rule_the_same_on_every_other_request(self):
+        """M-ASSESSMENT-ELSEWHERE, Department rule: the roll-call SOP asks for the
+        on-scene assessment of aid outside the city (230.10 C.3.c); the
+        department takes it the same way, from the on-scene supervisor or a
+        DEC supervisor, on aid within the city and on requests we make, the
+        event citing the department's rule; a dispatcher is refused (403
+        naming it), nothing stored."""
+        clause = cite('M-ASSESSMENT-ELSEWHERE')
+        self.assertTrue(clause.startswith('Department rule: the roll-call SOP asks for the on-scene'), clause)
+        rid = self.file_ok(c('agency'), inside(squads='1', special_units=None))
+        self.assertActionRefused(c('dispatcher'), rid, 'assess', [('squads', '2')], 403, clause,
+                                 'a dispatcher assessing within the city')
+        self.ok(act(c('supervisor'), rid, 'assess', [('squads', '1')]))
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'assessed')],
+                         [(U['supervisor'], clause)])
+        rid = self.file_ok(c('supervisor'), outgoing_fields())
+        self.ok(act(c('dsup'), rid, 'assess', [('squads', '5')]))
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'assessed')],
+                         [(U['dsup'], clause)])
+
+    def test_M_CHECKIN_department_rule_the_member_dec_or_a_supervisor_records_a_check_in(self):
+        """M-CHECKIN, Department rule: DEC keeps track of the members it sent:
+        the member (for their own deployment), a dispatcher, a DEC supervisor
+        or a supervisor records each status check-in, citing the department's
+        rule; a detective, a commander, the chief and the agency that asked
+        are refused (403 naming it), nothing stored."""
+        clause = cite('M-CHECKIN')
+        rid, dep, officer = self.sent()
+        commander = person(S, 'commander', 'mwcmd', district='District 2')
+        for who in ('detective', commander, 'chief', 'agency'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'checkin', [('deployment', dep), ('status', 'on_scene')],
+                                             403, clause, '%s checking in' % who)
+                self.assertIn('may not record a status check-in', page_text(r.body))
+        for who, status in ((officer, 'en_route'), ('dispatcher', 'on_scene'), ('dsup', 'clear'),
+                            ('supervisor', 'returned')):
+            with self.subTest(allowed=who):
+                self.ok(act(c(who), rid, 'checkin', [('deployment', dep), ('status', status)]))
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'checkin')],
+                         [(U.get(w, w), clause) for w in (officer, 'dispatcher', 'dsup', 'supervisor')])
+
+    def test_M_FOLLOWUP_department_rule_dec_or_a_supervisor_records_the_papers_where_awaited(self):
+        """M-FOLLOWUP, Department rule: DEC (a dispatcher or a DEC supervisor)
+        or a supervisor records the teletype and letter of a telephone request
+        for aid outside the city; an officer, a detective, the chief are
+        refused (403 naming the rule); within the city none is awaited (409
+        naming it, its conditions not met); on a request we make no rule
+        asks for any (403, naming no rule); nothing stored."""
+        clause = cite('M-FOLLOWUP')
+        rid = self.file_ok(c('dispatcher'), outside(channel='phone'))
+        for who in ('officer', 'detective', 'chief'):
+            with self.subTest(refused=who):
+                self.assertActionRefused(c(who), rid, 'followup', [('type', 'teletype')], 403, clause,
+                                         who + ' recording the teletype')
+        # The form's own checks, where papers are awaited: 422, nothing stored.
+        for fields in ([], [('type', 'LETTER')], [('type', 'fax')], [('type', 'letter'), ('note', 'x' * 2001)]):
+            with self.subTest(fields=str(fields)[:40]):
+                self.assertActionRefused(c('dispatcher'), rid, 'followup', fields, 422, None, 'followup %r'
+                                         % (fields[:1],))
+        self.ok(act(c('supervisor'), rid, 'followup', [('type', 'teletype')]))
+        self.ok(act(c('dsup'), rid, 'followup', [('type', 'letter')]))
+        self.assertEqual([(e['actor'], e['clause']) for e in self.js(rid)['events']
+                          if e['action'].endswith('_received')], [(U['supervisor'], clause), (U['dsup'], clause)])
+        within = self.file_ok(c('dispatcher'), inside(channel='phone', squads='1', special_units=None))
+        r = self.assertActionRefused(c('dispatcher'), within, 'followup', [('type', 'teletype')], 409, clause,
+                                     'a teletype within the city')
+        self.assertIn('only under conditions this request does not meet', page_text(r.body))
+        ours = self.file_ok(c('supervisor'), outgoing_fields())
+        r = self.assertActionRefused(c('dispatcher'), ours, 'followup', [('type', 'letter')], 403, None,
+                                     'a letter on a request we make')
+        self.assertIn('asks for no teletype or letter on this kind of request', page_text(r.body))
+        self.assertNotIn(clause, page_text(r.body))
+
+    def test_M_CLOSE_department_rule_dec_or_a_supervisor_closes_once_every_member_returned(self):
+        """M-CLOSE, Department rule: the roll-call SOP 230 does not say who closes
+        a request; DEC (a dispatcher or a DEC supervisor) or a supervisor
+        closes it once every member sent has returned, the event citing the
+        department's rule (not the check-in rule); before that 409 naming
+        it; an officer, a commander, the watch commander, the chief and the
+        agency that asked are refused (403), nothing stored."""
+        clause = cite('M-CLOSE')
+        self.assertTrue(clause.startswith('Department rule: the roll-call SOP 230 does not say who closes'), clause)
+        rid, dep, officer = self.sent()
+        r = self.assertActionRefused(c('dsup'), rid, 'close', [], 409, clause, 'closing with a member out')
+        self.assertNotIn(cite('M-CHECKIN'), page_text(r.body))
+        self.ok(act(c(officer), rid, 'checkin', [('deployment', dep), ('status', 'returned')]))
+        commander = person(S, 'commander', 'mwcmd', district='District 2')
+        for who in (officer, commander, 'watch', 'chief', 'agency'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'close', [], 403, clause, '%s closing' % who)
+                self.assertIn('may not close a request', page_text(r.body))
+        self.ok(act(c('dispatcher'), rid, 'close', [('note', 'All back.')]))
+        j = self.js(rid)
+        self.assertEqual(j['status'], 'closed')
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'closed')], [(U['dispatcher'], clause)])
+        for who in ('dsup', 'supervisor'):
+            with self.subTest(allowed=who):
+                rid = self.file_ok(c('agency'), inside(squads='1', special_units=None))
+                self.ok(act(c(who), rid, 'close'))
+                self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'closed')],
+                                 [(U[who], clause)])
+
 
 class Citations(Case):
 

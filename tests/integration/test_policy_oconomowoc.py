@@ -39,6 +39,7 @@ The stacks are this module's own ('policy-oconomowoc', and
 | O-SPECIAL-UNIT       | 98-023 §IV.B.1            | SpecialUnits.test_O_SPECIAL_UNIT_98_023_IV_B_1_unit_commander_notified_when_unit_involved |
 | O-SPECIAL-UNIT-SENT  | 98-023 §IV.B.1            | SpecialUnits.test_O_SPECIAL_UNIT_SENT_98_023_IV_B_1_unit_commander_notified_when_unit_sent |
 | O-CHECKIN            | department rule           | OverdueCheckin.test_O_CHECKIN_department_rule_regularly_read_as_60_minutes |
+| O-CHECKIN            | department rule           | WhoActs.test_O_CHECKIN_department_rule_the_officer_wcc_or_a_supervisor_records_a_check_in |
 | O-CHECKIN-DISPATCH   | department rule           | OverdueCheckin.test_O_CHECKIN_DISPATCH_department_rule_communications_center_told_once |
 | O-CHECKIN-SUPERVISOR | department rule           | OverdueCheckin.test_O_CHECKIN_SUPERVISOR_department_rule_supervisor_told_once |
 | O-SUPERVISOR         | 98-023 §V.A               | Supervisor.test_O_SUPERVISOR_98_023_V_A_every_request_notifies_supervisor_on_duty |
@@ -46,11 +47,14 @@ The stacks are this module's own ('policy-oconomowoc', and
 | O-IN-NEEDS           | 98-023 §V.B               | IncomingAid.test_O_IN_NEEDS_98_023_V_B_agency_and_asker_required |
 | O-IN-CONTACT         | department rule           | IncomingAid.test_O_IN_CONTACT_department_rule_callback_incident_priority_and_place_required |
 | O-UNITS              | 98-023 §V.C               | UnitsAndDispatch.test_O_UNITS_98_023_V_C_supervisor_helps_decide_the_units |
+| O-ASSESSMENT         | 98-023 §V.C               | WhoActs.test_O_ASSESSMENT_98_023_V_C_the_supervisor_records_the_assessment |
+| O-ASSESSMENT-RELAYED | department rule           | WhoActs.test_O_ASSESSMENT_RELAYED_department_rule_a_dispatch_supervisor_records_it_for_the_supervisor |
 | O-DISPATCH           | 98-023 §V.C               | UnitsAndDispatch.test_O_DISPATCH_98_023_V_C_supervisor_or_dispatcher_sends_units_right_after_filing |
 | O-INTERNAL-FILE      | department rule           | UnitsAndDispatch.test_O_INTERNAL_FILE_department_rule_supervisor_or_dispatcher_files_aid_internal |
 | O-APPROVE            | department rule           | NoApproval.test_O_APPROVE_department_rule_switched_off_nothing_to_approve_or_deny |
 | O-APPROVE            | department rule           | ApprovalSwitchedOn.test_O_APPROVE_department_rule_switched_on_the_supervisor_approves |
 | O-DENIED-SENDERS     | department rule           | ApprovalSwitchedOn.test_O_DENIED_SENDERS_department_rule_whoever_sent_units_told_of_a_denial |
+| O-CLOSE              | department rule           | WhoActs.test_O_CLOSE_department_rule_supervisor_wcc_or_dispatch_supervisor_closes_once_all_returned |
 | O-EXCEPTION          | 98-023 §VI                | Exceptions.test_O_EXCEPTION_98_023_VI_only_chief_grants_exception_with_reason_to_a_rule_the_portal_waives |
 | O-EXCEPTION-TOLD     | department rule           | Exceptions.test_O_EXCEPTION_TOLD_department_rule_supervisor_told_and_the_request_shows_it |
 | O-SEPARATION         | department rule           | NoApproval.test_O_SEPARATION_department_rule_inert_while_approvals_are_off |
@@ -64,6 +68,9 @@ table against the policy file (`portalctl policy rules`).
 
 Refused actions are checked with PolicyCase.assertActionRefused: one exact
 status, the clause named, and nothing stored (policyhelp.request_state).
+Who records an assessment, a check-in, and who closes, is the file's
+(WhoActs): a role no rule names is refused 403 naming the rule; 98-023 asks
+for no teletype or letter, so nobody records one (403, no rule).
 Dispatch names members of the roster by login and specialized units by id.
 """
 
@@ -104,6 +111,7 @@ def setUpModule():
         U[role] = person(S, role, 'o' + role[:6])
     U['officer2'] = person(S, 'officer', 'oofficer2')
     U['supervisor2'] = person(S, 'supervisor', 'osuperv2')
+    U['dsup'] = person(S, 'dispatch_supervisor', 'odsup')
 
 
 def c(key):
@@ -236,7 +244,8 @@ class UnitsAndDispatch(Case):
         determining which units will be sent: the supervisor records the
         units needed, kept beside what was filed, with no approval to wait
         for (the request stays as it is and units go at once); others may
-        not (403 naming §V.C)."""
+        not (403 naming §V.C). Who records it is O-ASSESSMENT's to say, under
+        the same clause (WhoActs)."""
         clause = cite('O-UNITS')
         self.assertEqual(clause, '98-023 §V.C')
         rid = self.file_ok(c('agency'), incoming_fields(squads='1', special_units=None))
@@ -738,6 +747,124 @@ class OverdueCheckin(Case):
         per = [n['recipient'] for n in got]
         self.assertEqual(len(per), len(set(per)), 'a supervisor was told twice: %s' % per)
         self.assertEqual(len(notes(self.first, rule='O-CHECKIN-SUPERVISOR')), len(got))
+
+
+# ------------------------------------------------------------------ who acts on a request (the file's actors)
+
+class WhoActs(Case):
+    """Who records the on-scene assessment, a status check-in, the papers,
+    and who closes a request: each the actors of a rule of the file."""
+
+    def sent(self):
+        """A request of another agency, a new officer sent by WCC: (rid,
+        deployment, the officer's login)."""
+        officer = person(S, 'officer', 'owho')
+        rid = self.file_ok(c('agency'), incoming_fields(special_units=None))
+        self.ok(act(c('dispatcher'), rid, 'dispatch', [('assignee', officer)]))
+        return rid, self.js(rid)['deployments'][0]['id'], officer
+
+    def test_O_ASSESSMENT_98_023_V_C_the_supervisor_records_the_assessment(self):
+        """O-ASSESSMENT, "98-023 §V.C": the shift supervisor/OIC aids WCC in
+        determining which units are sent: the supervisor records the
+        assessment of what is needed, the event citing §V.C; WCC itself, an
+        officer, a detective, the chief, a commander, the agency that asked
+        are refused (403 naming §V.C), nothing stored."""
+        clause = cite('O-ASSESSMENT')
+        self.assertEqual(clause, '98-023 §V.C')
+        rid = self.file_ok(c('agency'), incoming_fields(squads='1', special_units=None))
+        for who in ('dispatcher', 'officer', 'detective', 'chief', 'commander', 'agency'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'assess', [('squads', '4')], 403, clause,
+                                             who + ' assessing')
+                self.assertIn('may not record the on-scene assessment', page_text(r.body))
+        self.ok(act(c('supervisor'), rid, 'assess', [('squads', '4'), ('note', 'Four squads.')]))
+        j = self.js(rid)
+        self.assertEqual((j['assessed_squads'], j['squads']), (4, 1))
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'assessed')], [(U['supervisor'], clause)])
+
+    def test_O_ASSESSMENT_RELAYED_department_rule_a_dispatch_supervisor_records_it_for_the_supervisor(self):
+        """O-ASSESSMENT-RELAYED, Department rule: a dispatch supervisor who takes
+        the shift supervisor/OIC's assessment by radio or telephone records it
+        for them, the event citing the department's reason (98-023 §V.C
+        names the supervisor/OIC); a dispatcher is still refused, naming
+        the clause."""
+        clause = cite('O-ASSESSMENT-RELAYED')
+        self.assertTrue(clause.startswith('Department rule: a dispatch supervisor'), clause)
+        rid = self.file_ok(c('agency'), incoming_fields(squads='1', special_units=None))
+        self.ok(act(c('dsup'), rid, 'assess', [('squads', '2'), ('note', 'From the OIC by radio.')]))
+        j = self.js(rid)
+        self.assertEqual(j['assessed_squads'], 2)
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'assessed')], [(U['dsup'], clause)])
+        r = self.assertActionRefused(c('dispatcher'), rid, 'assess', [('squads', '3')], 403, cite('O-ASSESSMENT'),
+                                     'a dispatcher assessing')
+        self.assertNotIn(clause, page_text(r.body))
+
+    def test_O_CHECKIN_department_rule_the_officer_wcc_or_a_supervisor_records_a_check_in(self):
+        """O-CHECKIN, Department rule: 98-023 §IV.B.3 has deployed officers
+        appraise WCC of their status; the officer (for their own
+        deployment), WCC, a supervisor or a dispatch supervisor records each
+        report, citing the department's rule; a detective, a commander, the
+        chief and the agency that asked are refused (403 naming it), nothing
+        stored."""
+        clause = cite('O-CHECKIN')
+        rid, dep, officer = self.sent()
+        for who in ('detective', 'commander', 'chief', 'agency'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'checkin', [('deployment', dep), ('status', 'on_scene')],
+                                             403, clause, who + ' checking in')
+                self.assertIn('may not record a status check-in', page_text(r.body))
+        r = self.assertActionRefused(c('officer'), rid, 'checkin', [('deployment', dep), ('status', 'on_scene')],
+                                     403, clause, "an officer for another's deployment")
+        self.assertIn('their own deployment only', page_text(r.body))
+        for who, status in ((officer, 'en_route'), ('dispatcher', 'on_scene'), ('supervisor', 'clear'),
+                            ('dsup', 'returned')):
+            with self.subTest(allowed=who):
+                self.ok(act(c(who), rid, 'checkin', [('deployment', dep), ('status', status)]))
+        j = self.js(rid)
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'checkin')],
+                         [(U.get(w, w), clause) for w in (officer, 'dispatcher', 'supervisor', 'dsup')])
+        self.assertEqual(j['deployments'][0]['status'], 'returned')
+
+    def test_O_CLOSE_department_rule_supervisor_wcc_or_dispatch_supervisor_closes_once_all_returned(self):
+        """O-CLOSE, Department rule: Policy 98-023 does not say who closes a
+        request; the shift supervisor/OIC, WCC or a dispatch supervisor
+        closes it once every officer sent has returned, the event citing
+        the department's rule (not the check-in rule); before that 409,
+        naming it; an officer, a detective, a commander, the chief and the
+        agency are refused (403), nothing stored."""
+        clause = cite('O-CLOSE')
+        self.assertTrue(clause.startswith('Department rule: Policy 98-023 does not say who closes'), clause)
+        rid, dep, officer = self.sent()
+        r = self.assertActionRefused(c('supervisor'), rid, 'close', [], 409, clause, 'closing with an officer out')
+        self.assertNotIn(cite('O-CHECKIN'), page_text(r.body))
+        self.ok(act(c(officer), rid, 'checkin', [('deployment', dep), ('status', 'returned')]))
+        for who in ('officer', 'detective', 'commander', 'chief', 'agency'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'close', [], 403, clause, who + ' closing')
+                self.assertIn('may not close a request', page_text(r.body))
+        self.ok(act(c('supervisor'), rid, 'close', [('note', 'All back.')]))
+        j = self.js(rid)
+        self.assertEqual(j['status'], 'closed')
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(j, 'closed')], [(U['supervisor'], clause)])
+        for who in ('dispatcher', 'dsup'):
+            with self.subTest(allowed=who):
+                rid = self.file_ok(c('agency'), incoming_fields(special_units=None))
+                self.ok(act(c(who), rid, 'close'))
+                self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'closed')],
+                                 [(U[who], clause)])
+
+    def test_no_followup_rule_nobody_records_a_teletype_or_letter(self):
+        """Policy 98-023 asks for no teletype or letter after a telephone
+        request: the file has no followup rule, so nobody records one (403,
+        naming no rule), nothing stored, and the request page offers none."""
+        rid = self.file_ok(c('dispatcher'), incoming_fields(channel='phone', special_units=None))
+        self.assertEqual([r for r in RULES.values() if r['effect'] == 'followup'], [])
+        for who in ('dispatcher', 'dsup', 'supervisor'):
+            with self.subTest(refused=who):
+                r = self.assertActionRefused(c(who), rid, 'followup', [('type', 'teletype')], 403, None,
+                                             who + ' recording a teletype')
+                self.assertIn('asks for no teletype or letter', page_text(r.body))
+        self.assertNotIn('action="/requests/%d/followup"' % rid, c('dispatcher').get('/requests/%d' % rid).body)
 
 
 # ------------------------------------------------------------------ citations and coverage

@@ -12,7 +12,10 @@ it is in the portal's code.
 Requests are walked through filing, provisional authorization, the
 on-scene assessment, approval, dispatch, check-ins (one overdue), the
 teletype and letter, return and closing; a denial by the fallback approver
-told to the agency that asked; aid between districts; a federal request.
+told to the agency that asked; aid between districts; a federal request;
+who records the assessment, a check-in, the teletype and letter, and who
+closes: the order's clause for the roles it names, the department's
+addition of the dispatch supervisor and the supervisors after it.
 At every step the clause asserted is the file's own (GO 12.4 ..., or
 "Department rule: ..." for its department rules), on every page and
 notification: the request page, the JSON `clause` of notifications and
@@ -297,5 +300,72 @@ class Walk(ph.PolicyCase):
             self.assertActionRefused(c('supervisor'), rid, 'except', [('rule', 'R-CAP'), ('reason', 'x')], 403,
                                      cite('R-EXCEPTION'), 'a supervisor granting an exception'),
         ]
+        for r in refusals:
+            self.assertOwnWords(r.body, 'the refusal')
+
+    def test_8_who_records_and_closes_is_the_orders_or_the_departments(self):
+        """Who records the on-scene assessment (R-ASSESSMENT, GO 12.4.3(D): the
+        supervisor at the scene; R-ASSESSMENT-RELAYED, a department rule: a
+        dispatch supervisor), a check-in (R-CHECKIN, GO 12.4.6(C): the member
+        and RECC; R-CHECKIN-SUPERVISORS, a department rule), the teletype and
+        letter (R-FOLLOWUP, GO 12.4.3(E): RECC; R-FOLLOWUP-SUPERVISORS, a
+        department rule), and who closes (R-CLOSE, a department rule): each
+        action cites the rule that let it; a role none names is refused 403
+        naming the order's clause (the first rule), in Riverton's words;
+        papers on a request not made by telephone: 409 naming 12.4.3(E);
+        nothing stored."""
+        dsup = person(S, 'dispatch_supervisor', 'rdsup')
+        officer = person(S, 'officer', 'rwho')
+        rid = self.file_ok(c('dispatcher'), ph.incoming_fields(channel='phone', emergency='no', squads='1',
+                                                               special_units=None,
+                                                               nature='Downed lines ' + uniq('n')))
+        refusals = []
+        # GO 12.4.3(D): the supervisor at the scene; the department's dispatch supervisor.
+        for who in ('dispatcher', 'officer', 'watch', 'chief'):
+            refusals.append(self.assertActionRefused(c(who), rid, 'assess', [('squads', '2')], 403,
+                                                     cite('R-ASSESSMENT'), who + ' assessing'))
+        self.ok(act(c('supervisor'), rid, 'assess', [('squads', '2')]))
+        self.ok(act(signed(S, dsup), rid, 'assess', [('squads', '1'), ('note', 'One will do, says the scene.')]))
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'assessed')],
+                         [(U['supervisor'], cite('R-ASSESSMENT')), (dsup, cite('R-ASSESSMENT-RELAYED'))])
+        # GO 12.4.3(E): confirmed to RECC; the department's supervisors record it too.
+        refusals.append(self.assertActionRefused(c('officer'), rid, 'followup', [('type', 'teletype')], 403,
+                                                 cite('R-FOLLOWUP'), 'an officer recording the teletype'))
+        self.ok(act(c('supervisor'), rid, 'followup', [('type', 'teletype')]))
+        self.ok(act(c('dispatcher'), rid, 'followup', [('type', 'letter')]))
+        self.assertActionRefused(c('dispatcher'), rid, 'followup', [('type', 'letter')], 409, cite('R-FOLLOWUP'),
+                                 'the letter twice')
+        self.assertEqual([(e['actor'], e['clause']) for e in self.js(rid)['events']
+                          if e['action'].endswith('_received')],
+                         [(U['supervisor'], cite('R-FOLLOWUP-SUPERVISORS')), (U['dispatcher'], cite('R-FOLLOWUP'))])
+        # GO 12.4.6(C): the member and RECC; the department's supervisors.
+        self.ok(act(c('watch'), rid, 'approve'))
+        self.ok(act(c('dispatcher'), rid, 'dispatch', [('assignee', officer)]))
+        dep = self.js(rid)['deployments'][0]['id']
+        for who in ('detective', 'watch'):
+            refusals.append(self.assertActionRefused(c(who), rid, 'checkin', [('deployment', dep),
+                                                                              ('status', 'on_scene')],
+                                                     403, cite('R-CHECKIN'), who + ' checking in'))
+        self.ok(act(signed(S, officer), rid, 'checkin', [('deployment', dep), ('status', 'en_route')]))
+        self.ok(act(c('supervisor'), rid, 'checkin', [('deployment', dep), ('status', 'on_scene')]))
+        self.ok(act(signed(S, dsup), rid, 'checkin', [('deployment', dep), ('status', 'clear')]))
+        refusals.append(self.assertActionRefused(c('supervisor'), rid, 'close', [], 409, cite('R-CLOSE'),
+                                                 'closing with a member out'))
+        self.ok(act(c('dispatcher'), rid, 'checkin', [('deployment', dep), ('status', 'returned')]))
+        self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'checkin')],
+                         [(officer, cite('R-CHECKIN')), (U['supervisor'], cite('R-CHECKIN-SUPERVISORS')),
+                          (dsup, cite('R-CHECKIN-SUPERVISORS')), (U['dispatcher'], cite('R-CHECKIN'))])
+        # The department's rule: RECC, a shift supervisor or a dispatch supervisor closes.
+        for who in ('officer', 'watch', 'detective'):
+            refusals.append(self.assertActionRefused(c(who), rid, 'close', [], 403, cite('R-CLOSE'), who + ' closing'))
+        self.ok(act(signed(S, dsup), rid, 'close', [('note', 'Lines cleared.')]))
+        j = self.js(rid)
+        self.assertEqual((j['status'], [(e['actor'], e['clause']) for e in ph.events(j, 'closed')]),
+                         ('closed', [(dsup, cite('R-CLOSE'))]))
+        self.assertCited(j)
+        # Not by telephone: no papers awaited, 409 naming GO 12.4.3(E).
+        rid2 = self.file_ok(c('agency'), ph.incoming_fields(emergency='no', nature='Parade ' + uniq('n')))
+        refusals.append(self.assertActionRefused(c('dispatcher'), rid2, 'followup', [('type', 'teletype')], 409,
+                                                 cite('R-FOLLOWUP'), 'a teletype for a portal request'))
         for r in refusals:
             self.assertOwnWords(r.body, 'the refusal')

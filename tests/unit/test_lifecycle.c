@@ -238,33 +238,45 @@ expected_approver(enum pol p, const struct request_facts *f)
 	return NULL;
 }
 
-/* The rule that says who may act (authorize, dispatch, except): its id
- * (NULL when no rule of the policy names the request's kind), its actors,
- * and whether its conditions hold for the request. */
-struct acting {
+/* The rules that say who may act (authorize, assess, dispatch, check in,
+ * record the papers, close, except) for a request: those of the policy
+ * that name its kind, in the file's order, each with its actors and
+ * whether its conditions hold for the request (none: no rule of the
+ * policy names the kind). */
+struct actor_rule {
 	const char *rule_id;
 	uint32_t    actors;
 	bool        holds;
 };
 
-static const struct acting no_rule = { NULL, 0, false };
+struct acting {
+	size_t            n;
+	struct actor_rule r[3];
+};
+
+static void
+add(struct acting *a, const char *rule_id, uint32_t actors, bool holds)
+{
+	struct actor_rule r = { rule_id, actors, holds };
+
+	assert_true(a->n < sizeof(a->r) / sizeof(a->r[0]));
+	a->r[a->n++] = r;
+}
+
+#define SUPERVISORS (R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR))
+#define DESK (R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR))
 
 /* SOP 230.10 C.3.a: a DEC supervisor, in an emergency outside the city;
  * GO 12.4.3(C): a shift supervisor, in an emergency. 98-023: nobody. */
 static struct acting
 expected_cap(enum pol p, const struct request_facts *f)
 {
-	struct acting a = no_rule;
+	struct acting a = { 0 };
 
-	if (p == P_MILWAUKEE && from_another_agency(f)) {
-		a.rule_id = "M-CAP";
-		a.actors = R(ROLE_DISPATCH_SUPERVISOR);
-		a.holds = f->within_city == 0 && f->emergency;
-	} else if (p == P_RIVERTON && f->kind == KIND_AID_INCOMING) {
-		a.rule_id = "R-CAP";
-		a.actors = R(ROLE_SUPERVISOR);
-		a.holds = f->emergency;
-	}
+	if (p == P_MILWAUKEE && from_another_agency(f))
+		add(&a, "M-CAP", R(ROLE_DISPATCH_SUPERVISOR), f->within_city == 0 && f->emergency);
+	else if (p == P_RIVERTON && f->kind == KIND_AID_INCOMING)
+		add(&a, "R-CAP", R(ROLE_SUPERVISOR), f->emergency);
 	return a;
 }
 
@@ -276,29 +288,21 @@ expected_cap(enum pol p, const struct request_facts *f)
 static struct acting
 expected_dispatch(enum pol p, const struct request_facts *f)
 {
-	struct acting a = no_rule;
+	const uint32_t dec = R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR);
+	struct acting a = { 0 };
 
 	switch (p) {
 	case P_OCONOMOWOC:
-		a.rule_id = "O-DISPATCH";
-		a.actors = R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER);
-		a.holds = true;
+		add(&a, "O-DISPATCH", R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER), true);
 		break;
 	case P_MILWAUKEE:
-		a.actors = R(ROLE_DISPATCHER) | R(ROLE_DISPATCH_SUPERVISOR);
-		if (from_another_agency(f)) {
-			a.rule_id = f->within_city == 1 ? "M-DISPATCH-CITY" : "M-DISPATCH";
-			a.holds = f->within_city != -1;
-		} else if (f->kind == KIND_AID_INTERNAL) {
-			a.rule_id = "M-DISPATCH-CITY";
-			a.holds = true;
-		} else
-			a = no_rule;
+		if (from_another_agency(f))
+			add(&a, "M-DISPATCH", dec, f->within_city == 0);
+		if (from_another_agency(f) || f->kind == KIND_AID_INTERNAL)
+			add(&a, "M-DISPATCH-CITY", dec, f->within_city == 1);
 		break;
 	case P_RIVERTON:
-		a.rule_id = "R-DISPATCH";
-		a.actors = R(ROLE_DISPATCHER) | R(ROLE_SUPERVISOR);
-		a.holds = true;
+		add(&a, "R-DISPATCH", R(ROLE_DISPATCHER) | R(ROLE_SUPERVISOR), true);
 		break;
 	case P__MAX:
 		break;
@@ -311,45 +315,93 @@ static struct acting
 expected_exception(enum pol p)
 {
 	static const char *const ids[P__MAX] = { "O-EXCEPTION", "M-EXCEPTION", "R-EXCEPTION" };
-	struct acting a = { ids[p], R(ROLE_CHIEF), true };
+	struct acting a = { 0 };
 
+	add(&a, ids[p], R(ROLE_CHIEF), true);
 	return a;
 }
 
-/* 98-023 §IV.B.3 (the department's "regularly"); Milwaukee's department
- * rule; GO 12.4.6(C): the check-in timer rule. */
-static const char *
-expected_checkin(enum pol p)
-{
-	static const char *const ids[P__MAX] = { "O-CHECKIN", "M-CHECKIN", "R-CHECKIN" };
-
-	return ids[p];
-}
-
-/* SOP 230.10 C.3: the teletype and letter that follow a telephone request
- * for aid outside the city; GO 12.4.3(E): those of any telephone request
- * for aid. 98-023 has none. */
-static const char *
-expected_followup(enum pol p, const struct request_facts *f)
-{
-	if (p == P_MILWAUKEE && from_another_agency(f) && f->within_city == 0 && f->by_phone)
-		return "M-FOLLOWUP";
-	if (p == P_RIVERTON && f->kind == KIND_AID_INCOMING && f->by_phone)
-		return "R-FOLLOWUP";
-	return NULL;
-}
-
-/* SOP 230.10 C.3.c: the on-scene supervisor advises a DEC supervisor (aid
- * outside the city); GO 12.4.3(D): the scene reports to the watch
- * commander; 98-023 §V.C: the supervisor/OIC helps decide the units. */
-static const char *
+/* Who records the on-scene assessment. 98-023 §V.C: the shift
+ * supervisor/OIC aids WCC in determining the units; the department adds a
+ * dispatch supervisor who takes it. SOP 230.10 C.3.c: the on-scene
+ * supervisor advises a DEC supervisor (aid outside the city); the
+ * department takes it the same way on every other request. GO 12.4.3(D):
+ * the supervisor at the scene; the department adds a dispatch supervisor. */
+static struct acting
 expected_assess(enum pol p, const struct request_facts *f)
 {
+	struct acting a = { 0 };
+
+	switch (p) {
+	case P_OCONOMOWOC:
+		add(&a, "O-ASSESSMENT", R(ROLE_SUPERVISOR), true);
+		add(&a, "O-ASSESSMENT-RELAYED", R(ROLE_DISPATCH_SUPERVISOR), true);
+		break;
+	case P_MILWAUKEE:
+		if (from_another_agency(f))
+			add(&a, "M-ASSESSMENT", SUPERVISORS, f->within_city == 0);
+		add(&a, "M-ASSESSMENT-ELSEWHERE", SUPERVISORS, true);
+		break;
+	case P_RIVERTON:
+		add(&a, "R-ASSESSMENT", R(ROLE_SUPERVISOR), true);
+		add(&a, "R-ASSESSMENT-RELAYED", R(ROLE_DISPATCH_SUPERVISOR), true);
+		break;
+	case P__MAX:
+		break;
+	}
+	return a;
+}
+
+/* Who records a status check-in. 98-023 §IV.B.3: deployed officers report
+ * to WCC; the department has the officer, WCC or a supervisor record it
+ * (O-CHECKIN, a department rule for its "regularly" too); Milwaukee's
+ * department rule, the same people; GO 12.4.6(C): members report to RECC,
+ * the department adds the supervisors who take a report. */
+static struct acting
+expected_checkin(enum pol p)
+{
+	const uint32_t all = R(ROLE_OFFICER) | DESK;
+	struct acting a = { 0 };
+
 	if (p == P_OCONOMOWOC)
-		return "O-UNITS";
-	if (p == P_RIVERTON)
-		return "R-ASSESS";
-	return from_another_agency(f) && f->within_city == 0 ? "M-ASSESS-DEC" : NULL;
+		add(&a, "O-CHECKIN", all, true);
+	else if (p == P_MILWAUKEE)
+		add(&a, "M-CHECKIN", all, true);
+	else {
+		add(&a, "R-CHECKIN", R(ROLE_OFFICER) | R(ROLE_DISPATCHER), true);
+		add(&a, "R-CHECKIN-SUPERVISORS", SUPERVISORS, true);
+	}
+	return a;
+}
+
+/* Who records the teletype and letter that follow a telephone request.
+ * SOP 230.10 C.3: for aid outside the city (the department's rule: DEC or
+ * a supervisor); GO 12.4.3(E): for any telephone request for our aid, to
+ * RECC, the department adds the supervisors. 98-023 has none. */
+static struct acting
+expected_followup(enum pol p, const struct request_facts *f)
+{
+	struct acting a = { 0 };
+
+	if (p == P_MILWAUKEE && from_another_agency(f))
+		add(&a, "M-FOLLOWUP", DESK, f->within_city == 0 && f->by_phone);
+	if (p == P_RIVERTON && f->kind == KIND_AID_INCOMING) {
+		add(&a, "R-FOLLOWUP", R(ROLE_DISPATCHER), f->by_phone);
+		add(&a, "R-FOLLOWUP-SUPERVISORS", SUPERVISORS, f->by_phone);
+	}
+	return a;
+}
+
+/* Who closes a request: no written policy says; each department's rule
+ * names the supervisor, the dispatcher and the dispatch supervisor. */
+static struct acting
+expected_close(enum pol p)
+{
+	static const char *const ids[P__MAX] = { "O-CLOSE", "M-CLOSE", "R-CLOSE" };
+	struct acting a = { 0 };
+
+	add(&a, ids[p], DESK, true);
+	return a;
 }
 
 /* The department rule of each policy: whoever filed does not decide. */
@@ -427,23 +479,36 @@ expected_filers(enum pol p, enum request_kind k)
 	return filers[p][k];
 }
 
-/* Who-may for a rule of actors: allowed (and the rule named), refused
- * 403 when the role is not among its actors, 409 when it is but the
- * rule's conditions do not hold for this request; no rule at all: 403,
- * naming nothing. Returns true when the role may. */
+/* Who-may for rules of actors: allowed when a rule whose conditions hold
+ * names the role (that rule named); else 403 naming the first rule that
+ * holds; when none holds, 409 naming the first that names the role (it
+ * could act on another request), else 403 naming the first rule of the
+ * kind; no rule for the kind: 403, naming nothing. Returns true when the
+ * role may. */
 static bool
 acting_may(const struct acting *a, enum role role, const char **rule, enum decision *d)
 {
-	*rule = a->rule_id;
-	if (a->rule_id == NULL || !(a->actors & R(role))) {
-		*d = DECIDE_FORBIDDEN;
-		return false;
-	}
-	if (!a->holds) {
-		*d = DECIDE_CONFLICT;
-		return false;
-	}
-	return true;
+	size_t i;
+
+	*rule = a->n > 0 ? a->r[0].rule_id : NULL;
+	*d = DECIDE_FORBIDDEN;
+	for (i = 0; i < a->n; i++)
+		if (a->r[i].holds && (a->r[i].actors & R(role))) {
+			*rule = a->r[i].rule_id;
+			return true;
+		}
+	for (i = 0; i < a->n; i++)
+		if (a->r[i].holds) {
+			*rule = a->r[i].rule_id;
+			return false;
+		}
+	for (i = 0; i < a->n; i++)
+		if (a->r[i].actors & R(role)) {
+			*rule = a->r[i].rule_id;
+			*d = DECIDE_CONFLICT;
+			return false;
+		}
+	return false;
 }
 
 /*
@@ -497,9 +562,9 @@ expected(enum pol p, enum action act, enum request_status s, enum role role,
 			return DECIDE_FORBIDDEN;
 		return undecided ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_ASSESS:
-		*rule = expected_assess(p, f);
-		if (!is_one_of((int)role, 2, ROLE_SUPERVISOR, ROLE_DISPATCH_SUPERVISOR))
-			return DECIDE_FORBIDDEN;
+		a = expected_assess(p, f);
+		if (!acting_may(&a, role, rule, &d))
+			return d;
 		return open ? DECIDE_ALLOW : DECIDE_CONFLICT;
 	case ACT_DISPATCH:
 		a = expected_dispatch(p, f);
@@ -520,13 +585,11 @@ expected(enum pol p, enum action act, enum request_status s, enum role role,
 		}
 		return DECIDE_ALLOW;
 	case ACT_CHECKIN:
-		/* 98-023 §IV.B.3: deployed officers report to the communications
-		 * center; units sent under a provisional authorization that was
-		 * then denied still report their return. */
-		*rule = expected_checkin(p);
-		if (!is_one_of((int)role, 4, ROLE_OFFICER, ROLE_SUPERVISOR, ROLE_DISPATCHER,
-		    ROLE_DISPATCH_SUPERVISOR))
-			return DECIDE_FORBIDDEN;
+		/* Units sent under a provisional authorization that was then
+		 * denied still report their return. */
+		a = expected_checkin(p);
+		if (!acting_may(&a, role, rule, &d))
+			return d;
 		if (!is_one_of((int)s, 5, STATUS_PROVISIONALLY_AUTHORIZED, STATUS_PENDING_APPROVAL,
 		    STATUS_APPROVED, STATUS_DISPATCHED, STATUS_DENIED))
 			return DECIDE_CONFLICT;
@@ -536,20 +599,20 @@ expected(enum pol p, enum action act, enum request_status s, enum role role,
 		 * practicable": recorded where the policy tracks them, while the
 		 * request is open and after it was closed or denied; never on a
 		 * request no follow-up rule covers, nor once both are in. */
-		*rule = expected_followup(p, f);
-		if (!is_one_of((int)role, 3, ROLE_DISPATCHER, ROLE_DISPATCH_SUPERVISOR, ROLE_SUPERVISOR))
-			return DECIDE_FORBIDDEN;
-		if (*rule == NULL || !af->papers_outstanding)
+		a = expected_followup(p, f);
+		if (!acting_may(&a, role, rule, &d))
+			return d;
+		if (!af->papers_outstanding)
 			return DECIDE_CONFLICT;
 		if (open || s == STATUS_CLOSED || s == STATUS_DENIED)
 			return DECIDE_ALLOW;
 		return DECIDE_CONFLICT;
 	case ACT_CLOSE:
-		/* Closed once every deployment has returned (the check-in rule),
-		 * and not while the approval it needs is awaited. */
-		*rule = expected_checkin(p);
-		if (!is_one_of((int)role, 3, ROLE_SUPERVISOR, ROLE_DISPATCHER, ROLE_DISPATCH_SUPERVISOR))
-			return DECIDE_FORBIDDEN;
+		/* Closed once every deployment has returned, and not while the
+		 * approval it needs is awaited. */
+		a = expected_close(p);
+		if (!acting_may(&a, role, rule, &d))
+			return d;
 		if (!is_one_of((int)s, 4, STATUS_SUBMITTED, STATUS_PENDING_APPROVAL, STATUS_APPROVED,
 		    STATUS_DISPATCHED))
 			return DECIDE_CONFLICT;
@@ -1022,12 +1085,29 @@ test_verdict_names_the_rule(void **state)
 	v = lifecycle_decide(m, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER, emerg, &none);
 	assert_int_equal(v.decision, DECIDE_ALLOW);
 	assert_string_equal(v.rule->id, "M-FOLLOWUP");
-	/* A request no follow-up rule covers has no papers to record. */
+	v = lifecycle_decide(m, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_OFFICER, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_string_equal(v.rule->id, "M-FOLLOWUP");
+	assert_string_equal(v.message, "Your role may not record the teletype or letter: the rule named says "
+	    "who does.");
+	/* A request of its kinds it does not cover (not by telephone): 409 to
+	 * those who record them, naming the rule; a kind no follow-up rule
+	 * names, or a policy without one: 403, naming none. */
 	v = lifecycle_decide(m, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER,
 	    facts_of(V_OUT_ROUTINE_UNIT), &none);
 	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_string_equal(v.rule->id, "M-FOLLOWUP");
+	assert_string_equal(v.message, "No teletype or letter is awaited on this request: the rule named asks "
+	    "for them only under conditions this request does not meet.");
+	v = lifecycle_decide(m, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER, facts_of(V_OUTGOING), &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
 	assert_null(v.rule);
 	assert_null(v.clause);
+	assert_string_equal(v.message, "The policy in force asks for no teletype or letter on this kind of "
+	    "request.");
+	v = lifecycle_decide(o, ACT_FOLLOWUP, STATUS_DISPATCHED, ROLE_DISPATCHER, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_null(v.rule);
 
 	/* Check-ins after a denial: while someone is still out, and only then. */
 	v = lifecycle_decide(m, ACT_CHECKIN, STATUS_DENIED, ROLE_DISPATCHER, emerg, &out);
@@ -1043,13 +1123,20 @@ test_verdict_names_the_rule(void **state)
 	v = lifecycle_decide(m, ACT_DISPATCH, STATUS_DENIED, ROLE_DISPATCHER, emerg, &out);
 	assert_int_equal(v.decision, DECIDE_CONFLICT);
 
-	/* Closing cites the check-in rule: everyone must have returned. */
+	/* Closing cites the close rule, a department rule in each policy:
+	 * everyone must have returned; an officer may not. */
 	v = lifecycle_decide(o, ACT_CLOSE, STATUS_DISPATCHED, ROLE_SUPERVISOR, emerg, &out);
 	assert_int_equal(v.decision, DECIDE_CONFLICT);
-	assert_string_equal(v.rule->id, "O-CHECKIN");
+	assert_string_equal(v.rule->id, "O-CLOSE");
+	assert_string_equal(v.message, "Every deployment must have returned before the request is closed.");
 	v = lifecycle_decide(m, ACT_CLOSE, STATUS_DISPATCHED, ROLE_DISPATCHER, emerg, &returned);
 	assert_int_equal(v.decision, DECIDE_ALLOW);
-	assert_string_equal(v.rule->id, "M-CHECKIN");
+	assert_string_equal(v.rule->id, "M-CLOSE");
+	assert_true(strncmp(v.clause, "Department rule: ", 17) == 0);
+	v = lifecycle_decide(&pols[P_RIVERTON], ACT_CLOSE, STATUS_DISPATCHED, ROLE_OFFICER, emerg, &returned);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_string_equal(v.rule->id, "R-CLOSE");
+	assert_string_equal(v.message, "Your role may not close a request: the rule named says who does.");
 
 	/* Dispatch while the approval is pending: within a provisional
 	 * authorization only. */
@@ -1063,19 +1150,33 @@ test_verdict_names_the_rule(void **state)
 	v = lifecycle_decide(m, ACT_DISPATCH, STATUS_PENDING_APPROVAL, ROLE_SUPERVISOR, emerg, &provisional);
 	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
 
-	/* The assessment: told to DEC in Milwaukee (C.3.c); the units rule
-	 * in Oconomowoc (§V.C); nothing to cite within the city. */
+	/* The assessment, under the assess rules: SOP 230.10 C.3.c outside
+	 * the city, the department's rule within it; 98-023 §V.C, and the
+	 * department's dispatch supervisor. A refusal names the clause, the
+	 * first rule in force. */
 	v = lifecycle_decide(m, ACT_ASSESS, STATUS_PROVISIONALLY_AUTHORIZED, ROLE_SUPERVISOR, emerg, &none);
 	assert_int_equal(v.decision, DECIDE_ALLOW);
-	assert_string_equal(v.rule->id, "M-ASSESS-DEC");
+	assert_string_equal(v.rule->id, "M-ASSESSMENT");
 	assert_string_equal(v.clause, "SOP 230.10 C.3.c");
+	v = lifecycle_decide(m, ACT_ASSESS, STATUS_PROVISIONALLY_AUTHORIZED, ROLE_DISPATCHER, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
+	assert_string_equal(v.rule->id, "M-ASSESSMENT");
+	assert_string_equal(v.message, "Your role may not record the on-scene assessment: the rule named says "
+	    "who does.");
 	v = lifecycle_decide(o, ACT_ASSESS, STATUS_SUBMITTED, ROLE_OFFICER, emerg, &none);
 	assert_int_equal(v.decision, DECIDE_FORBIDDEN);
-	assert_string_equal(v.rule->id, "O-UNITS");
+	assert_string_equal(v.rule->id, "O-ASSESSMENT");
 	assert_string_equal(v.clause, "98-023 \xc2\xa7V.C");
+	v = lifecycle_decide(o, ACT_ASSESS, STATUS_SUBMITTED, ROLE_DISPATCH_SUPERVISOR, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_ALLOW);
+	assert_string_equal(v.rule->id, "O-ASSESSMENT-RELAYED");
 	v = lifecycle_decide(m, ACT_ASSESS, STATUS_SUBMITTED, ROLE_SUPERVISOR, internal3, &none);
 	assert_int_equal(v.decision, DECIDE_ALLOW);
-	assert_null(v.clause);
+	assert_string_equal(v.rule->id, "M-ASSESSMENT-ELSEWHERE");
+	assert_true(strncmp(v.clause, "Department rule: ", 17) == 0);
+	v = lifecycle_decide(m, ACT_ASSESS, STATUS_CLOSED, ROLE_DISPATCH_SUPERVISOR, emerg, &none);
+	assert_int_equal(v.decision, DECIDE_CONFLICT);
+	assert_string_equal(v.rule->id, "M-ASSESSMENT");
 
 	/* A cancellation cites the rule the kind was filed under. */
 	v = lifecycle_decide(o, ACT_CANCEL, STATUS_SUBMITTED, ROLE_AGENCY, emerg, &originator);
@@ -1092,6 +1193,19 @@ test_verdict_names_the_rule(void **state)
 	assert_null(v.rule);
 	assert_null(v.clause);
 	assert_non_null(v.message);
+}
+
+/* Every rule of `effect` in the three files names its actors. */
+static void
+every_rule_names_actors(enum rule_effect effect)
+{
+	size_t i;
+	int p;
+
+	for (p = 0; p < P__MAX; p++)
+		for (i = 0; i < pols[p].n; i++)
+			if (pols[p].rules[i].effect == effect && pols[p].rules[i].actors == 0)
+				fail_msg("%s: rule %s names no actors", policy_files[p].path, pols[p].rules[i].id);
 }
 
 static void
@@ -1126,8 +1240,14 @@ test_transition_table(void **state)
 			    ST(STATUS_CLOSED) | ST(STATUS_DENIED));
 		else
 			assert_int_equal(t->from & (ST(STATUS_CLOSED) | ST(STATUS_DENIED)), 0);
-		if (t->who == WHO_ROLES)
-			assert_int_not_equal(t->roles, 0);
+		/* Who may is a rule's: the actors of the rules of its effect,
+		 * which the checker requires (none of the files' rules of it
+		 * names nobody), the approver, or whoever filed. */
+		assert_true(t->effect < EFFECT__MAX);
+		if (t->who == WHO_RULE)
+			every_rule_names_actors(t->effect);
+		else
+			assert_int_equal(t->effect, t->who == WHO_APPROVER ? EFFECT_APPROVE : EFFECT_FILE);
 	}
 }
 
@@ -1349,7 +1469,7 @@ test_M_APPROVE_ROUTINE_M_CAP_routine_aid_outside_the_city(void **state)
  * was closed or denied, where the policy tracks them; a request without
  * them is read-only once closed. */
 static void
-test_M_FOLLOWUP_R_FOLLOWUP_recorded_after_closing(void **state)
+test_M_FOLLOWUP_R_FOLLOWUP_R_FOLLOWUP_SUPERVISORS_recorded_after_closing(void **state)
 {
 	struct action_facts none = afacts(false, false, false, 0, 0);
 	static const enum request_status after[] = { STATUS_CLOSED, STATUS_DENIED };
@@ -1362,14 +1482,20 @@ test_M_FOLLOWUP_R_FOLLOWUP_recorded_after_closing(void **state)
 		    facts_of(V_OUT_EMERG), &none);
 		assert_int_equal(v.decision, DECIDE_ALLOW);
 		assert_string_equal(v.rule->id, "M-FOLLOWUP");
-		v = lifecycle_decide(&pols[P_RIVERTON], ACT_FOLLOWUP, after[i], ROLE_SUPERVISOR,
+		/* GO 12.4.3(E): to RECC; a supervisor under the department's
+		 * addition. */
+		v = lifecycle_decide(&pols[P_RIVERTON], ACT_FOLLOWUP, after[i], ROLE_DISPATCHER,
 		    facts_of(V_OUT_EMERG), &none);
 		assert_int_equal(v.decision, DECIDE_ALLOW);
 		assert_string_equal(v.rule->id, "R-FOLLOWUP");
-		/* No papers to track: read-only. */
+		v = lifecycle_decide(&pols[P_RIVERTON], ACT_FOLLOWUP, after[i], ROLE_SUPERVISOR,
+		    facts_of(V_OUT_EMERG), &none);
+		assert_int_equal(v.decision, DECIDE_ALLOW);
+		assert_string_equal(v.rule->id, "R-FOLLOWUP-SUPERVISORS");
+		/* No papers to track: nobody records any (403). */
 		v = lifecycle_decide(&pols[P_OCONOMOWOC], ACT_FOLLOWUP, after[i], ROLE_DISPATCHER,
 		    facts_of(V_OUT_EMERG), &none);
-		assert_int_equal(v.decision, DECIDE_CONFLICT);
+		assert_int_equal(v.decision, DECIDE_FORBIDDEN);
 		assert_null(v.rule);
 		v = lifecycle_decide(&pols[P_MILWAUKEE], ACT_FOLLOWUP, after[i], ROLE_DISPATCHER,
 		    facts_of(V_CITY_EMERG_1), &none);
@@ -1600,7 +1726,7 @@ main(void)
 		cmocka_unit_test(test_O_SEPARATION_M_SEPARATION_R_SEPARATION_originator_does_not_decide),
 		cmocka_unit_test(test_M_DISPATCH_M_DISPATCH_CITY_route_by_where_the_aid_is),
 		cmocka_unit_test(test_M_APPROVE_ROUTINE_M_CAP_routine_aid_outside_the_city),
-		cmocka_unit_test(test_M_FOLLOWUP_R_FOLLOWUP_recorded_after_closing),
+		cmocka_unit_test(test_M_FOLLOWUP_R_FOLLOWUP_R_FOLLOWUP_SUPERVISORS_recorded_after_closing),
 		cmocka_unit_test(test_followup_refused_once_both_papers_are_recorded),
 		cmocka_unit_test(test_waivable_rules),
 		cmocka_unit_test(test_no_state_is_a_dead_end),

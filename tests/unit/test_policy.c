@@ -323,7 +323,8 @@ test_actor_may(void **state)
 }
 
 /* Two rules of one effect whose conditions both hold: either one's actors
- * may; a refusal names the last rule that holds. */
+ * may; a refusal names the first rule that holds (the one policy_rule_for()
+ * finds: in a file, the clause before the department's addition to it). */
 static void
 test_actor_may_any_rule_in_force(void **state)
 {
@@ -344,12 +345,64 @@ test_actor_may_any_rule_in_force(void **state)
 	assert_ptr_equal(why, &two[0]);
 	assert_true(policy_actor_may(&p, EFFECT_DISPATCH, ROLE_COMMANDER, &f, &why));
 	assert_ptr_equal(why, &two[2]);
-	/* b's condition does not hold: its actor is refused, c is named. */
+	/* b's condition does not hold: its actor is refused, a is named. */
 	assert_false(policy_actor_may(&p, EFFECT_DISPATCH, ROLE_SUPERVISOR, &f, &why));
-	assert_ptr_equal(why, &two[2]);
+	assert_ptr_equal(why, &two[0]);
+	assert_false(policy_actor_may(&p, EFFECT_DISPATCH, ROLE_OFFICER, &f, &why));
+	assert_ptr_equal(why, &two[0]);
 	f.emergency = true;
 	assert_true(policy_actor_may(&p, EFFECT_DISPATCH, ROLE_SUPERVISOR, &f, &why));
 	assert_ptr_equal(why, &two[1]);
+}
+
+/*
+ * A clause and the department's addition to it, with the same conditions
+ * (tests/fixtures/riverton.policy's R-FOLLOWUP and R-FOLLOWUP-SUPERVISORS):
+ * where they hold, each one's actors may, and a refusal names the clause;
+ * where they do not, the rule that names the role is named (lifecycle.c
+ * answers its actor 409), and the first one to anybody else (403).
+ */
+static void
+test_actor_may_clause_and_addition(void **state)
+{
+	struct rule two[2];
+	struct policy p;
+	struct request_facts f = facts(KIND_AID_INCOMING);
+	const struct rule *why = NULL;
+
+	(void)state;
+	two[0] = rule("clause", EFFECT_FOLLOWUP, K(KIND_AID_INCOMING), R(ROLE_DISPATCHER));
+	two[1] = rule("addition", EFFECT_FOLLOWUP, K(KIND_AID_INCOMING),
+	    R(ROLE_SUPERVISOR) | R(ROLE_DISPATCH_SUPERVISOR));
+	two[0].conditions = two[1].conditions = C(COND_PHONE);
+	memset(&p, 0, sizeof(p));
+	p.rules = two;
+	p.n = 2;
+	f.by_phone = true;
+	assert_true(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_DISPATCHER, &f, &why));
+	assert_ptr_equal(why, &two[0]);
+	assert_true(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_DISPATCH_SUPERVISOR, &f, &why));
+	assert_ptr_equal(why, &two[1]);
+	assert_false(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_OFFICER, &f, &why));
+	assert_ptr_equal(why, &two[0]);
+	f.by_phone = false;
+	assert_false(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_SUPERVISOR, &f, &why));
+	assert_ptr_equal(why, &two[1]);
+	assert_false(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_DISPATCHER, &f, &why));
+	assert_ptr_equal(why, &two[0]);
+	assert_false(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_OFFICER, &f, &why));
+	assert_ptr_equal(why, &two[0]);
+	/* Another kind: neither is for it. */
+	f = facts(KIND_AID_OUTGOING);
+	f.by_phone = true;
+	why = two;
+	assert_false(policy_actor_may(&p, EFFECT_FOLLOWUP, ROLE_DISPATCHER, &f, &why));
+	assert_null(why);
+	/* Another effect: neither is of it. */
+	f = facts(KIND_AID_INCOMING);
+	f.by_phone = true;
+	assert_false(policy_actor_may(&p, EFFECT_CLOSE, ROLE_DISPATCHER, &f, &why));
+	assert_null(why);
 }
 
 static void
@@ -1275,6 +1328,8 @@ test_choice_tables(void **state)
 		assert_non_null(recipient_set_choices[i].id);
 	assert_int_equal(choice_find_n(effect_choices, EFFECT__MAX, "require"), EFFECT_REQUIRE);
 	assert_int_equal(choice_find_n(effect_choices, EFFECT__MAX, "separate"), EFFECT_SEPARATE);
+	assert_int_equal(choice_find_n(effect_choices, EFFECT__MAX, "assess"), EFFECT_ASSESS);
+	assert_int_equal(choice_find_n(effect_choices, EFFECT__MAX, "close"), EFFECT_CLOSE);
 	assert_int_equal(choice_find_n(event_choices, EVENT__MAX, "followup_overdue"),
 	    EVENT_FOLLOWUP_OVERDUE);
 	/* EVENT_NONE is no event a file can name. */
@@ -1290,6 +1345,7 @@ main(void)
 		cmocka_unit_test(test_may_file_empty_policy),
 		cmocka_unit_test(test_actor_may),
 		cmocka_unit_test(test_actor_may_any_rule_in_force),
+		cmocka_unit_test(test_actor_may_clause_and_addition),
 		cmocka_unit_test(test_rule_applies_to),
 		cmocka_unit_test(test_condition_emergency),
 		cmocka_unit_test(test_condition_routine),

@@ -142,7 +142,7 @@ test_oconomowoc_file_parses(void **state)
 	assert_string_equal(pol.title, "Policy 98-023, Mutual Aid (July 27, 2022)");
 	assert_string_equal(pol.city, "Oconomowoc");
 	assert_true(strstr(pol.desk, "Waukesha County Communications") != NULL);
-	assert_int_equal(pol.n, 30);
+	assert_int_equal(pol.n, 33);
 	assert_int_equal(pol.nbureaus, 0);
 	assert_int_equal(pol.ndistricts, 0);
 	for (i = 0; i < pol.n; i++) {
@@ -178,7 +178,7 @@ test_milwaukee_file_parses(void **state)
 	assert_string_equal(pol.name, "milwaukee");
 	assert_string_equal(pol.department, "Milwaukee Police Department");
 	assert_string_equal(pol.city, "Milwaukee");
-	assert_int_equal(pol.n, 42);
+	assert_int_equal(pol.n, 45);
 	assert_int_equal(pol.nbureaus, 3);
 	assert_string_equal(pol.bureaus[0], "Patrol Bureau");
 	assert_string_equal(pol.bureaus[1], "Criminal Investigation Bureau");
@@ -205,7 +205,7 @@ test_riverton_fixture_parses(void **state)
 	assert_string_equal(pol.name, "riverton");
 	assert_string_equal(pol.department, "Riverton Police Department");
 	assert_string_equal(pol.city, "Riverton");
-	assert_int_equal(pol.n, 29);
+	assert_int_equal(pol.n, 34);
 	assert_int_equal(pol.nbureaus, 3);
 	assert_int_equal(pol.ndistricts, 4);
 	assert_true(policy_has_district(&pol, "Harbor District"));
@@ -215,7 +215,7 @@ test_riverton_fixture_parses(void **state)
 		assert_true(strncmp(pol.rules[i].id, "R-", 2) == 0);
 		department += pol.rules[i].basis == BASIS_DEPARTMENT;
 	}
-	assert_int_equal(department, 5);
+	assert_int_equal(department, 9);
 	/* A different approver from both presets: the watch commander, the
 	 * Chief of Police when none is on duty. */
 	assert_int_equal(policy_find(&pol, "R-APPROVE")->recipient, ROLE_WATCH_COMMANDER);
@@ -308,9 +308,9 @@ static void
 test_department_rules_are_labelled(void **state)
 {
 	static const struct { const char *path, *cites; size_t department; } files[] = {
-		{ OCONOMOWOC, "98-023 \xc2\xa7", 11 },
-		{ MILWAUKEE, "SOP 230.10", 25 },
-		{ RIVERTON, "GO 12.4", 5 },
+		{ OCONOMOWOC, "98-023 \xc2\xa7", 13 },
+		{ MILWAUKEE, "SOP 230.10", 27 },
+		{ RIVERTON, "GO 12.4", 9 },
 	};
 	size_t i, j;
 
@@ -677,6 +677,133 @@ test_riverton_notifications(void **state)
 }
 
 /* ---------------------------------------------------------------------------
+ * Who may act, as the written policies say: who records the on-scene
+ * assessment, a status check-in, the teletype and letter, and who closes a
+ * request (policy_actor_may(); lifecycle.c asks nothing else).
+ */
+
+/* "role:RULE ..." for each role a rule of `effect` in force for the
+ * request lets act, in role order ("" when nobody may). */
+static const char *
+actors_of(const struct policy *pol, enum rule_effect effect, const struct request_facts *f)
+{
+	static char out[512];
+	size_t used = 0;
+	int role;
+
+	out[0] = '\0';
+	for (role = 0; role < ROLE__MAX; role++) {
+		const struct rule *why = NULL;
+
+		if (policy_actor_may(pol, effect, (enum role)role, f, &why))
+			used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s:%s", used ? " " : "",
+			    role_choices[role].id, why->id);
+	}
+	assert_true(used < sizeof(out));
+	return out;
+}
+
+/* 98-023 §IV.B.3 (the department's rule: who records the reports WCC
+ * receives), §V.C (the supervisor/OIC, with the department's dispatch
+ * supervisor), and the department's rule on closing; no follow-up papers. */
+static void
+test_O_CHECKIN_O_ASSESSMENT_O_ASSESSMENT_RELAYED_O_CLOSE_who_records_and_closes(void **state)
+{
+	struct policy o;
+	int k;
+
+	(void)state;
+	load(OCONOMOWOC, &o);
+	for (k = 0; k < KIND__MAX; k++) {
+		struct request_facts f = facts((enum request_kind)k, -1);
+
+		f.by_phone = true;
+		assert_string_equal(actors_of(&o, EFFECT_CHECKIN, &f), "officer:O-CHECKIN supervisor:O-CHECKIN "
+		    "dispatcher:O-CHECKIN dispatch_supervisor:O-CHECKIN");
+		assert_string_equal(actors_of(&o, EFFECT_ASSESS, &f),
+		    "supervisor:O-ASSESSMENT dispatch_supervisor:O-ASSESSMENT-RELAYED");
+		assert_string_equal(actors_of(&o, EFFECT_CLOSE, &f),
+		    "supervisor:O-CLOSE dispatcher:O-CLOSE dispatch_supervisor:O-CLOSE");
+		assert_string_equal(actors_of(&o, EFFECT_FOLLOWUP, &f), "");
+	}
+	assert_string_equal(policy_find(&o, "O-ASSESSMENT")->clause, "98-023 \xc2\xa7V.C");
+	assert_int_equal(policy_find(&o, "O-CLOSE")->basis, BASIS_DEPARTMENT);
+	policy_free(&o);
+}
+
+/* SOP 230.10 C.3.c: the on-scene supervisor and a DEC supervisor, outside
+ * the city; the department's rule elsewhere; the department's rules on
+ * check-ins, the papers of a telephone request for aid outside the city,
+ * and closing. */
+static void
+test_M_CHECKIN_M_FOLLOWUP_M_ASSESSMENT_M_ASSESSMENT_ELSEWHERE_M_CLOSE_who_records_and_closes(void **state)
+{
+	struct policy m;
+	struct request_facts f;
+
+	(void)state;
+	load(MILWAUKEE, &m);
+	f = facts(KIND_AID_INCOMING, 0);
+	f.by_phone = true;
+	assert_string_equal(actors_of(&m, EFFECT_ASSESS, &f),
+	    "supervisor:M-ASSESSMENT dispatch_supervisor:M-ASSESSMENT");
+	assert_string_equal(actors_of(&m, EFFECT_FOLLOWUP, &f),
+	    "supervisor:M-FOLLOWUP dispatcher:M-FOLLOWUP dispatch_supervisor:M-FOLLOWUP");
+	assert_string_equal(actors_of(&m, EFFECT_CHECKIN, &f), "officer:M-CHECKIN supervisor:M-CHECKIN "
+	    "dispatcher:M-CHECKIN dispatch_supervisor:M-CHECKIN");
+	assert_string_equal(actors_of(&m, EFFECT_CLOSE, &f),
+	    "supervisor:M-CLOSE dispatcher:M-CLOSE dispatch_supervisor:M-CLOSE");
+	/* Within the city, and where it is not said: the department's rule;
+	 * no papers. */
+	f = facts(KIND_FEDERAL_INCOMING, 1);
+	f.by_phone = true;
+	assert_string_equal(actors_of(&m, EFFECT_ASSESS, &f),
+	    "supervisor:M-ASSESSMENT-ELSEWHERE dispatch_supervisor:M-ASSESSMENT-ELSEWHERE");
+	assert_string_equal(actors_of(&m, EFFECT_FOLLOWUP, &f), "");
+	f.within_city = -1;
+	assert_string_equal(actors_of(&m, EFFECT_ASSESS, &f),
+	    "supervisor:M-ASSESSMENT-ELSEWHERE dispatch_supervisor:M-ASSESSMENT-ELSEWHERE");
+	f = facts(KIND_AID_OUTGOING, -1);
+	assert_string_equal(actors_of(&m, EFFECT_ASSESS, &f),
+	    "supervisor:M-ASSESSMENT-ELSEWHERE dispatch_supervisor:M-ASSESSMENT-ELSEWHERE");
+	assert_string_equal(actors_of(&m, EFFECT_CLOSE, &f),
+	    "supervisor:M-CLOSE dispatcher:M-CLOSE dispatch_supervisor:M-CLOSE");
+	assert_string_equal(policy_find(&m, "M-ASSESSMENT")->clause, "SOP 230.10 C.3.c");
+	policy_free(&m);
+}
+
+/* GO 12.4.3(D), 12.4.3(E), 12.4.6(C): the supervisor at the scene, RECC,
+ * the members and RECC; each with the department's addition of the
+ * supervisors who take the report; the department's rule on closing. */
+static void
+test_R_CHECKIN_R_CHECKIN_SUPERVISORS_R_FOLLOWUP_R_FOLLOWUP_SUPERVISORS_R_ASSESSMENT_R_CLOSE_who_acts(void **state)
+{
+	struct policy r;
+	struct request_facts f;
+
+	(void)state;
+	load(RIVERTON, &r);
+	f = facts(KIND_AID_INCOMING, -1);
+	f.by_phone = true;
+	assert_string_equal(actors_of(&r, EFFECT_CHECKIN, &f), "officer:R-CHECKIN "
+	    "supervisor:R-CHECKIN-SUPERVISORS dispatcher:R-CHECKIN dispatch_supervisor:R-CHECKIN-SUPERVISORS");
+	assert_string_equal(actors_of(&r, EFFECT_FOLLOWUP, &f), "supervisor:R-FOLLOWUP-SUPERVISORS "
+	    "dispatcher:R-FOLLOWUP dispatch_supervisor:R-FOLLOWUP-SUPERVISORS");
+	assert_string_equal(actors_of(&r, EFFECT_ASSESS, &f),
+	    "supervisor:R-ASSESSMENT dispatch_supervisor:R-ASSESSMENT-RELAYED");
+	assert_string_equal(actors_of(&r, EFFECT_CLOSE, &f),
+	    "supervisor:R-CLOSE dispatcher:R-CLOSE dispatch_supervisor:R-CLOSE");
+	/* The timer is the clause's: the first check-in rule. */
+	assert_string_equal(policy_rule_for(&r, EFFECT_CHECKIN, &f)->id, "R-CHECKIN");
+	assert_string_equal(policy_rule_for(&r, EFFECT_FOLLOWUP, &f)->id, "R-FOLLOWUP");
+	f.by_phone = false;
+	assert_string_equal(actors_of(&r, EFFECT_FOLLOWUP, &f), "");
+	assert_string_equal(policy_find(&r, "R-ASSESSMENT")->clause, "GO 12.4.3(D)");
+	assert_int_equal(policy_find(&r, "R-ASSESSMENT-RELAYED")->basis, BASIS_DEPARTMENT);
+	policy_free(&r);
+}
+
+/* ---------------------------------------------------------------------------
  * Broken files: each is refused, with every problem named at its line.
  *
  * BASE is a small valid policy of 18 lines; a case's text is appended to
@@ -742,6 +869,12 @@ static const struct bad_file bad_files[] = {
 	  { "line +4: unknown kind of request \"mutual_aid\"" } },
 	{ "unknown_effect", "rule T-X\n    clause: TO 3\n    effect: offer\n    actors: officer\n    says: x\n",
 	  0, false, { "line +3: rule T-X: unknown effect \"offer\"" } },
+	{ "unknown_effect_reopen", "rule T-X\n    department rule: a closed request is opened again\n"
+	  "    effect: reopen\n    actors: supervisor\n    says: x\n",
+	  0, false, { "line +3: rule T-X: unknown effect \"reopen\"" } },
+	{ "unknown_effect_assessment", "rule T-X\n    clause: TO 3\n    effect: assessment\n"
+	  "    actors: supervisor\n    says: x\n",
+	  0, false, { "line +3: rule T-X: unknown effect \"assessment\"" } },
 	{ "unknown_event", "rule T-X\n    clause: TO 3\n    effect: notify\n    notify: chief\n"
 	  "    on: arrival\n    says: x\n", 0, false,
 	  { "line +5: rule T-X: unknown event \"arrival\"",
@@ -799,9 +932,22 @@ static const struct bad_file bad_files[] = {
 	{ "require_without_fields", "rule T-X\n    clause: TO 3\n    effect: require\n    says: x\n", 0, false,
 	  { "line +1: rule T-X: require names no fields" } },
 	{ "checkin_without_minutes", "rule T-X\n    clause: TO 3\n    effect: checkin\n    says: x\n", 0, false,
-	  { "line +1: rule T-X: checkin needs minutes" } },
+	  { "line +1: rule T-X: checkin names no actors", "line +1: rule T-X: checkin needs minutes" } },
 	{ "followup_without_minutes", "rule T-X\n    clause: TO 3\n    effect: followup\n    says: x\n", 0, false,
-	  { "line +1: rule T-X: followup needs minutes" } },
+	  { "line +1: rule T-X: followup names no actors", "line +1: rule T-X: followup needs minutes" } },
+	{ "checkin_without_actors", "rule T-X\n    clause: TO 3\n    effect: checkin\n    minutes: 30\n"
+	  "    says: x\n", 0, false, { "line +1: rule T-X: checkin names no actors" } },
+	{ "followup_without_actors", "rule T-X\n    clause: TO 3\n    effect: followup\n    when: phone\n"
+	  "    minutes: 1440\n    says: x\n", 0, false, { "line +1: rule T-X: followup names no actors" } },
+	{ "assess_without_actors", "rule T-X\n    clause: TO 3\n    effect: assess\n    kinds: aid_incoming\n"
+	  "    says: x\n", 0, false, { "line +1: rule T-X: assess names no actors" } },
+	{ "close_without_actors", "rule T-X\n    department rule: someone closes\n    effect: close\n"
+	  "    says: x\n", 0, false, { "line +1: rule T-X: close names no actors" } },
+	{ "close_with_empty_actors", "rule T-X\n    department rule: someone closes\n    effect: close\n"
+	  "    actors:\n    says: x\n", 0, false, { "line +1: rule T-X: close names no actors" } },
+	{ "assess_with_unknown_role", "rule T-X\n    clause: TO 3\n    effect: assess\n"
+	  "    actors: supervisor incident_commander\n    says: x\n", 0, false,
+	  { "line +4: unknown role \"incident_commander\"" } },
 	{ "cap_without_numbers", "rule T-X\n    clause: TO 3\n    effect: cap\n    actors: dispatch_supervisor\n"
 	  "    says: x\n", 0, false, { "line +1: rule T-X: a cap names squads, supervisors or units" } },
 	{ "no_effect", "rule T-X\n    clause: TO 3\n    actors: officer\n    says: x\n", 0, false,
@@ -848,10 +994,12 @@ static const struct bad_file bad_files[] = {
 	  { "line +5: units must be a whole number from 0 to 20" } },
 	{ "minutes_zero", "rule T-X\n    department rule: often\n    effect: checkin\n    minutes: 0\n"
 	  "    says: x\n", 0, false,
-	  { "line +4: rule T-X: minutes must be more than 0", "line +1: rule T-X: checkin needs minutes" } },
+	  { "line +4: rule T-X: minutes must be more than 0", "line +1: rule T-X: checkin names no actors",
+	    "line +1: rule T-X: checkin needs minutes" } },
 	{ "minutes_beyond_30_days", "rule T-X\n    department rule: often\n    effect: checkin\n"
 	  "    minutes: 43201\n    says: x\n", 0, false,
-	  { "line +4: minutes must be a whole number from 0 to 43200", "line +1: rule T-X: checkin needs minutes" } },
+	  { "line +4: minutes must be a whole number from 0 to 43200", "line +1: rule T-X: checkin names no actors",
+	    "line +1: rule T-X: checkin needs minutes" } },
 
 	/* Bytes. */
 	{ "line_too_long", "rule T-X\n    clause: TO 3\n    effect: dispatch\n    actors: officer\n"
@@ -1330,6 +1478,9 @@ main(void)
 		cmocka_unit_test(test_M_IN_CITY_APPROVE_M_IN_CITY_COMMANDER_M_UNIT_SENT_CITY),
 		cmocka_unit_test(test_M_FOLLOWUP_LATE_M_CHECKIN_DISPATCH_M_CHECKIN_SUPERVISOR_M_EXCEPTION_TOLD),
 		cmocka_unit_test(test_riverton_notifications),
+		cmocka_unit_test(test_O_CHECKIN_O_ASSESSMENT_O_ASSESSMENT_RELAYED_O_CLOSE_who_records_and_closes),
+		cmocka_unit_test(test_M_CHECKIN_M_FOLLOWUP_M_ASSESSMENT_M_ASSESSMENT_ELSEWHERE_M_CLOSE_who_records_and_closes),
+		cmocka_unit_test(test_R_CHECKIN_R_CHECKIN_SUPERVISORS_R_FOLLOWUP_R_FOLLOWUP_SUPERVISORS_R_ASSESSMENT_R_CLOSE_who_acts),
 		cmocka_unit_test(test_base_of_the_broken_files_is_valid),
 		cmocka_unit_test(test_layout_is_forgiving),
 		cmocka_unit_test(test_rule_read_whole),
