@@ -92,7 +92,7 @@ static const struct refusal {
 	    "The policy in force names nobody who closes this kind of request.",
 	    "This request cannot be closed: the rule named allows it only under conditions this "
 	    "request does not meet." },
-	[ACT_EXCEPT] = { "Only the Chief of Police may grant an exception to the policy.", NULL,
+	[ACT_EXCEPT] = { "Your role may not grant an exception to the policy.", NULL,
 	    "No exception can be granted on this request: the rule named allows one only under "
 	    "conditions this request does not meet." },
 };

@@ -110,6 +110,7 @@ def _login(c, who):
 
 PROBES = {
     ('GET', '/healthz'): dict(path='/healthz', admitted=200),
+    ('GET', '/healthz.json'): dict(path='/healthz.json', admitted=200),
     ('GET', '/login'): dict(path='/login', admitted=303, signed_out=200),
     # Signed in there is no sign-in form (its token cookie): the handler refuses.
     ('POST', '/login'): dict(path='/login', form=_login, admitted=403, signed_out=303,
