@@ -25,10 +25,14 @@ app_policy(struct ctx *c)
 
 	time_t now = time(NULL);
 
-	if (!app->policy_loaded && settings_load(&app->settings, &app->db) &&
-	    policy_load(&app->policy, &app->db)) {
-		app->policy_loaded = true;
-		app->policy_checked = now;
+	if (!app->policy_loaded && settings_load(&app->settings, &app->db)) {
+		app->db.failed = false;
+		if (policy_load(&app->policy, &app->db)) {
+			app->policy_loaded = true;
+			app->policy_checked = now;
+		}
+		/* Read, and not understood: not the database's fault. */
+		app->policy_unreadable = !app->policy_loaded && !app->db.failed;
 	}
 	return app->policy_loaded ? &app->policy : NULL;
 }
@@ -119,6 +123,12 @@ run(struct ctx *c)
 	 * A database that is restarting is waited for (ride-through). */
 	if (db_wait_ready(&c->app->db, c->app->db_wait_ms))
 		policy_recheck(c->app);
+	if (db_ready(&c->app->db) && app_policy(c) == NULL && c->app->policy_unreadable) {
+		page_error(c, 503, "The portal cannot read the department's policy in force (written for "
+		    "another version of the portal), so it takes no request. Nothing was changed. An "
+		    "administrator must load the policy file again: portalctl policy load FILE.", NULL);
+		return;
+	}
 	if (!db_ready(&c->app->db) || app_policy(c) == NULL || !auth_load_session(c)) {
 		page_error(c, 503, "The portal's database is not answering. Please try again in a moment.", NULL);
 		return;

@@ -25,6 +25,7 @@ struct app {
 	struct policy    policy;   /* loaded from the database, per process */
 	struct settings  settings; /* loaded with the policy */
 	bool             policy_loaded;
+	bool             policy_unreadable; /* stored, not readable by this build */
 	time_t           policy_checked; /* when a newer policy was last looked for */
 	int              db_wait_ms;     /* how long a request waits for a restarting database */
 };

@@ -140,3 +140,35 @@ hex_decode(const char *hex, unsigned char *out, size_t n)
 		return false;
 	return sodium_hex2bin(out, n, hex, 2 * n, NULL, &len, NULL) == 0 && len == n;
 }
+
+bool
+csrf_mask(const char *token, char out[CSRF_MASKED_CHARS + 1])
+{
+	unsigned char raw[64];
+	size_t len, i;
+
+	if (!token_shape_ok(token) || sodium_base642bin(raw + 32, 32, token, TOKEN_CHARS, NULL, &len, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || len != 32)
+		return false;
+	randombytes_buf(raw, 32);
+	for (i = 0; i < 32; i++)
+		raw[32 + i] ^= raw[i];
+	base64url(out, CSRF_MASKED_CHARS + 1, raw, sizeof(raw));
+	return true;
+}
+
+bool
+csrf_unmask(const char *sent, char out[TOKEN_CHARS + 1])
+{
+	unsigned char raw[64];
+	size_t len, i;
+
+	if (sent == NULL || !base64url_chars(sent, CSRF_MASKED_CHARS) ||
+	    sodium_base642bin(raw, sizeof(raw), sent, CSRF_MASKED_CHARS, NULL, &len, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || len != sizeof(raw))
+		return false;
+	for (i = 0; i < 32; i++)
+		raw[32 + i] ^= raw[i];
+	base64url(out, TOKEN_CHARS + 1, raw + 32, 32);
+	return true;
+}

@@ -45,6 +45,18 @@ bool form_token_issue(const unsigned char key[FORM_KEY_BYTES], time_t now, long 
 /* Whether `token` was issued with `key` and has not expired. */
 bool form_token_valid(const unsigned char key[FORM_KEY_BYTES], time_t now, const char *token);
 
+/*
+ * The session's CSRF token as a page carries it: a fresh random mask and
+ * the token XORed with it (base64url of both), different in every
+ * response. A compressed page (gzip) then shows nothing of the token to
+ * someone who can watch its sizes and reflect text into it (BREACH).
+ */
+#define CSRF_MASKED_CHARS 86   /* 64 bytes, base64url without padding */
+bool csrf_mask(const char *token, char out[CSRF_MASKED_CHARS + 1]);
+/* The token a masked one carries, into out; false when `sent` is no
+ * masked token. */
+bool csrf_unmask(const char *sent, char out[TOKEN_CHARS + 1]);
+
 /* Decodes 2*n hex digits into n bytes; false on anything else. */
 bool hex_decode(const char *hex, unsigned char *out, size_t n);
 

@@ -1,5 +1,7 @@
 #include "page.h"
 
+#include "crypto.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -30,8 +32,13 @@ page_dict(struct ctx *c)
 
 	if (d == NULL)
 		return NULL;
-	if (c->csrf != NULL)
-		view_set_str(d, "CSRF", c->csrf);
+	/* A session's token masked afresh in each page (crypto.h); the sign-in
+	 * form's token is new in each page already. */
+	if (c->csrf != NULL) {
+		char masked[CSRF_MASKED_CHARS + 1];
+
+		view_set_str(d, "CSRF", c->signed_in && csrf_mask(c->csrf, masked) ? masked : c->csrf);
+	}
 	/* A new one-time key for the page's forms (submission.h): the same
 	 * form sent twice is stored once. */
 	if (c->signed_in) {

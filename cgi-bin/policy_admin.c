@@ -156,10 +156,47 @@ policy_cmd_load(struct db *db, const char *arg, const char *who)
 	return rc;
 }
 
+/*
+ * After an upgrade that reads policy files more strictly, the stored
+ * policy may no longer be readable: every page would answer 503. When the
+ * file given is the same policy (its "policy:" id) and reads, it is loaded
+ * again (audited like any load); otherwise the operator is told what to do.
+ */
+static int
+reload_unreadable(struct db *db, const char *arg, const char *who)
+{
+	PGresult *res = db_query(db, "SELECT substring(body from '(?n)^policy:[ \t]*([^ \t\r\n]+)') AS name"
+	    " FROM policy_document ORDER BY id DESC LIMIT 1", 0, NULL);
+	char path[PATH_MAX], stored[64] = "";
+	struct policy_errors errs;
+	struct policy pol;
+	bool same;
+
+	if (res == NULL)
+		return POLICY_EXIT_DB;
+	snprintf(stored, sizeof(stored), "%s", db_value(res, 0, "name") ? db_value(res, 0, "name") : "");
+	PQclear(res);
+	same = policy_path(arg, path, sizeof(path)) && policy_parse_file(path, &pol, &errs, NULL);
+	if (same) {
+		same = strcmp(pol.name, stored) == 0;
+		policy_free(&pol);
+	}
+	if (!same) {
+		fprintf(stderr, "portalctl: init: the policy in force (%s) cannot be read by this version "
+		    "of the portal; check its file (portalctl policy check FILE) and load it again "
+		    "(portalctl policy load FILE)\n", stored[0] ? stored : "unnamed");
+		return POLICY_EXIT_BAD;
+	}
+	printf("the policy in force (%s) could not be read by this version of the portal: "
+	    "loading %s again\n", stored, path);
+	return policy_cmd_load(db, arg, who);
+}
+
 int
 policy_cmd_init(struct db *db, const char *arg, const char *who)
 {
 	PGresult *res = db_query(db, "SELECT count(*) AS n FROM policy_document", 0, NULL);
+	struct policy pol;
 	long long n;
 
 	if (res == NULL) {
@@ -169,7 +206,14 @@ policy_cmd_init(struct db *db, const char *arg, const char *who)
 	n = db_int(res, 0, "n");
 	PQclear(res);
 	/* On first start only: a policy loaded since is never replaced. */
-	return n > 0 ? 0 : policy_cmd_load(db, arg, who);
+	if (n == 0)
+		return policy_cmd_load(db, arg, who);
+	db->failed = false;
+	if (policy_load(&pol, db)) {
+		policy_free(&pol);
+		return 0;
+	}
+	return db->failed ? POLICY_EXIT_DB : reload_unreadable(db, arg, who);
 }
 
 static void

@@ -62,6 +62,36 @@ test_form_token(void **state)
 	assert_false(form_token_valid(key, now, NULL));
 }
 
+/* A page's CSRF token is the session's, masked afresh each time (BREACH):
+ * two maskings differ, each unmasks to the token, a changed byte does not. */
+static void
+test_csrf_mask(void **state)
+{
+	char token[TOKEN_CHARS + 1], a[CSRF_MASKED_CHARS + 1], b[CSRF_MASKED_CHARS + 1];
+	char back[TOKEN_CHARS + 1];
+
+	(void)state;
+	assert_true(token_new(token));
+	assert_true(csrf_mask(token, a));
+	assert_true(csrf_mask(token, b));
+	assert_int_equal(strlen(a), CSRF_MASKED_CHARS);
+	assert_string_not_equal(a, b);
+	assert_null(strstr(a, token));
+	assert_true(csrf_unmask(a, back));
+	assert_string_equal(back, token);
+	assert_true(csrf_unmask(b, back));
+	assert_string_equal(back, token);
+	a[50] = a[50] == 'A' ? 'B' : 'A';
+	assert_true(csrf_unmask(a, back));
+	assert_string_not_equal(back, token);
+	assert_false(csrf_unmask(token, back));           /* not masked */
+	assert_false(csrf_unmask("", back));
+	assert_false(csrf_unmask(NULL, back));
+	a[10] = '+';                                        /* not base64url */
+	assert_false(csrf_unmask(a, back));
+	assert_false(csrf_mask("short", a));
+}
+
 static void
 test_hex_decode(void **state)
 {
@@ -143,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_form_token),
 		cmocka_unit_test(test_hex_decode),
+		cmocka_unit_test(test_csrf_mask),
 		cmocka_unit_test(test_password_verify),
 		cmocka_unit_test(test_hashgate_across_processes_and_after_a_kill),
 	};
