@@ -525,7 +525,7 @@ class Bench:
         r.update(kind='wrk', rps=r['requests'] / dur if dur else 0.0, seconds=dur,
                  p50=r['p50_us'] / 1000, p99=r['p99_us'] / 1000,
                  errors=r['err_connect'] + r['err_read'] + r['err_write'] + r['err_status'] + r['err_timeout'],
-                 command=' '.join(shlex.quote(x) for x in argv if not x.startswith('Cookie: ')))
+                 command=' '.join(shlex.quote('Cookie: (the session)' if x.startswith('Cookie: ') else x) for x in argv))
         if r['requests'] == 0:
             raise BenchError('wrk completed no request: %s' % out[-500:])
         return r
@@ -961,6 +961,7 @@ end
         with open(keyfile, 'w') as fh:
             fh.write('\n'.join(lines) + '\n')
         self.nkeys = len(lines)
+        r['command'] += '   # until %d keys' % want
         self.keys_fetch = r
         return keyfile
 
@@ -1023,6 +1024,7 @@ end
         access = AccessCounter(os.path.join(st.var, 'log', 'nginx-access.log'))
         r = self.wrk(st.port, '/', 3600, script, self.sup.cookie_header(), stop_when=lambda: access.count() >= n)
         after = st.workers()
+        r['command'] += '   # until %d requests' % n
         self.long = {'before': before, 'after': after, 'run': r}
         if set(before) != set(after):
             self.notes.append('long run: the worker processes changed (%s -> %s): a worker exited and was restarted'
@@ -1453,8 +1455,30 @@ class Report:
             for n in b.notes:
                 out.append('- ' + n)
             out.append('')
-        out.append('The run took %.0f s.' % self.elapsed)
+        out.append('The run took %.0f s. Its commands (tests/out/bench/work/ holds the scripts):' % self.elapsed)
+        out.append('')
+        for c in self.commands():
+            out.append('    ' + c)
         return '\n'.join(out)
+
+    def commands(self):
+        b = self.b
+        seen, out = set(), []
+        rs = list(b.results.values()) + [v[2] for v in getattr(b, 'history_views', [])]
+        if getattr(b, 'keys_fetch', None):
+            rs.append(b.keys_fetch)
+        if getattr(b, 'long', None):
+            rs.append(b.long['run'])
+        for r in rs:
+            c = r.get('command', '')
+            c = c.replace(os.path.join(OUT, 'work') + '/', '').replace(ROOT + '/', '')
+            c = re.sub(r'127\.0\.0\.1:\d+', '127.0.0.1:PORT', c)
+            c = re.sub(r'host=\S+/run', 'host=$PORTAL_VAR/run', c)
+            c = re.sub(r'^\S*/pgbench', 'pgbench', c)
+            if c not in seen:
+                seen.add(c)
+                out.append(c)
+        return out
 
 
 def machine_info(args):
