@@ -635,7 +635,7 @@ class Bench:
                 client = self.filers[0] if name == 'form' else self.sup
                 self.page_bytes[name] = must_get(client, path)
 
-    def file_once(self, client, key=None):
+    def file_once(self, client):
         body = must_get(client, '/requests/new?kind=aid_incoming')
         m = SUBMISSION_RE.search(body.decode())
         if not m:
@@ -812,6 +812,7 @@ class Bench:
         self.check_logs('%s page run' % name)
 
         log('%s page: nginx serving the same %d bytes' % (name, expect))
+        self.sample_load('%s static' % name)
         r = self.wrk(self.static.port, '/%s.html' % name, a.seconds, script)
         self.check_bytes(r, expect, '%s page (static)' % name)
         self.results[(name, 'static')] = r
@@ -1007,10 +1008,10 @@ end
         script = self.lua('get', '')
         self.history_views = []
         self.mark_logs()
+        self.sample_load('history at scale')
         for label, path in views:
             body = must_get(self.sup, path)
             log('history at {:,} requests: {} (one client)'.format(self.history_total, path))
-            self.sample_load('history ' + label)
             r = self.wrk(st.port, path, max(1, a.seconds / 2), script, self.sup.cookie_header(), threads=1, conns=1)
             self.check_bytes(r, len(body) - 200, 'history %s' % label)
             self.history_views.append((label, path, r))
@@ -1431,6 +1432,10 @@ class Report:
                    % (m['cores'], m['cpu'], m['memory'], m['kernel'], ' '.join('%.2f' % x for x in m['load_start']),
                       ' '.join('%.2f' % x for x in (loads[-1][1] if loads else m['load_start'])),
                       (', highest 1-min %.2f (%s)' % (busiest[1][0], busiest[0])) if busiest else ''))
+        if loads:
+            out.append('')
+            out.append('1-minute load at the start of each run: %s.'
+                       % ', '.join('%s %.2f' % (what, l[0]) for what, l in loads))
         busy = m['load_start'][0] > 0.5 or (busiest and busiest[1][0] > m['cores'] + 0.5)
         if m['load_start'][0] > 0.5:
             out.append('')
@@ -1515,7 +1520,9 @@ def machine_info(args):
             if line.startswith('MemTotal:'):
                 mem = '%.1f GiB' % (int(line.split()[1]) / 1024 / 1024)
     commit = first(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'])
-    dirty = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no'],
+    # Changes to the tree, but for the file this writes.
+    dirty = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.',
+                            ':(exclude)' + os.path.relpath(os.path.abspath(args.output), ROOT)],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
     return {
         'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M'),
