@@ -1521,8 +1521,9 @@ def machine_info(args):
                 mem = '%.1f GiB' % (int(line.split()[1]) / 1024 / 1024)
     commit = first(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'])
     # Changes to the tree, but for the file this writes.
-    dirty = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.',
-                            ':(exclude)' + os.path.relpath(os.path.abspath(args.output), ROOT)],
+    out = os.path.relpath(os.path.abspath(args.output), ROOT)
+    spec = ['.'] + ([':(exclude)' + out] if not out.startswith('..') else [])
+    dirty = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--'] + spec,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
     return {
         'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M'),
