@@ -680,11 +680,12 @@ class Bench:
         return result, parse_statements(text)
 
     def capture_page(self, fetch, name):
-        """The statements of one fetch of the page: three fetches, the
-        sequence seen most often (a worker's periodic policy check may fall
-        into one of them)."""
+        """The statements of one fetch of the page: the sequence seen most
+        often over a few fetches (each worker checks whether the policy
+        changed every 5 s: with twice as many fetches as workers, most
+        fetches find that check done)."""
         seen = []
-        for _ in range(3):
+        for _ in range(self.capture_fetches()):
             _, (stmts, errors) = self.capture(fetch)
             if errors:
                 self.notes.append('capture of %s: the portal\'s SQL logged errors: %s' % (name, '; '.join(errors)[:300]))
@@ -696,9 +697,12 @@ class Bench:
         best = max(count.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
         return next(x for x in seen if tuple(s['sql'] for s in x) == best)
 
+    def capture_fetches(self):
+        return 2 * int(os.environ.get('PORTAL_WORKERS', '4')) + 3
+
     def capture_filing(self, client, i):
         attempts = []
-        for _ in range(3):
+        for _ in range(self.capture_fetches()):
             body = must_get(client, '/requests/new?kind=aid_incoming')
             key = html.unescape(SUBMISSION_RE.search(body.decode()).group(1))
             fields = filing_fields() + [('requesting_agency', 'Bench Agency Police Department'),
