@@ -101,6 +101,65 @@ def pgbin(name):
     return found
 
 
+# ---------------------------------------------------------------- CPU
+
+def proc_stat():
+    """(steal, total) clock ticks of the whole machine (/proc/stat)."""
+    with open('/proc/stat') as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return v[7], sum(v)
+
+
+def cpu_ticks(roots):
+    """CPU ticks used so far by the process trees under the pids in roots
+    (the bench's own), and by every other process but the kernel's threads
+    (other work); each including the children it reaped (utime, stime,
+    cutime, cstime), so that the difference of two snapshots counts the
+    processes that ended in between."""
+    procs = {}
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % d) as f:
+                rest = f.read().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # rest[0] is field 3 (state): ppid is field 4, utime..cstime 14..17.
+        procs[int(d)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))
+    children = collections.defaultdict(list)
+    for pid, (ppid, _) in procs.items():
+        children[ppid].append(pid)
+    ours, todo = set(), [r for r in roots if r in procs]
+    while todo:
+        pid = todo.pop()
+        if pid not in ours:
+            ours.add(pid)
+            todo.extend(children.get(pid, ()))
+    mine = sum(procs[p][1] for p in ours)
+    other = sum(t for p, (ppid, t) in procs.items() if p not in ours and p != 2 and ppid != 2)
+    return mine, other
+
+
+class CpuMeter:
+    """How much of the machine's CPU other work took during a run: the
+    processes outside the bench's own trees (this script and what it runs,
+    the stack's PostgreSQL, portal and nginx, the static nginx; the kernel's
+    threads, which mostly do the bench's I/O, left out), and the time the
+    hypervisor gave to other guests (steal)."""
+
+    def __init__(self, roots):
+        self.roots = roots
+        self.start = (proc_stat(), cpu_ticks(self.roots()))
+
+    def stop(self):
+        (s0, t0), (m0, o0) = self.start
+        (s1, t1), (m1, o1) = proc_stat(), cpu_ticks(self.roots())
+        total = max(1, t1 - t0)
+        return {'others': max(0.0, 100.0 * (o1 - o0) / total), 'steal': 100.0 * (s1 - s0) / total,
+                'ours': 100.0 * (m1 - m0) / total}
+
+
 # ---------------------------------------------------------------- the stack
 
 class Stack:
@@ -221,6 +280,18 @@ class Stack:
             raise BenchError('portalctl %s -> exit %d: %s' % (' '.join(args), p.returncode,
                                                                 p.stderr.decode(errors='replace').strip()))
         return p.stdout.decode()
+
+    def pids(self):
+        """The stack's own process trees: PostgreSQL, the portal, nginx."""
+        out = []
+        for f in (os.path.join(self.var, 'pgdata', 'postmaster.pid'), os.path.join(self.run_dir, 'portal.pid'),
+                  os.path.join(self.run_dir, 'nginx.pid')):
+            try:
+                with open(f) as fh:
+                    out.append(int(fh.readline().strip()))
+            except (OSError, ValueError):
+                pass
+        return out
 
     def master_pid(self):
         try:
@@ -499,6 +570,7 @@ class Bench:
         if cookie:
             argv += ['-H', 'Cookie: ' + cookie]
         argv.append('http://127.0.0.1:%d%s' % (port, path))
+        meter = self.meter()
         with open(os.path.join(self.work, 'wrk.out'), 'w+b') as outf:
             p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=outf, stderr=subprocess.STDOUT)
             try:
@@ -521,6 +593,7 @@ class Bench:
         if p.returncode != 0 or not m:
             raise BenchError('wrk failed (exit %d): %s' % (p.returncode, out[-800:]))
         r = json.loads(m.group(1))
+        r['cpu'] = meter.stop()
         dur = r['duration_us'] / 1e6
         r.update(kind='wrk', rps=r['requests'] / dur if dur else 0.0, seconds=dur,
                  p50=r['p50_us'] / 1000, p99=r['p99_us'] / 1000,
@@ -541,7 +614,9 @@ class Bench:
         for s in scripts:
             argv += ['-f', s + '@1' if len(scripts) > 1 else s]
         argv.append(self.stack.owner_dsn)
+        meter = self.meter()
         p = self.stack.run_as_owner(argv, cwd=d, timeout=seconds * 3 + 600)
+        cpu = meter.stop()
         out = p.stdout.decode('utf-8', 'replace')
         err = p.stderr.decode('utf-8', 'replace')
         m = re.search(r'^tps = ([0-9.]+) \(without initial connection time\)', out, re.M)
@@ -562,8 +637,16 @@ class Bench:
             raise BenchError('pgbench %s logged no transaction' % name)
         shown = [x for x in argv]
         return {'kind': 'pgbench', 'rps': float(m.group(1)), 'requests': len(lat), 'p50': pct(lat, 50) / 1000,
-                'p99': pct(lat, 99) / 1000, 'errors': failed, 'seconds': seconds,
+                'p99': pct(lat, 99) / 1000, 'errors': failed, 'seconds': seconds, 'cpu': cpu,
                 'command': ' '.join(shlex.quote(x) for x in shown)}
+
+    def meter(self):
+        def roots():
+            r = [os.getpid()] + (self.stack.pids() if self.stack else [])
+            if self.static and self.static.proc:
+                r.append(self.static.proc.pid)
+            return r
+        return CpuMeter(roots)
 
     def sample_load(self, what):
         self.loads.append((what, loadavg()))
@@ -1302,6 +1385,11 @@ TARGETS = [
 ]
 
 
+def fmt_cpu(r):
+    c = r.get('cpu')
+    return '%.0f%%' % (c['others'] + c['steal']) if c else '?'
+
+
 def plural(n, word):
     return '%d %s%s' % (n, word, '' if n == 1 else 's')
 
@@ -1322,11 +1410,20 @@ class Report:
     def __init__(self, bench, args, machine, command, elapsed):
         self.b, self.a, self.m, self.command, self.elapsed = bench, args, machine, command, elapsed
 
+    def runs(self):
+        b = self.b
+        out = [('%s %s' % k, r['cpu']) for k, r in b.results.items() if r.get('cpu')]
+        out += [('history ' + label, r['cpu']) for label, _, r in getattr(b, 'history_views', []) if r.get('cpu')]
+        if getattr(b, 'long', None) and b.long['run'].get('cpu'):
+            out.append(('long run', b.long['run']['cpu']))
+        return out
+
     def main_table(self):
         b = self.b
         R = b.results
-        rows = ['| page | portal req/s | p50 ms | p99 ms | errors | reference | ref req/s | ref p50 ms | ref p99 ms | ratio |',
-                '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|']
+        rows = ['| page | portal req/s | p50 ms | p99 ms | errors | reference | ref req/s | ref p50 ms | ref p99 ms '
+                '| ratio | other work\'s CPU |',
+                '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|']
         labels = {'form': 'form `GET /requests/new?kind=aid_incoming`',
                   'request': 'request page `GET /requests/ID` (supervisor)',
                   'history': 'history filter `%s` (%s rows match)' % (b.page_paths['history'],
@@ -1347,9 +1444,10 @@ class Report:
                 if ref == 'pgbench':
                     rtext = (rtext % plural(r['statements'], 'statement')) if page != 'filing' else \
                         'pgbench, the filing\'s own transaction (%s)' % plural(r['statements'], 'statement')
-                rows.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.3f× |' % (
+                rows.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.3f× | %s / %s |' % (
                     labels[page], fmt_rps(p['rps']), fmt_ms(p['p50']), fmt_ms(p['p99']), p['errors'],
-                    rtext, fmt_rps(r['rps']), fmt_ms(r['p50']), fmt_ms(r['p99']), p['rps'] / r['rps']))
+                    rtext, fmt_rps(r['rps']), fmt_ms(r['p50']), fmt_ms(r['p99']), p['rps'] / r['rps'],
+                    fmt_cpu(p), fmt_cpu(r)))
         return '\n'.join(rows)
 
     def ratio(self, page, ref):
@@ -1405,10 +1503,12 @@ class Report:
         b = self.b
         if not getattr(b, 'history_views', None):
             return ''
-        rows = ['| history view, %s requests, one client | path | req/s | p50 ms | p99 ms |' % '{:,}'.format(b.history_total),
-                '|---|---|---:|---:|---:|']
+        rows = ['| history view, %s requests, one client | path | req/s | p50 ms | p99 ms | other work\'s CPU |'
+                % '{:,}'.format(b.history_total),
+                '|---|---|---:|---:|---:|---:|']
         for label, path, r in b.history_views:
-            rows.append('| %s | `%s` | %s | %s | %s |' % (label, path, fmt_rps(r['rps']), fmt_ms(r['p50']), fmt_ms(r['p99'])))
+            rows.append('| %s | `%s` | %s | %s | %s | %s |' % (label, path, fmt_rps(r['rps']), fmt_ms(r['p50']),
+                                                             fmt_ms(r['p99']), fmt_cpu(r)))
         return '\n'.join(rows)
 
     def rss_table(self):
@@ -1440,16 +1540,22 @@ class Report:
             out.append('')
             out.append('1-minute load at the start of each run: %s.'
                        % ', '.join('%s %.2f' % (what, l[0]) for what, l in loads))
-        busy = m['load_start'][0] > 0.5 or (busiest and busiest[1][0] > m['cores'] + 0.5)
-        if m['load_start'][0] > 0.5:
+        runs = self.runs()
+        if runs:
+            worst = max(runs, key=lambda x: x[1]['others'] + x[1]['steal'])
+            share = worst[1]['others'] + worst[1]['steal']
             out.append('')
-            out.append('**The machine was busy when the run started** (1-minute load %.2f on %d cores): '
-                       'other work shared the CPUs; compare ratios, not absolute figures.'
-                       % (m['load_start'][0], m['cores']))
-        elif busy:
-            out.append('')
-            out.append('Load rose during the run (the bench itself uses every core; above %d means other work too).'
-                       % m['cores'])
+            out.append('Other work on the machine (processes outside the bench, and time the hypervisor gave '
+                       'other guests) took at most %.0f%% of the CPUs during a run (%s), %.0f%% on average; '
+                       'the last column of the table says how much during each pair of runs. The load average '
+                       'counts the bench\'s own processes too.'
+                       % (share, worst[0], sum(c['others'] + c['steal'] for _, c in runs) / len(runs)))
+            if share > 10 or m['load_start'][0] > 1.0:
+                out.append('')
+                out.append('**The machine was busy** (%s): other work shared the CPUs; compare the ratios '
+                           'of the quieter runs, not absolute figures.'
+                           % ('1-minute load %.2f when the run started' % m['load_start'][0]
+                              if m['load_start'][0] > 1.0 else 'up to %.0f%% of the CPUs during %s' % (share, worst[0])))
         out.append('')
         out.append('Stack: %s; PostgreSQL %s, nginx %s, wrk %s; portal built in `%s` (-O2, no sanitizers), %s workers; '
                    'wrk -t%d -c%d, pgbench -M prepared -c%d -j%d, %s s each.'
