@@ -155,8 +155,8 @@ bench-history:
 # each page against nginx serving its bytes and against pgbench running the
 # page's own SQL (captured from the portal), filing against its own
 # transaction and a single-row insert, history at 100,000 requests, worker
-# RSS. Prints the table and writes it to docs/performance.md. Takes about
-# four minutes; BENCH_FLAGS='--seconds 30 --long' for a longer one (see
+# RSS. Prints the table and writes it to docs/performance.md. Takes 4-5
+# minutes; BENCH_FLAGS='--seconds 30 --long' for a longer one (see
 # scripts/bench.py --help).
 BENCH_FLAGS ?=
 bench: deps-bench build
