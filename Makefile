@@ -6,6 +6,7 @@
 #   make check   install what is missing, build and run every test
 #   make lint    clang -Werror, cppcheck, clang-tidy, function and file sizes
 #   make fuzz    run each libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS
+#   make bench   the portal side by side with nginx and pgbench (docs/performance.md)
 #
 # Environment: PORTAL_VAR, PORTAL_PORT, PORTAL_POLICY, PORTAL_DSN, PORTAL_SMTP_URL
 # (see README.md and ../shared/CONTRACT.md).
@@ -37,8 +38,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 
-.PHONY: all build build-asan unit-bins deps deps-test run start stop status check lint unit \
-	integration browser clean seed-history bench-history fuzz fuzz-smoke fuzz-bins
+.PHONY: all build build-asan unit-bins deps deps-test deps-bench run start stop status check lint unit \
+	integration browser clean seed-history bench-history bench fuzz fuzz-smoke fuzz-bins
 
 all: build
 
@@ -116,6 +117,9 @@ deps:
 deps-test:
 	@scripts/deps.sh check
 
+deps-bench:
+	@scripts/deps.sh bench
+
 unit: $(UNIT_BIN)
 	@scripts/unit.sh $(BUILD)
 
@@ -146,6 +150,17 @@ seed-history:
 
 bench-history:
 	@scripts/bench-history.py --port $${PORTAL_PORT:-8080}
+
+# Issue 14: one run, side by side, on a stack of its own (tests/out/bench):
+# each page against nginx serving its bytes and against pgbench running the
+# page's own SQL (captured from the portal), filing against its own
+# transaction and a single-row insert, history at 100,000 requests, worker
+# RSS. Prints the table and writes it to docs/performance.md. Takes 4-5
+# minutes; BENCH_FLAGS='--seconds 30 --long' for a longer one (see
+# scripts/bench.py --help).
+BENCH_FLAGS ?=
+bench: deps-bench build
+	@/usr/bin/python3 scripts/bench.py $(BENCH_FLAGS)
 
 check: deps-test
 	@scripts/check.sh

@@ -13,6 +13,10 @@
 #                   process during 4 and 5 (tests/out/sanitizer/)
 #   7. fuzz         make fuzz-smoke: each libFuzzer harness (tests/fuzz/)
 #                   for a few seconds, built with clang in build-fuzz/
+#   8. bench        scripts/bench.py --quick: `make bench` for a second per
+#                   run, to see that it works (its own stack, PORTAL_BUILD=
+#                   build); no figure is asserted, it never writes
+#                   docs/performance.md
 #
 # Every step runs even when an earlier one failed; the summary at the end
 # says which passed, and the last line is "N passed, N failed" (steps).
@@ -125,6 +129,7 @@ else
 fi
 step sanitizers sanitizer_reports
 step fuzz make -j"$JOBS" fuzz-smoke
+step bench /usr/bin/python3 scripts/bench.py --seconds 1 --no-write --quick
 
 passed=0
 failed=0

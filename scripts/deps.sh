@@ -3,6 +3,7 @@
 #
 #   scripts/deps.sh run     what `make run` / `make start` need (build + run)
 #   scripts/deps.sh check   the above plus what `make check` needs (tests, browser)
+#   scripts/deps.sh bench   what `make run` needs plus what `make bench` needs (wrk)
 #
 # When nothing is missing this does nothing: no network, no output.
 # As root it runs `apt-get update` once and `apt-get install -y` the missing
@@ -18,7 +19,10 @@ RUN_PKGS=(build-essential pkg-config libfcgi-dev libfcgi-bin libctemplate-dev
 # cppcheck and clang-tidy are `make lint`'s (run by `make check`).
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes of
 # clang 14, only recommended by clang) build the fuzzers of `make fuzz`.
-CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium clang libclang-rt-14-dev cppcheck clang-tidy)
+CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium clang libclang-rt-14-dev cppcheck clang-tidy wrk)
+# `make bench` (scripts/bench.py; `make check` runs it for a few seconds):
+# wrk drives HTTP; pgbench comes with postgresql.
+BENCH_PKGS=(python3 wrk)
 
 case $mode in
   run)   want=("${RUN_PKGS[@]}") ;;
@@ -30,7 +34,8 @@ case $mode in
          elif [[ -f $ROOT/tests/browser/package-lock.json ]] && ! command -v npm >/dev/null 2>&1; then
            want+=(npm)
          fi ;;
-  *) echo "usage: $0 run|check" >&2; exit 2 ;;
+  bench) want=("${RUN_PKGS[@]}" "${BENCH_PKGS[@]}") ;;
+  *) echo "usage: $0 run|check|bench" >&2; exit 2 ;;
 esac
 
 installed() {
