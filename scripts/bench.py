@@ -1032,8 +1032,9 @@ function response(status, headers, body)
   if status == 200 then
     local c = body:match('name="csrf" value="([^"]*)"')
     local k = body:match('name="submission" value="([^"]*)"')
-    if c and k then
-      out:write(c, "\\t", k, "\\n")
+    local who = body:match('Bench Agency Officer (%%d+)')
+    if c and k and who then
+      out:write(who, "\\t", c, "\\t", k, "\\n")
       got = got + 1
     end
   end
@@ -1041,15 +1042,18 @@ end
 ''' % (cookies, lua_str(prefix)))
         r = self.wrk(self.stack.port, '/requests/new?kind=aid_incoming', max(60, self.a.seconds * 4), script,
                      stop_when=lambda: count_lines(glob.glob(prefix + '-*.txt')) >= want)
-        by_csrf = {c.csrf: c for c in self.filers}
+        # Each page names its filer ("Bench Agency Officer N"); the csrf
+        # token is masked afresh in every page, so it tells no session.
+        by_number = {str(i + 1): c for i, c in enumerate(self.filers)}
         fields = urllib.parse.urlencode(filing_fields() + [('requesting_agency', 'Bench Agency Police Department')])
         lines, unknown = [], 0
         for f in sorted(glob.glob(prefix + '-*.txt')):
             with open(f) as fh:
                 for line in fh:
-                    csrf, _, key = line.rstrip('\n').partition('\t')
+                    who, _, rest = line.rstrip('\n').partition('\t')
+                    csrf, _, key = rest.partition('\t')
                     csrf, key = html.unescape(csrf), html.unescape(key)
-                    c = by_csrf.get(csrf)
+                    c = by_number.get(who)
                     if c is None:
                         unknown += 1
                         continue
