@@ -61,22 +61,93 @@ print_rules(struct view_dict *d, const struct policy *pol, const struct request_
 	}
 }
 
+/* Every step of the request, who took it, when, under which clause. */
+DB_STATEMENT(steps_sql, "h_print.steps", 1,
+    "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI') AS at,"
+    " coalesce(a.full_name, e.actor_login, 'the portal') AS who,"
+    " replace(e.action, '_', ' ') AS what, e.clause, e.note"
+    " FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id"
+    " WHERE e.request_id = $1 ORDER BY e.id");
+
+/* The members and units sent, who authorized each, and their check-ins. */
+DB_STATEMENT(sent_sql, "h_print.deployments", 1,
+    "SELECT coalesce(ac.full_name, dp.assignee) AS member, dp.special_unit, dp.status,"
+    " au.full_name AS authorized_by, to_char(dp.created_at, 'YYYY-MM-DD HH24:MI') AS sent,"
+    " (SELECT string_agg(to_char(k.at, 'HH24:MI') || ' ' || replace(k.status, '_', ' '), ', ' ORDER BY k.id)"
+    "   FROM checkin k WHERE k.deployment_id = dp.id) AS checkins"
+    " FROM deployment dp JOIN account au ON au.id = dp.authorized_by"
+    " LEFT JOIN account ac ON ac.id = dp.account_id"
+    " WHERE dp.request_id = $1 ORDER BY dp.id");
+
+static void
+print_steps(struct view_dict *d, const PGresult *res)
+{
+	int i;
+
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *s = view_add(d, "STEP");
+
+		view_set_str(s, "AT", db_value(res, i, "at"));
+		view_set_str(s, "WHO", db_value(res, i, "who"));
+		view_set_str(s, "WHAT", db_value(res, i, "what"));
+		view_set_str(s, "STEP_CLAUSE", db_value(res, i, "clause") ? db_value(res, i, "clause") : "—");
+		view_set_str(s, "NOTE", db_value(res, i, "note"));
+	}
+}
+
+static void
+print_sent(struct view_dict *d, const PGresult *res)
+{
+	int i;
+
+	for (i = 0; i < PQntuples(res); i++) {
+		struct view_dict *s = view_add(d, "SENT");
+		const char *unit = db_value(res, i, "special_unit");
+
+		view_set_str(s, "MEMBER", db_value(res, i, "member"));
+		view_set_str(s, "UNIT", unit ? choice_label(special_unit_choices, unit) : "—");
+		view_set_str(s, "AUTHORIZED_BY", db_value(res, i, "authorized_by"));
+		view_set_str(s, "SENT_AT", db_value(res, i, "sent"));
+		view_set_str(s, "CHECKINS", db_value(res, i, "checkins") ? db_value(res, i, "checkins") : "none");
+		view_set_str(s, "DEP_STATUS", choice_label(deployment_status_choices, db_value(res, i, "status")));
+	}
+	if (PQntuples(res) == 0)
+		view_show(d, "NONE_SENT");
+}
+
 void
 h_request_print(struct ctx *c)
 {
 	const struct policy *pol = app_policy(c);
 	struct request_facts facts;
 	struct view_dict *d;
-	bool failed;
-	PGresult *res = request_fetch(c, c->params.id, &failed);
+	struct db_batch items[3];
+	const char *params[2];
+	char idtext[24];
+	PGresult *res;
 	int f, kind;
 	char title[64];
 
-	if (res == NULL) {
-		page_error(c, failed ? 503 : 404, failed ? "The database is not answering."
-		    : "There is no such request, or it is not yours to see.", NULL);
+	/* The request, its steps and what was sent: one round trip. */
+	request_fetch_params(c, idtext, c->params.id, params);
+	items[0].st = request_fetch_statement();
+	items[0].values = params;
+	items[1].st = &steps_sql;
+	items[1].values = params;
+	items[2].st = &sent_sql;
+	items[2].values = params;
+	if (!db_run_batch(&c->app->db, items, 3)) {
+		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
+	if (PQntuples(items[0].res) != 1) {
+		PQclear(items[0].res);
+		PQclear(items[1].res);
+		PQclear(items[2].res);
+		page_error(c, 404, "There is no such request, or it is not yours to see.", NULL);
+		return;
+	}
+	res = items[0].res;
 	request_facts_from_row(res, 0, &facts);
 	kind = kind_from_id(db_value(res, 0, "kind"));
 	d = page_dict(c);
@@ -99,6 +170,10 @@ h_request_print(struct ctx *c)
 		    ? "needed_by_local" : request_fields[f].name));
 	}
 	print_rules(d, pol, &facts);
+	print_steps(d, items[1].res);
+	print_sent(d, items[2].res);
+	PQclear(items[1].res);
+	PQclear(items[2].res);
 	view_set_str(d, "TELETYPE", db_value(res, 0, "teletype_shown") ? db_value(res, 0, "teletype_shown") : "not yet");
 	view_set_str(d, "LETTER", db_value(res, 0, "letter_shown") ? db_value(res, 0, "letter_shown") : "not yet");
 	snprintf(title, sizeof(title), "Request %s, printable", db_value(res, 0, "id"));

@@ -927,7 +927,15 @@ class Oconomowoc(LifecycleCase):
         self.assertNotIn('Vance from day shift', raw.body + text_of(page), 'a staff note shown to the agency')
         # the request sheet is the department's (staff only)
         self.assertEqual(self.client(ag).get('/requests/%d/print' % a).status, 403)
-        self.assertEqual(self.client(self.sup).get('/requests/%d/print' % a).status, 200)
+        sheet = self.client(self.sup).get('/requests/%d/print' % a)
+        self.assertEqual(sheet.status, 200, sheet.describe())
+        # It carries every step with who took it and its clause, and who was
+        # sent, authorized by whom, when.
+        body = text_of(sheet)
+        self.assertIn('Steps, by whom, under which clause', body)
+        self.assertRegex(body, r'WCC Dispatcher Moss\s+dispatched\s+\S')
+        self.assertIn('Members and units sent', body)
+        self.assertRegex(body, r'P\.O\. Uriah Vance\s+—\s+WCC Dispatcher Moss\s+\d{4}-\d\d-\d\d \d\d:\d\d')
 
     def test_agency_sees_its_own_action_under_its_own_login(self):
         """An agency's view of its request names the agency's own people for
