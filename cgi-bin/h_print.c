@@ -12,17 +12,12 @@
 #include "page.h"
 #include "request_store.h"
 
-/* The value of field f as the sheet prints it. */
+/* The value of field f as the sheet prints it (only answered fields are
+ * printed: the sheet is of this request, not the blank form). */
 static void
-print_value(struct view_dict *row, const struct field_spec *spec, enum request_field f, const char *v)
+print_value(struct view_dict *row, const struct field_spec *spec, const char *v)
 {
-	if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0)
-		v = "—";
-	else if (f == RF_EMERGENCY)
-		v = v[0] == 't' ? "Yes" : "No";
-	else if (spec->type == FIELD_CHOICE)
-		v = choice_label(spec->choices, v);
-	if (spec->type == FIELD_MULTI && strcmp(v, "—") != 0) {
+	if (spec->type == FIELD_MULTI) {
 		uint32_t mask = special_units_mask(v);
 		struct buf units;
 		int u;
@@ -61,11 +56,15 @@ print_rules(struct view_dict *d, const struct policy *pol, const struct request_
 	}
 }
 
-/* Every step of the request, who took it, when, under which clause. */
+/* Every step of the request, who took it, when, under which clause: the
+ * clause by its name only (a department rule's reason is in the list of
+ * rules above, once, not on every step). */
 DB_STATEMENT(steps_sql, "h_print.steps", 1,
     "SELECT to_char(e.at, 'YYYY-MM-DD HH24:MI') AS at,"
     " coalesce(a.full_name, e.actor_login, 'the portal') AS who,"
-    " replace(e.action, '_', ' ') AS what, e.clause, e.note"
+    " replace(e.action, '_', ' ') AS what,"
+    " CASE WHEN e.clause LIKE '" POLICY_DEPARTMENT_LABEL ":%' THEN '" POLICY_DEPARTMENT_LABEL "'"
+    " ELSE e.clause END AS clause, e.note"
     " FROM audit_event e LEFT JOIN account a ON a.id = e.actor_id"
     " WHERE e.request_id = $1 ORDER BY e.id");
 
@@ -161,13 +160,14 @@ h_request_print(struct ctx *c)
 	view_set_str(d, "STATUS_LABEL", choice_label(status_choices, db_value(res, 0, "status")));
 	for (f = 0; f < RF__MAX; f++) {
 		struct view_dict *row;
+		const char *v = request_value_shown(f, db_value(res, 0, f == RF_NEEDED_BY
+		    ? "needed_by_local" : request_fields[f].name));
 
-		if (!request_field_applies(f, facts.kind))
+		if (!request_field_applies(f, facts.kind) || v == NULL)
 			continue;
 		row = view_add(d, "LINE");
 		view_set_str(row, "LABEL", request_fields[f].label);
-		print_value(row, &request_fields[f], f, db_value(res, 0, f == RF_NEEDED_BY
-		    ? "needed_by_local" : request_fields[f].name));
+		print_value(row, &request_fields[f], v);
 	}
 	print_rules(d, pol, &facts);
 	print_steps(d, items[1].res);

@@ -57,16 +57,11 @@ show_details(struct view_dict *d, const PGresult *res)
 
 		if (f == RF_NEEDED_BY)
 			v = db_value(res, 0, "needed_by_local");
-		if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0 ||
-		    ((f == RF_SQUADS || f == RF_SUPERVISORS || f == RF_PERSONNEL) && strcmp(v, "0") == 0))
+		if ((v = request_value_shown(f, v)) == NULL)
 			continue;
 		row = view_add(d, f == RF_NATURE || spec->type == FIELD_TEXTAREA ? "LONG" : "DETAIL");
 		view_set_str(row, "LABEL", spec->label);
-		if (f == RF_EMERGENCY)
-			v = v[0] == 't' ? "Yes" : "No";
-		if (spec->type == FIELD_CHOICE)
-			view_set_str(row, "VALUE", choice_label(spec->choices, v));
-		else if (spec->type == FIELD_MULTI) {
+		if (spec->type == FIELD_MULTI) {
 			mask = special_units_mask(v);
 			for (u = 0; special_unit_choices[u].id != NULL; u++)
 				if (mask & ((uint32_t)1 << u)) {

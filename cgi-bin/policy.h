@@ -52,6 +52,10 @@ enum match_attr { MATCH_NONE, MATCH_BUREAU, MATCH_DISTRICT, MATCH_UNIT };
  * department's own addition (labelled so wherever a clause would be). */
 enum rule_basis { BASIS_CLAUSE, BASIS_DEPARTMENT };
 
+/* How a rule of the department's own is cited: this label, a colon and the
+ * department's reason (never a clause it does not have). */
+#define POLICY_DEPARTMENT_LABEL "Department rule"
+
 /* Recipients that are not a role: people of the request itself. */
 enum recipient_set {
 	RECIPIENTS_ROLE,      /* `recipient` (and `fallback`) */

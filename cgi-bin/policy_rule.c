@@ -192,7 +192,7 @@ static void
 set_department(struct parser *p, struct rule *r, struct seen *s, const char *v)
 {
 	if (policy_text_ok(p, "the department rule's reason", v, 280))
-		snprintf(r->clause, sizeof(r->clause), "Department rule: %s", v);
+		snprintf(r->clause, sizeof(r->clause), POLICY_DEPARTMENT_LABEL ": %s", v);
 	r->basis = BASIS_DEPARTMENT;
 }
 

@@ -126,3 +126,16 @@ request_field_find(const char *name)
 			return i;
 	return -1;
 }
+
+const char *
+request_value_shown(enum request_field f, const char *v)
+{
+	const struct field_spec *spec = &request_fields[f];
+
+	if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0 ||
+	    ((f == RF_SQUADS || f == RF_SUPERVISORS || f == RF_PERSONNEL) && strcmp(v, "0") == 0))
+		return NULL;
+	if (spec->choices == yesno_choices && (strcmp(v, "t") == 0 || strcmp(v, "f") == 0))
+		return v[0] == 't' ? "Yes" : "No";
+	return spec->type == FIELD_CHOICE ? choice_label(spec->choices, v) : v;
+}

@@ -37,5 +37,12 @@ enum request_section request_field_section(enum request_field);
 bool   request_field_applies(enum request_field, enum request_kind);
 /* The field named `name`, or -1. */
 int    request_field_find(const char *name);
+/*
+ * A stored value of field f as pages and the request sheet show it (a
+ * choice's label, Yes or No for a yes/no question, which is stored as a
+ * boolean), or NULL when the request leaves it unanswered. A repeated
+ * field's value is returned as stored: its caller lists the items.
+ */
+const char *request_value_shown(enum request_field, const char *);
 
 #endif
