@@ -34,20 +34,18 @@ key_shape_ok(const char *k)
 	return true;
 }
 
-enum submission_claim
-submission_claim(struct ctx *c)
-{
-	/* A key already taken by a transaction still open makes this insert
-	 * wait for it: two copies sent at once, the second is the replay. */
-	DB_STATEMENT(sql, "submission.submission_claim", 3,
-	    "INSERT INTO submission (account_id, key, path) VALUES ($1, $2, $3)"
-	    " ON CONFLICT (account_id, key, path) DO NOTHING RETURNING 1");
-	const char *key = form_key(c);
-	char me[24];
-	const char *params[3];
-	PGresult *res;
-	bool fresh;
+/* A key already taken by a transaction still open makes this insert wait
+ * for it: two copies sent at once, the second is the replay. */
+DB_STATEMENT(claim_sql, "submission.submission_claim", 3,
+    "INSERT INTO submission (account_id, key, path) VALUES ($1, $2, $3)"
+    " ON CONFLICT (account_id, key, path) DO NOTHING RETURNING 1");
 
+enum submission_claim
+submission_claim_add(struct ctx *c, struct submission_batch *b)
+{
+	const char *key = form_key(c);
+
+	memset(&b->item, 0, sizeof(b->item));
 	if (form_count(&c->http->body_form, "submission") == 0)
 		return SUBMISSION_NEW;
 	if (key == NULL || !key_shape_ok(key)) {
@@ -55,15 +53,37 @@ submission_claim(struct ctx *c)
 		    "changed: reload the page and send the form again.", NULL);
 		return SUBMISSION_BAD;
 	}
-	snprintf(me, sizeof(me), "%lld", c->me.id);
-	params[0] = me;
-	params[1] = key;
-	params[2] = c->http->path;
-	if ((res = db_run(&c->app->db, &sql, params)) == NULL)
+	snprintf(b->me, sizeof(b->me), "%lld", c->me.id);
+	b->params[0] = b->me;
+	b->params[1] = key;
+	b->params[2] = c->http->path;
+	b->item.st = &claim_sql;
+	b->item.values = b->params;
+	return SUBMISSION_NEW;
+}
+
+enum submission_claim
+submission_claim_result(const struct submission_batch *b)
+{
+	if (b->item.st == NULL)
+		return SUBMISSION_NEW;
+	if (b->item.res == NULL)
 		return SUBMISSION_DB_ERROR;
-	fresh = PQntuples(res) == 1;
-	PQclear(res);
-	return fresh ? SUBMISSION_NEW : SUBMISSION_SEEN;
+	return PQntuples(b->item.res) == 1 ? SUBMISSION_NEW : SUBMISSION_SEEN;
+}
+
+enum submission_claim
+submission_claim(struct ctx *c)
+{
+	struct submission_batch b;
+	enum submission_claim claim;
+
+	if ((claim = submission_claim_add(c, &b)) != SUBMISSION_NEW || b.item.st == NULL)
+		return claim;
+	b.item.res = db_run(&c->app->db, b.item.st, b.item.values);
+	claim = submission_claim_result(&b);
+	PQclear(b.item.res);
+	return claim;
 }
 
 bool

@@ -21,6 +21,20 @@ enum submission_claim {
 bool submission_new_key(char out[64]);
 /* In the caller's transaction: claims the form's key (no key: always NEW). */
 enum submission_claim submission_claim(struct ctx *);
+
+/*
+ * The same claim as one statement of the caller's batch (db_run_batch), to
+ * save a round trip: submission_claim_add() fills `item` (item.st is NULL
+ * when the form carries no key) or answers 422 and returns SUBMISSION_BAD;
+ * after the batch ran, submission_claim_result() reads its answer.
+ */
+struct submission_batch {
+	struct db_batch item;
+	const char     *params[3];
+	char            me[24];
+};
+enum submission_claim submission_claim_add(struct ctx *, struct submission_batch *);
+enum submission_claim submission_claim_result(const struct submission_batch *);
 /* In the same transaction: where the first answer sent the person. */
 bool submission_done(struct ctx *, const char *location);
 /* After the caller rolled back: 303 to where the first answer went. */
