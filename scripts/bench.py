@@ -2,7 +2,7 @@
 """make bench: the portal side by side with references, one run (issue 14, point 5).
 
     scripts/bench.py [--seconds 10] [--threads 2] [--connections 32]
-                     [--filers 1] [--history-rows 100000]
+                     [--filers 16] [--history-rows 100000]
                      [--rss-requests 20000 | --long] [--quick]
                      [--no-write] [--output docs/performance.md] [--build build]
 
@@ -1700,7 +1700,7 @@ def main():
     ap.add_argument('--seconds', type=float, default=10, help='duration of each run (10)')
     ap.add_argument('--threads', type=int, default=2, help='wrk threads and pgbench -j (2)')
     ap.add_argument('--connections', type=int, default=32, help='wrk connections and pgbench clients (32)')
-    ap.add_argument('--filers', type=int, default=1, help='agency accounts filing at once, in turn (1)')
+    ap.add_argument('--filers', type=int, default=16, help='agency accounts filing at once, in turn (16: filings of one account queue on its hourly limit, as they must)')
     ap.add_argument('--history-rows', type=int, default=100000, help='requests for the history views (100,000)')
     ap.add_argument('--rss-requests', type=int, default=20000, help='requests of the RSS run (20,000; 0: none)')
     ap.add_argument('--long', action='store_true', help='the RSS run makes 100,000 requests')
