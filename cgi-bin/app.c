@@ -130,7 +130,9 @@ run(struct ctx *c)
 		return;
 	}
 	if (!db_ready(&c->app->db) || app_policy(c) == NULL || !auth_load_session(c)) {
-		page_error(c, 503, "The portal's database is not answering. Please try again in a moment.", NULL);
+		/* Nothing of this request reached the database: certain. */
+		page_error(c, 503, "The portal's database is not answering, so nothing was stored or "
+		    "changed. Please try again in a moment.", NULL);
 		return;
 	}
 	if (!(c->route->flags & ROUTE_PUBLIC) && !c->signed_in) {
