@@ -415,41 +415,6 @@ db_each_row_run(struct db *db, const struct db_statement *st, const char *const 
 	    row, arg);
 }
 
-bool
-db_begin(struct db *db)
-{
-	db->failed = false;
-	return db_exec(db, "BEGIN", 0, NULL);
-}
-
-bool
-db_commit(struct db *db)
-{
-	bool ok;
-
-	if (db->failed) {
-		db_rollback(db);
-		return false;
-	}
-	/* A COMMIT sent and not answered may have committed or not. */
-	db->commit_sent = true;
-	ok = db_exec(db, "COMMIT", 0, NULL);
-	if (ok || !db->lost)
-		db->commit_sent = false;
-	return ok;
-}
-
-void
-db_rollback(struct db *db)
-{
-	PGresult *res;
-
-	if (db->conn == NULL)
-		return;
-	res = PQexec(db->conn, "ROLLBACK");
-	PQclear(res);
-}
-
 const char *
 db_sqlstate(const struct db *db)
 {
