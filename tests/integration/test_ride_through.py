@@ -17,14 +17,13 @@ cgi-bin/app.c, db.c, page.c): PORTAL_DB_WAIT is 5 s here (the default).
 
 Its own stack (PostgreSQL is stopped and restarted)."""
 
-import html
 import os
-import re
 import threading
 import time
 import unittest
 
 import harness
+from faults import pg_restart, submission_key, text_of
 from harness import Client, incoming_fields, request_id_from, uniq
 
 PW = 'correct-horse-battery-ride'
@@ -35,8 +34,6 @@ UNKNOWN = ("The connection to the database broke just as your change was being s
            "it was stored is not known. Sending the same form again is safe: its submission key "
            "(%s) makes sure it is stored only once. Or check first, on the request's page or the "
            "start page.")
-_KEY = re.compile(r'<input type="hidden" name="submission" value="([^"]*)"')
-_MAIN = re.compile(r'<main[^>]*>(.*)</main>', re.S)
 
 
 class RideStack(harness.Stack):
@@ -54,16 +51,6 @@ def setUpModule():
     S.psql("UPDATE setting SET value = '100000' WHERE name = 'filings_per_hour'")
 
 
-def text_of(resp):
-    m = _MAIN.search(resp.body)
-    return ' '.join(html.unescape(re.sub(r'<[^>]+>', ' ', m.group(1) if m else resp.body)).split())
-
-
-def pg_restart(stack):
-    stack._pg_ctl('restart', '-m', 'fast', '-w', '-t', '60',
-                  '-l', os.path.join(stack.var, 'log', 'postgres.log'))
-
-
 def agency(stack):
     login = stack.add_user(uniq('ride'), 'agency', 'Ride Tester', PW,
                            agency='Ride PD ' + uniq('a'), agency_type='local')
@@ -72,10 +59,14 @@ def agency(stack):
     return login, c
 
 
-def new_key(c):
-    r = c.get('/requests/new?kind=aid_incoming')
-    assert r.status == 200, r.describe()
-    return html.unescape(_KEY.search(r.body).group(1))
+def resend(c, body):
+    """The same form sent again until the database is back (10 s)."""
+    for _ in range(40):
+        again = c.post('/requests', body)
+        if again.status != 503:
+            return again
+        time.sleep(0.25)
+    return again
 
 
 def filed_by(stack, login):
@@ -96,7 +87,7 @@ class RideThrough(harness.TestCase):
             while not stop.is_set():
                 try:
                     r = c.post('/requests', incoming_fields(nature='Ride ' + uniq('n'))
-                               + [('csrf', c.csrf), ('submission', new_key(c))])
+                               + [('csrf', c.csrf), ('submission', submission_key(c))])
                     got = (login, r.status, request_id_from(r))
                 except Exception as e:      # a failed GET of the form too: counted
                     got = (login, repr(e), None)
@@ -131,7 +122,7 @@ class RideThrough(harness.TestCase):
 
     def test_down_longer_than_the_wait_503_says_nothing_stored_and_nothing_is(self):
         login, c = agency(S)
-        key = new_key(c)
+        key = submission_key(c)
         body = incoming_fields(nature='Down ' + uniq('n')) + [('csrf', c.csrf), ('submission', key)]
         S.pg_stop()
         try:
@@ -145,12 +136,7 @@ class RideThrough(harness.TestCase):
         self.assertGreaterEqual(waited, 4.5, 'answered before PORTAL_DB_WAIT had passed')
         self.assertEqual(filed_by(S, login), [])
         self.assertEqual(S.count('submission', "key = '%s'" % key), 0)
-        again = None
-        for _ in range(40):
-            again = c.post('/requests', body)
-            if again.status != 503:
-                break
-            time.sleep(0.25)
+        again = resend(c, body)
         self.assertEqual(again.status, 303, again.describe())
         self.assertEqual(filed_by(S, login), [request_id_from(again)])
 
@@ -165,7 +151,7 @@ class RideThrough(harness.TestCase):
         self.addCleanup(S.psql, 'DROP TRIGGER ride_slow_commit ON request; '
                                 'DROP FUNCTION ride_slow_commit()')
         login, c = agency(S)
-        key = new_key(c)
+        key = submission_key(c)
         body = incoming_fields(nature='SLOW-COMMIT ' + uniq('n')) + [('csrf', c.csrf),
                                                                      ('submission', key)]
         out = []
@@ -208,12 +194,7 @@ class RideThrough(harness.TestCase):
         self.assertIn(UNKNOWN % key, text_of(r))
         # The trigger had not finished: that COMMIT did not happen.
         self.assertEqual(filed_by(S, login), [])
-        again = None
-        for _ in range(40):
-            again = c.post('/requests', body)
-            if again.status != 503:
-                break
-            time.sleep(0.25)
+        again = resend(c, body)
         self.assertEqual(again.status, 303, again.describe())
         self.assertEqual(filed_by(S, login), [request_id_from(again)])
 

@@ -15,28 +15,16 @@ again stores nothing new and is answered as the first time.
 Shared stacks: oconomowoc (filings), milwaukee (the approval)."""
 
 import html
-import re
 import threading
 import unittest
 
 import harness
+from faults import submission_key
 from harness import Client, incoming_fields, request_id_from, uniq
 
 PW = 'correct-horse-battery-keys'
 AGAIN_LINE = ('You had sent this form already: it was stored the first time, and nothing new '
               'was stored now.')
-_KEY = re.compile(r'<input type="hidden" name="submission" value="([^"]*)"')
-
-
-def submission_key(client, path):
-    """The one-time key of the first form of the page at `path`."""
-    r = client.get(path)
-    assert r.status == 200, 'GET %s -> %s' % (path, r.describe())
-    m = _KEY.search(r.body)
-    assert m, 'GET %s: no submission key in the page' % path
-    return html.unescape(m.group(1))
-
-
 def agency(stack):
     login = stack.add_user(uniq('key'), 'agency', 'Keys Tester', PW,
                            agency='Keys PD ' + uniq('a'), agency_type='local')

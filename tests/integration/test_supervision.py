@@ -15,18 +15,19 @@ master restarts what dies and tells.
 
 Its own stack (the kills must not disturb other modules)."""
 
+import json
 import os
 import shutil
 import signal
 import stat
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
 import harness
 import policyhelp
+from faults import as_portal, portal_log, pid_alive, read_pid, read_status, wait_until
 from harness import Client, IS_ROOT
 
 S = None
@@ -35,50 +36,6 @@ S = None
 def setUpModule():
     global S
     S = policyhelp.private_stack('oconomowoc', 'supervision')
-
-
-def wait_until(fn, timeout, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v or time.monotonic() > deadline:
-            return v
-        time.sleep(interval)
-
-
-def pid_alive(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as f:
-            st = f.read()
-    except OSError:
-        return False
-    return st.rsplit(')', 1)[1].split()[0] != 'Z'
-
-
-def read_status(var):
-    import json
-    with open(os.path.join(var, 'run', 'status.json')) as f:
-        return json.load(f)
-
-
-def read_pid(path):
-    try:
-        with open(path) as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def portal_log(var):
-    with open(os.path.join(var, 'log', 'portal.log'), errors='replace') as f:
-        return f.read()
-
-
-def as_portal(argv):
-    """argv run as the stack's user (the portal refuses root)."""
-    if IS_ROOT:
-        return ['setpriv', '--reuid=portal', '--regid=portal', '--init-groups', '--'] + argv
-    return argv
 
 
 def portal_env(stack):
@@ -128,7 +85,7 @@ class Restarts(harness.TestCase):
             statuses.append(c.get('/login').status)
         self.assertEqual(set(statuses), {200}, statuses)
         self.assertEqual(replaced['portal']['worker_restarts'], before['portal']['worker_restarts'] + 1)
-        self.assertEqual(portal_log(S.var).count('worker %d ended (status 9); starting another' % victim), 1)
+        self.assertEqual(portal_log(S).count('worker %d ended (status 9); starting another' % victim), 1)
         self.assertFalse(pid_alive(victim))
 
     def test_notifier_sigkill_restarted_within_5s_logged_counted(self):
@@ -142,7 +99,7 @@ class Restarts(harness.TestCase):
         self.assertTrue(again, 'no new notifier within 5 s')
         after = read_status(S.var)['notifier']
         self.assertEqual((after['pid'], after['restarts']), (read_pid(pidfile), before['restarts'] + 1))
-        self.assertEqual(portal_log(S.var).count('notifier %d ended (status 9); starting it again' % pid), 1)
+        self.assertEqual(portal_log(S).count('notifier %d ended (status 9); starting it again' % pid), 1)
         self.assertEqual(Client(S).get('/healthz').status, 200)
 
 
@@ -207,7 +164,6 @@ class Stop(harness.TestCase):
         st = os.stat(sock)
         self.assertTrue(stat.S_ISSOCK(st.st_mode))
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o660)
-        import json
         with open(status) as f:
             children = json.load(f)['portal']['workers']
         self.assertTrue(wait_until(lambda: read_pid(npid) > 0, 10))
