@@ -207,9 +207,9 @@ app_handle(struct app *app, FCGX_Request *r)
 		for (;;) {
 			db_request_begin(&app->db);
 			run(&c);
-			/* The connection broke before a COMMIT was sent: nothing of
-			 * it was stored, so it is answered again from the start once
-			 * the database is back, not with an error page. */
+			/* The connection broke and answering again is safe
+			 * (may_answer_again): it is answered again from the start
+			 * once the database is back, not with an error page. */
 			if (!app->db.lost || tries++ >= RIDE_THROUGH_TRIES ||
 			    !may_answer_again(app, &http) || !http_reset_response(&http))
 				break;

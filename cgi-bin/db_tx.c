@@ -14,18 +14,21 @@ db_begin(struct db *db)
 	return db_exec(db, "BEGIN", 0, NULL);
 }
 
+/* A transaction that wrote nothing has no id (and is given none here). */
+#define XID_NONE "none"
+
 /* The id of the transaction about to commit, into db->xid (one round
- * trip per write transaction: the price of knowing a lost COMMIT's fate). */
+ * trip per transaction: the price of knowing a lost COMMIT's fate). */
 static bool
 commit_xid(struct db *db)
 {
-	DB_STATEMENT(sql, "db.commit_xid", 0, "SELECT pg_current_xact_id()::text AS x");
+	DB_STATEMENT(sql, "db.commit_xid", 0, "SELECT pg_current_xact_id_if_assigned()::text AS x");
 	PGresult *res = db_run(db, &sql, NULL);
 
 	db->xid[0] = '\0';
 	if (res == NULL)
 		return false;
-	snprintf(db->xid, sizeof(db->xid), "%s", db_value(res, 0, "x") ? db_value(res, 0, "x") : "");
+	snprintf(db->xid, sizeof(db->xid), "%s", db_value(res, 0, "x") ? db_value(res, 0, "x") : XID_NONE);
 	PQclear(res);
 	return true;
 }
@@ -62,6 +65,9 @@ db_commit_outcome(struct db *db)
 	PGresult *res;
 	size_t i;
 
+	/* Wrote nothing: whether its COMMIT happened changes nothing. */
+	if (strcmp(db->xid, XID_NONE) == 0)
+		return known[1];
 	if (db->xid[0] == '\0' || !db_ready(db) || (res = db_run(db, &sql, params)) == NULL)
 		return NULL;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
