@@ -130,7 +130,9 @@ run(struct ctx *c)
 		return;
 	}
 	if (!db_ready(&c->app->db) || app_policy(c) == NULL || !auth_load_session(c)) {
-		page_error(c, 503, "The portal's database is not answering. Please try again in a moment.", NULL);
+		/* Nothing of this request reached the database: certain. */
+		page_error(c, 503, "The portal's database is not answering, so nothing was stored or "
+		    "changed. Please try again in a moment.", NULL);
 		return;
 	}
 	if (!(c->route->flags & ROUTE_PUBLIC) && !c->signed_in) {
@@ -166,6 +168,30 @@ run(struct ctx *c)
  * before anything of it was committed. */
 #define RIDE_THROUGH_TRIES 2
 
+/*
+ * After the connection broke: whether answering the request again from the
+ * start is safe. It is when no COMMIT was sent (nothing of it was stored);
+ * when one was sent and its answer lost, a new connection asks what became
+ * of its transaction (a fast restart of PostgreSQL terminates a backend
+ * between two statements, and the COMMIT then meets a closed socket):
+ * aborted, nothing was stored; committed, the form's submission key makes
+ * the second run answer with what was stored. Otherwise the outcome stays
+ * unknown and the page says so (page.c).
+ */
+static bool
+may_answer_again(struct app *app, const struct http_request *http)
+{
+	const char *outcome;
+
+	if (!app->db.commit_sent)
+		return true;
+	if (!db_wait_ready(&app->db, app->db_wait_ms) || (outcome = db_commit_outcome(&app->db)) == NULL)
+		return false;
+	if (strcmp(outcome, "aborted") == 0)
+		return true;
+	return form_count(&http->body_form, "submission") == 1;
+}
+
 void
 app_handle(struct app *app, FCGX_Request *r)
 {
@@ -181,14 +207,16 @@ app_handle(struct app *app, FCGX_Request *r)
 		for (;;) {
 			db_request_begin(&app->db);
 			run(&c);
-			/* The connection broke before a COMMIT was sent: nothing of
-			 * it was stored, so it is answered again from the start once
-			 * the database is back, not with an error page. */
-			if (!app->db.lost || app->db.commit_sent || tries++ >= RIDE_THROUGH_TRIES ||
-			    !http_reset_response(&http))
+			/* The connection broke and answering again is safe
+			 * (may_answer_again): it is answered again from the start
+			 * once the database is back, not with an error page. */
+			if (!app->db.lost || tries++ >= RIDE_THROUGH_TRIES ||
+			    !may_answer_again(app, &http) || !http_reset_response(&http))
 				break;
-			log_info("%s %s: the database connection broke before anything was committed; "
-			    "answering again", http.method_name, http.path);
+			log_info("%s %s: the database connection broke %s; answering again",
+			    http.method_name, http.path, app->db.commit_sent ?
+			    "after its COMMIT was sent, and the transaction's fate is known" :
+			    "before anything was committed");
 			/* What run() found out goes; the route and the input stay. */
 			PQclear(c.session_res);
 			c.session_res = NULL;

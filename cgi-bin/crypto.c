@@ -131,6 +131,14 @@ form_token_valid(const unsigned char key[FORM_KEY_BYTES], time_t now, const char
 	return (unsigned long long)now <= expiry;
 }
 
+void
+form_key_derive(const unsigned char key[FORM_KEY_BYTES], const char *context,
+    unsigned char out[FORM_KEY_BYTES])
+{
+	crypto_generichash(out, FORM_KEY_BYTES, (const unsigned char *)context, strlen(context), key,
+	    FORM_KEY_BYTES);
+}
+
 bool
 hex_decode(const char *hex, unsigned char *out, size_t n)
 {

@@ -44,6 +44,11 @@ bool form_token_issue(const unsigned char key[FORM_KEY_BYTES], time_t now, long 
          char out[FORM_TOKEN_CHARS + 1]);
 /* Whether `token` was issued with `key` and has not expired. */
 bool form_token_valid(const unsigned char key[FORM_KEY_BYTES], time_t now, const char *token);
+/* A key of its own for one purpose and one holder (keyed BLAKE2b of
+ * `context` under `key`): tokens issued with it are valid for that holder
+ * only. */
+void form_key_derive(const unsigned char key[FORM_KEY_BYTES], const char *context,
+         unsigned char out[FORM_KEY_BYTES]);
 
 /*
  * The session's CSRF token as a page carries it: a fresh random mask and

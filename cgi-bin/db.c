@@ -112,13 +112,32 @@ db_outcome_unknown(const struct db *db)
 }
 
 /* Whether a failure means the connection itself is gone: the server shut
- * down or restarted (SQLSTATE class 08, 57P01-57P03) or the socket broke. */
+ * down or restarted (SQLSTATE class 08, 57P01-57P03) or the socket broke.
+ * Every error the server sends carries a SQLSTATE (protocol 3.0, "Error and
+ * Notice Message Fields"): a failure without one was made by libpq itself
+ * (the socket closed, a protocol or memory failure), and the connection
+ * cannot be trusted any more, whatever PQstatus says. */
 static bool
 connection_lost(const struct db *db, const char *state)
 {
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
 		return true;
-	return state != NULL && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0);
+	return state == NULL || state[0] == '\0' || strncmp(state, "08", 2) == 0 ||
+	    strncmp(state, "57P0", 4) == 0;
+}
+
+/* A lost connection is closed at once (outside a pipeline, whose results
+ * are still being read): db_ready then opens a new one instead of reusing
+ * a connection that only looks fine. */
+static void
+drop_if_lost(struct db *db)
+{
+	if (!db->lost || db->conn == NULL || PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+		return;
+	if (!db->quiet)
+		log_warn("database connection lost; it will be opened again");
+	PQfinish(db->conn);
+	db->conn = NULL;
 }
 
 bool
@@ -169,6 +188,7 @@ checked(struct db *db, PGresult *res)
 			log_warn("statement failed: %s", db->error);
 		PQclear(res);
 		db->failed = true;
+		drop_if_lost(db);
 		return NULL;
 	}
 	return res;
@@ -285,7 +305,9 @@ db_run_batch(struct db *db, struct db_batch *items, size_t n)
 		snprintf(db->error, sizeof(db->error), "%s", PQerrorMessage(db->conn));
 		db->lost = PQstatus(db->conn) != CONNECTION_OK;
 		db->failed = true;
-		(void)PQexitPipelineMode(db->conn);
+		if (!PQexitPipelineMode(db->conn))
+			db->lost = true;	/* a pipeline left half read: unusable */
+		drop_if_lost(db);
 		return false;
 	}
 	for (i = 0; i < n; i++) {
@@ -301,8 +323,11 @@ db_run_batch(struct db *db, struct db_batch *items, size_t n)
 	if (sync == NULL || PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
 		failed = true;
 	PQclear(sync);
-	if (!PQexitPipelineMode(db->conn))
+	if (!PQexitPipelineMode(db->conn)) {
 		failed = true;
+		db->lost = true;
+	}
+	drop_if_lost(db);
 	if (failed) {
 		db->failed = true;
 		for (i = 0; i < n; i++) {
@@ -341,6 +366,9 @@ each_row(struct db *db, bool sent, bool (*row)(void *, const PGresult *), void *
 	if (!sent) {
 		snprintf(db->error, sizeof(db->error), "%s", db->conn ? PQerrorMessage(db->conn) : "no connection");
 		db->failed = true;
+		/* Not even sent: libpq's own failure (no SQLSTATE). */
+		db->lost = true;
+		drop_if_lost(db);
 		return false;
 	}
 	/* Right after sending, single-row mode is always accepted (libpq). */
@@ -365,6 +393,7 @@ each_row(struct db *db, bool sent, bool (*row)(void *, const PGresult *), void *
 		}
 		PQclear(res);
 	}
+	drop_if_lost(db);
 	return ok;
 }
 
@@ -384,41 +413,6 @@ db_each_row_run(struct db *db, const struct db_statement *st, const char *const 
 		return false;
 	return each_row(db, PQsendQueryPrepared(db->conn, st->name, st->nparams, values, NULL, NULL, 0),
 	    row, arg);
-}
-
-bool
-db_begin(struct db *db)
-{
-	db->failed = false;
-	return db_exec(db, "BEGIN", 0, NULL);
-}
-
-bool
-db_commit(struct db *db)
-{
-	bool ok;
-
-	if (db->failed) {
-		db_rollback(db);
-		return false;
-	}
-	/* A COMMIT sent and not answered may have committed or not. */
-	db->commit_sent = true;
-	ok = db_exec(db, "COMMIT", 0, NULL);
-	if (ok || !db->lost)
-		db->commit_sent = false;
-	return ok;
-}
-
-void
-db_rollback(struct db *db)
-{
-	PGresult *res;
-
-	if (db->conn == NULL)
-		return;
-	res = PQexec(db->conn, "ROLLBACK");
-	PQclear(res);
 }
 
 const char *

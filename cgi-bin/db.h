@@ -44,6 +44,8 @@ struct db {
 	bool        lost;       /* the connection broke during this request */
 	bool        commit_sent;/* a COMMIT was sent and no answer came: the
 	                           outcome is unknown */
+	char        xid[24];    /* that COMMIT's transaction ("none": it wrote
+	                           nothing; "": not known) */
 };
 
 bool      db_init(struct db *, const char *dsn, const char *app_name);
@@ -57,6 +59,11 @@ void      db_request_begin(struct db *);
 /* Whether the last COMMIT was sent and its answer lost: whether the change
  * was stored is unknown (an error page must not say it was not). */
 bool      db_outcome_unknown(const struct db *);
+/* After such a COMMIT, on a connection made again: what became of its
+ * transaction (pg_xact_status: "committed", "aborted"; "aborted" too when
+ * it wrote nothing), or NULL when that cannot be known (the database away,
+ * the transaction unknown or still in progress). */
+const char *db_commit_outcome(struct db *);
 
 /* Runs a declared statement (prepared on first use); NULL on failure
  * (logged, db->error set). The caller PQclear()s the result. Values may be

@@ -45,7 +45,7 @@ page_dict(struct ctx *c)
 		char key[64];
 		const char *again = form_get(&c->http->query_form, "again");
 
-		if (submission_new_key(key))
+		if (submission_new_key(c, key))
 			view_set_str(d, "SUBMISSION", key);
 		/* Where a repeated form was sent back to (submission_replay). */
 		if (again != NULL && strcmp(again, "1") == 0)

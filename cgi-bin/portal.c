@@ -88,11 +88,44 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * Whether the socket path may be taken: nothing there, or a socket nobody
+ * listens on (a previous run's, ECONNREFUSED). A portal still listening
+ * there keeps it: unlinking its socket would leave it running unreachable.
+ * Non-blocking, so a live portal with a full backlog answers EAGAIN rather
+ * than blocking this start.
+ */
+static bool
+socket_path_free(const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd;
+	bool free_path;
+
+	if (lstat(sun->sun_path, &st) < 0)
+		return errno == ENOENT;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_warn("%s exists and is not a socket; refusing to replace it", sun->sun_path);
+		return false;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+		log_warn("socket: %s", strerror(errno));
+		return false;
+	}
+	free_path = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0 && errno == ECONNREFUSED;
+	close(fd);
+	if (!free_path)
+		log_warn("another portal is listening on %s; refusing to start", sun->sun_path);
+	return free_path;
+}
+
 static int
 open_socket(const char *path, const char *group)
 {
 	struct sockaddr_un sun;
 	gid_t gid = (gid_t)-1;
+	mode_t old_mask;
+	bool bound;
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -116,10 +149,19 @@ open_socket(const char *path, const char *group)
 		log_warn("socket: %s", strerror(errno));
 		return -1;
 	}
-	/* A stale socket of a previous run is replaced. */
+	/* A stale socket of a previous run is replaced; a live portal's, or
+	 * a file that is no socket, is left alone and this one does not start. */
+	if (!socket_path_free(&sun)) {
+		close(fd);
+		return -1;
+	}
 	if (unlink(path) < 0 && errno != ENOENT)
 		log_warn("unlink %s: %s", path, strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+	/* Born 0660, not wider for an instant: the umask is not trusted. */
+	old_mask = umask(0117);
+	bound = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	(void)umask(old_mask);
+	if (!bound) {
 		log_warn("bind %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -296,19 +338,20 @@ prepare(struct config *cfg, struct view_set **views)
 	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		log_warn("sigaction: %s", strerror(errno));
-		close(fd);
-		return -1;
+		goto fail;
 	}
-	if (cfg->user != NULL && !supervise_drop_privileges(cfg->user)) {
-		close(fd);
-		return -1;
-	}
+	if (cfg->user != NULL && !supervise_drop_privileges(cfg->user))
+		goto fail;
 	if (geteuid() == 0) {
 		log_warn("the portal does not run as root: give -u USER");
-		close(fd);
-		return -1;
+		goto fail;
 	}
 	return fd;
+fail:
+	/* The socket is this run's own (open_socket made it): not left behind. */
+	close(fd);
+	unlink(cfg->socket_path);
+	return -1;
 }
 
 /* The master's children, and where its status is written. */

@@ -2,14 +2,35 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "page.h"
 
-bool
-submission_new_key(char out[64])
+/* A form may stay open this long (a filing typed over a long shift). */
+#define SUBMISSION_LIFETIME (2L * 24 * 3600)
+
+/* The key that makes and checks one account's submission keys: a key
+ * issued to one account is no key at all for another (its MAC does not
+ * match), so nobody can claim, or block, another account's filing. */
+static bool
+account_key(struct ctx *c, unsigned char out[FORM_KEY_BYTES])
 {
-	return token_new(out);
+	char context[48];
+
+	if (!c->app->settings.has_form_key)
+		return false;
+	snprintf(context, sizeof(context), "submission:%lld", c->me.id);
+	form_key_derive(c->app->settings.form_key, context, out);
+	return true;
+}
+
+bool
+submission_new_key(struct ctx *c, char out[64])
+{
+	unsigned char k[FORM_KEY_BYTES];
+
+	return account_key(c, k) && form_token_issue(k, time(NULL), SUBMISSION_LIFETIME, out);
 }
 
 static const char *
@@ -44,6 +65,7 @@ enum submission_claim
 submission_claim_add(struct ctx *c, struct submission_batch *b)
 {
 	const char *key = form_key(c);
+	unsigned char k[FORM_KEY_BYTES];
 
 	memset(&b->item, 0, sizeof(b->item));
 	if (form_count(&c->http->body_form, "submission") == 0)
@@ -51,6 +73,11 @@ submission_claim_add(struct ctx *c, struct submission_batch *b)
 	if (key == NULL || !key_shape_ok(key)) {
 		page_error(c, 422, "The form's submission key is not one this portal made. Nothing was "
 		    "changed: reload the page and send the form again.", NULL);
+		return SUBMISSION_BAD;
+	}
+	if (!account_key(c, k) || !form_token_valid(k, time(NULL), key)) {
+		page_error(c, 422, "The form's submission key was not made for this account, or the "
+		    "form is too old. Nothing was changed: reload the page and send the form again.", NULL);
 		return SUBMISSION_BAD;
 	}
 	snprintf(b->me, sizeof(b->me), "%lld", c->me.id);

@@ -17,8 +17,9 @@ enum submission_claim {
 	SUBMISSION_DB_ERROR  /* the database failed */
 };
 
-/* A new key for the forms of a page (TOKEN_CHARS + NUL). */
-bool submission_new_key(char out[64]);
+/* A new key for the forms of a page, valid for the signed-in account only
+ * (FORM_TOKEN_CHARS + NUL). */
+bool submission_new_key(struct ctx *, char out[64]);
 /* In the caller's transaction: claims the form's key (no key: always NEW). */
 enum submission_claim submission_claim(struct ctx *);
 
