@@ -18,7 +18,8 @@ print_value(struct view_dict *row, const struct field_spec *spec, enum request_f
 {
 	if (v == NULL || *v == '\0' || strcmp(v, "{}") == 0)
 		v = "—";
-	else if (f == RF_EMERGENCY)
+	else if (f == RF_EMERGENCY || f == RF_WITHIN_CITY)
+		/* Stored as booleans ("t"/"f"): the sheet says Yes or No. */
 		v = v[0] == 't' ? "Yes" : "No";
 	else if (spec->type == FIELD_CHOICE)
 		v = choice_label(spec->choices, v);
