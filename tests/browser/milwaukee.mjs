@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DESKTOP, OUT, PHONE, assert, eq, horizontalOverflow, navigating, shot, signIn, PW,
+  DESKTOP, OUT, PHONE, SHOTS, assert, eq, horizontalOverflow, navigating, shot, signIn, PW,
 } from './lib.mjs';
 
 const PRESET = 'milwaukee';
@@ -299,6 +299,18 @@ test('milwaukee: every role\'s screen while a telephone request is walked throug
       await expectStatus(O, 'Dispatched', 'the officer after a check-in');
       await shot(O, `mke-5-checkin-${value}-officer-request`);
     }
+    // The deployments and their check-in row on a 320 px phone (WCAG
+    // 1.4.10): no sideways scrolling, each cell with its column's label.
+    for (const [who, pg] of [['officer', O], ['dispatcher', D]]) {
+      await pg.setViewportSize({ width: 320, height: 720 });
+      await pg.goto(`${stack.base}/requests/${id}`);
+      eq(await horizontalOverflow(pg), null, `the request page with deployments at 320 px (${who})`);
+      const labels = await pg.locator('section[aria-labelledby=h-deployments] tbody tr:first-child td').evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+      eq(JSON.stringify(labels), JSON.stringify(['"Unit or officer: "', '"Authorized by: "', '"Sent: "', '"Status: "', '"Last check-in: "', '"Check in: "']), `the deployment labels at 320 px (${who})`);
+      await shot(pg, `mke-5-deployments-320-${who}`);
+      await pg.locator('section[aria-labelledby=h-deployments]').screenshot({ path: path.join(SHOTS, `mke-5-deployments-320-${who}-table.png`) });
+      await pg.setViewportSize(DESKTOP);
+    }
     await views(O, stack, id, '5-returned-officer');
 
     // 6. The dispatcher: SWAT returned, teletype and letter, close.
@@ -414,7 +426,7 @@ test('milwaukee: dashboard and history as the chief (desktop and phone)', async 
   const p = await people(browser, stack, ['chief']);
   try {
     const page = p.chief.page;
-    for (const [vp, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    for (const [vp, size] of [['desktop', DESKTOP], ['phone', PHONE], ['320px', { width: 320, height: 720 }]]) {
       await page.setViewportSize(size);
       const r = await page.goto(stack.base + '/dashboard');
       eq(r.status(), 200, 'GET /dashboard status');
@@ -437,8 +449,21 @@ test('milwaukee: dashboard and history as the chief (desktop and phone)', async 
       assert(await fed.count() >= 1, 'the federal requests table has a row');
       assert((await fed.first().textContent()).includes('Emergency federal') || (await fed.first().textContent()).length > 10, 'the federal row says something');
       // How big the chart labels come out (SVG text scales with the chart).
-      const tick = await page.locator('svg.chart text').evaluateAll((ts) => Math.min(...ts.map((t) => t.getBoundingClientRect().height)));
+      // (The labels a phone leaves out, every other week's, are not drawn.)
+      const tick = await page.locator('svg.chart text').evaluateAll((ts) => Math.min(...ts.map((t) => t.getBoundingClientRect().height).filter((h) => h > 0)));
       assert(tick >= 9, `/dashboard at ${vp} width: the chart labels are at least 9 px high (got ${tick.toFixed(1)})`);
+      // No two labels of a chart drawn over each other.
+      const overlaps = await page.locator('svg.chart').evaluateAll((svgs) => svgs.flatMap((svg, n) => {
+        const rs = [...svg.querySelectorAll('text')].map((t) => ({ s: t.textContent, r: t.getBoundingClientRect() }));
+        const out = [];
+        for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) {
+          const a = rs[i].r, b = rs[j].r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 1 && h > 1) out.push(`chart ${n + 1}: "${rs[i].s}" / "${rs[j].s}"`);
+        }
+        return out;
+      }));
+      eq(JSON.stringify(overlaps), '[]', `/dashboard at ${vp} width: chart labels drawn over each other`);
       await shot(page, `mke-dashboard-${vp}`);
       eq(await horizontalOverflow(page), null, `/dashboard at ${vp} width: horizontal overflow`);
 
