@@ -93,6 +93,9 @@ weekly_chart(struct ctx *c, struct view_dict *d)
 	return row == WEEKS;
 }
 
+/* Where the row of the i-th status starts in the status chart. */
+#define STATUS_ROW_Y(i) (8 + (i) * 52)
+
 /* Open requests by status: horizontal bars and a table. */
 static bool
 status_chart(struct ctx *c, struct view_dict *d)
@@ -117,11 +120,16 @@ status_chart(struct ctx *c, struct view_dict *d)
 		view_set_str(b, "STATUS", db_value(res, i, "status"));
 		view_set_str(b, "LABEL", choice_label(status_choices, db_value(res, i, "status")));
 		view_set_int(b, "N", n);
-		view_set_int(b, "Y", 8 + i * 30);
-		view_set_int(b, "TY", 8 + i * 30 + 15);
-		view_set_int(b, "W", n == 0 ? 0 : 2 + n * 380 / max);
-		view_set_int(b, "NX", 190 + (n == 0 ? 0 : 2 + n * 380 / max) + 6);
+		/* The label above its bar, not beside it: on a phone the
+		 * labels are drawn larger (portal.css) and would run into the
+		 * bars and numbers (WCAG 1.4.10, issue 13). */
+		view_set_int(b, "TY", STATUS_ROW_Y(i) + 18);
+		view_set_int(b, "Y", STATUS_ROW_Y(i) + 26);
+		view_set_int(b, "W", n == 0 ? 0 : 2 + n * 560 / max);
+		view_set_int(b, "NX", (n == 0 ? 0 : 2 + n * 560 / max) + 6);
+		view_set_int(b, "NY", STATUS_ROW_Y(i) + 43);
 	}
+	view_set_int(d, "STATUS_H", STATUS_ROW_Y(i));
 	PQclear(res);
 	return true;
 }

@@ -38,6 +38,7 @@ may_file(struct ctx *c, enum request_kind kind, const struct rule **why)
 void
 fileable_kinds(struct ctx *c, struct view_dict *d)
 {
+	char title[256], desc[512];
 	int k;
 
 	for (k = 0; k < KIND__MAX; k++) {
@@ -47,9 +48,10 @@ fileable_kinds(struct ctx *c, struct view_dict *d)
 		if (!may_file(c, (enum request_kind)k, &why))
 			continue;
 		kd = view_add(d, "KIND");
+		request_form_title(c, (enum request_kind)k, title, sizeof(title), desc, sizeof(desc));
 		view_set_str(kd, "ID", kind_choices[k].id);
-		view_set_str(kd, "LABEL", kind_choices[k].label);
-		view_set_str(kd, "DESCRIPTION", kind_descriptions[k]);
+		view_set_str(kd, "LABEL", title);
+		view_set_str(kd, "DESCRIPTION", desc);
 		if (why != NULL)
 			view_set_str(kd, "CLAUSE", why->clause);
 	}
@@ -111,16 +113,17 @@ h_request_new(struct ctx *c)
 	}
 	if (refuse_filing(c, (enum request_kind)kind))
 		return;
-	/* Defaults: an agency files for itself, through this portal. */
+	/* Defaults: an agency files for itself, through this portal; staff
+	 * asking for help themselves are the person asking. Emergency and
+	 * priority have none: they are chosen each time (issue 13). */
 	if (c->me.role == ROLE_AGENCY)
 		values[RF_REQUESTER_NAME] = (char *)c->me.full_name;
 	else if (kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING)
 		values[RF_CHANNEL] = (char *)"phone";
-	else
+	else {
 		values[RF_CHANNEL] = (char *)"portal";
-	values[RF_PRIORITY] = (char *)"routine";
-	values[RF_EMERGENCY] = (char *)(kind == KIND_FEDERAL_EMERGENCY || kind == KIND_AID_OUTGOING
-	    ? "yes" : "no");
+		values[RF_REQUESTER_NAME] = (char *)c->me.full_name;
+	}
 	request_form_show(c, 200, (enum request_kind)kind, values, NULL, NULL);
 }
 
@@ -147,6 +150,9 @@ known_values(struct ctx *c, enum request_kind kind, char *values[RF__MAX],
 		free(values[f]);
 		values[f] = NULL;
 	}
+	if (request_kind_emergency(kind) >= 0 &&
+	    (values[RF_EMERGENCY] = strdup(request_kind_emergency(kind) ? "yes" : "no")) == NULL)
+		return -1;
 	if (c->me.role == ROLE_AGENCY || kind == KIND_FEDERAL_INCOMING) {
 		free(values[RF_REQUESTING_AGENCY_TYPE]);
 		values[RF_REQUESTING_AGENCY_TYPE] = strdup(c->me.role == ROLE_AGENCY && c->me.agency_type

@@ -18,8 +18,11 @@ const struct field_spec request_fields[RF__MAX] = {
 	[RF_INCIDENT_TYPE]       = CHOICE("incident_type", "Type of incident", incident_type_choices),
 	/* The nature of the emergency or request is asked of every request. */
 	[RF_NATURE]              = { "nature", "Nature of the emergency or request", FIELD_TEXTAREA, 4000, 0, 0, NULL, true },
-	[RF_EMERGENCY]           = CHOICE("emergency", "Is this an emergency?", yesno_choices),
-	[RF_PRIORITY]            = CHOICE("priority", "Priority", priority_choices),
+	/* Emergency and priority: an explicit answer, never a preselected one
+	 * (issue 13: a hurried person filed an emergency as routine, or the
+	 * reverse); where the kind itself says it, request_field_applies(). */
+	[RF_EMERGENCY]           = { "emergency", "Is this an emergency?", FIELD_CHOICE, 40, 0, 0, yesno_choices, true },
+	[RF_PRIORITY]            = { "priority", "Priority", FIELD_CHOICE, 40, 0, 0, priority_choices, true },
 	[RF_LOCATION]            = TEXT("location", "Incident address or location", 200),
 	[RF_MUNICIPALITY]        = TEXT("municipality", "Municipality", 200),
 	[RF_COUNTY]              = TEXT("county", "County", 200),
@@ -38,7 +41,7 @@ const struct field_spec request_fields[RF__MAX] = {
 	[RF_INSTRUCTIONS]        = AREA("instructions", "Special instructions", 2000),
 	[RF_FEDERAL_AGENCY]      = CHOICE("federal_agency", "Federal agency", federal_agency_choices),
 	[RF_CASE_NUMBER]         = TEXT("case_number", "Case number", 60),
-	[RF_INVESTIGATION_CATEGORY] = CHOICE("investigation_category", "Investigation category",
+	[RF_INVESTIGATION_CATEGORY] = CHOICE("investigation_category", "Kind of investigation",
 	                               investigation_category_choices),
 	[RF_BUREAU]              = TEXT("bureau", "Bureau requested", 100),
 	/* Who asks decides whether the request is federal: always asked when
@@ -84,12 +87,81 @@ request_field_section(enum request_field f)
 	return RS_FEDERAL;
 }
 
+/*
+ * The fields each kind's form asks first, in the order the person filing
+ * thinks of them: what defines the request (the federal agency, the case
+ * and the kind of investigation of an investigative request, 98-023
+ * §III.B.2 and §IV.C), then what, where and how much. The other fields
+ * that apply are folded under "More detail" (request_form_view.c), unless
+ * a rule of the policy requires them. RF__MAX ends each list.
+ */
+static const enum request_field first_fields[KIND__MAX][20] = {
+	[KIND_AID_INCOMING] = { RF_REQUESTING_AGENCY, RF_REQUESTING_AGENCY_TYPE, RF_CHANNEL,
+	    RF_REQUESTER_NAME, RF_CONTACT_PHONE, RF_EMERGENCY, RF_PRIORITY, RF_INCIDENT_TYPE,
+	    RF_NATURE, RF_LOCATION, RF_WITHIN_CITY, RF_BUREAU, RF_DISTRICT, RF_SQUADS,
+	    RF_SPECIAL_UNITS, RF__MAX },
+	[KIND_FEDERAL_INCOMING] = { RF_FEDERAL_AGENCY, RF_REQUESTING_AGENCY, RF_CHANNEL,
+	    RF_REQUESTER_NAME, RF_CONTACT_PHONE, RF_EMERGENCY, RF_PRIORITY, RF_INCIDENT_TYPE,
+	    RF_NATURE, RF_LOCATION, RF_WITHIN_CITY, RF_BUREAU, RF_DISTRICT, RF_SQUADS,
+	    RF_SPECIAL_UNITS, RF__MAX },
+	[KIND_AID_OUTGOING] = { RF_EMERGENCY, RF_PRIORITY, RF_INCIDENT_TYPE, RF_NATURE,
+	    RF_LOCATION, RF_STAGING_AREA, RF_COMMANDER_NAME, RF_SQUADS, RF_SUPERVISORS,
+	    RF_PERSONNEL, RF_SPECIAL_UNITS, RF_EQUIPMENT, RF__MAX },
+	[KIND_AID_INTERNAL] = { RF_DISTRICT, RF_EMERGENCY, RF_PRIORITY, RF_INCIDENT_TYPE,
+	    RF_NATURE, RF_LOCATION, RF_SQUADS, RF_SUPERVISORS, RF_PERSONNEL, RF_SPECIAL_UNITS,
+	    RF__MAX },
+	[KIND_FEDERAL_INVESTIGATIVE] = { RF_FEDERAL_AGENCY, RF_CASE_NUMBER,
+	    RF_INVESTIGATION_CATEGORY, RF_NATURE, RF_PRIORITY, RF__MAX },
+	[KIND_FEDERAL_EMERGENCY] = { RF_FEDERAL_AGENCY, RF_INCIDENT_TYPE, RF_NATURE,
+	    RF_PRIORITY, RF_LOCATION, RF__MAX },
+};
+
+int
+request_field_rank(enum request_field f, enum request_kind k)
+{
+	int i;
+
+	for (i = 0; first_fields[k][i] != RF__MAX; i++)
+		if (first_fields[k][i] == f)
+			return i;
+	return -1;
+}
+
+/* The kinds whose definition answers "Is this an emergency?": an
+ * investigative request is of a case, not an emergency (98-023 §III.B.2,
+ * §IV.C), an emergency one is made "during emergencies" (§III.B.3). */
+int
+request_kind_emergency(enum request_kind k)
+{
+	if (k == KIND_FEDERAL_INVESTIGATIVE)
+		return 0;
+	if (k == KIND_FEDERAL_EMERGENCY)
+		return 1;
+	return -1;
+}
+
+/* Our own request to a federal agency: made here, through this portal. */
+static bool
+federal_outgoing(enum request_kind k)
+{
+	return k == KIND_FEDERAL_INVESTIGATIVE || k == KIND_FEDERAL_EMERGENCY;
+}
+
 bool
 request_field_applies(enum request_field f, enum request_kind k)
 {
 	bool federal = kind_is_federal(k);
 
 	switch (f) {
+	case RF_EMERGENCY:
+		return request_kind_emergency(k) < 0;
+	case RF_CHANNEL:
+		return !federal_outgoing(k);
+	/* A federal agency's help with a case sends no squads to a scene. */
+	case RF_SQUADS: case RF_SUPERVISORS: case RF_PERSONNEL: case RF_SPECIAL_UNITS:
+	case RF_STAGING_AREA: case RF_RADIO_CHANNEL: case RF_COMMANDER_NAME:
+	case RF_AGENCIES_ON_SCENE: case RF_MUNICIPALITY: case RF_COUNTY:
+		return k != KIND_FEDERAL_INVESTIGATIVE;
 	case RF_FEDERAL_AGENCY:
 	case RF_CASE_NUMBER:
 	case RF_INVESTIGATION_CATEGORY:

@@ -35,6 +35,11 @@ extern const char *const request_section_titles[RS__MAX];
 enum request_section request_field_section(enum request_field);
 /* Whether the form of `kind` shows (and accepts) the field. */
 bool   request_field_applies(enum request_field, enum request_kind);
+/* Where the field stands among those the kind's form asks first, or -1
+ * (then it is optional detail, unless the policy requires it). */
+int    request_field_rank(enum request_field, enum request_kind);
+/* 1 or 0 when the kind itself says whether it is an emergency, else -1. */
+int    request_kind_emergency(enum request_kind);
 /* The field named `name`, or -1. */
 int    request_field_find(const char *name);
 /*

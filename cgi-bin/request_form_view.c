@@ -155,6 +155,15 @@ form_rules(struct view_dict *d, const struct policy *pol, enum request_kind kind
 	}
 }
 
+/* Yes/no, the priority and the kind of investigation: every answer in
+ * sight, none chosen beforehand, one click (issue 13). A fieldset and its
+ * legend label them. */
+static bool
+as_radios(enum request_field f)
+{
+	return f == RF_EMERGENCY || f == RF_PRIORITY || f == RF_INVESTIGATION_CATEGORY;
+}
+
 /* The input of one field: its kind of control and its value. */
 static void
 field_input(struct view_dict *fd, const struct policy *pol, enum request_field f,
@@ -178,7 +187,10 @@ field_input(struct view_dict *fd, const struct policy *pol, enum request_field f
 		view_set_int(sub, "MAXLEN", (long long)spec->max_len);
 		break;
 	case FIELD_CHOICE:
-		field_choices(view_add(fd, "SELECT"), spec, value, false);
+		if (as_radios(f))
+			field_choices(view_add(fd, "RADIOS"), spec, value, false);
+		else
+			field_choices(view_add(fd, "SELECT"), spec, value, false);
 		break;
 	case FIELD_MULTI:
 		field_choices(view_add(fd, "CHECKBOXES"), spec, value, true);
@@ -191,7 +203,9 @@ field_input(struct view_dict *fd, const struct policy *pol, enum request_field f
 			view_set_int(sub, "MIN", spec->min);
 			view_set_int(sub, "MAX", spec->max);
 			view_show(sub, "NUMBER");
-		} else {
+		} else if (spec->type != FIELD_DATETIME) {
+			/* HTML: maxlength applies to text, email and tel inputs,
+			 * not to datetime-local (the Nu HTML Checker says so). */
 			view_set_int(sub, "MAXLEN", (long long)spec->max_len);
 			view_show(sub, "TEXTLEN");
 		}
@@ -226,7 +240,7 @@ form_field(struct view_dict *d, struct view_dict *section, const struct policy *
 		conditions_words(when, words, sizeof(words));
 		view_set_str(view_add(fd, "REQUIRED_WHEN"), "WHEN", words);
 	}
-	if (spec->type != FIELD_MULTI)
+	if (spec->type != FIELD_MULTI && !as_radios(f))
 		view_show(fd, "LABELLED");
 	field_input(fd, pol, f, value);
 	if (error == NULL)
@@ -244,34 +258,123 @@ form_field(struct view_dict *d, struct view_dict *section, const struct policy *
 	return 1;
 }
 
+/* Whether the field is asked among the first (the kind's defining fields,
+ * and any the policy requires, always or under conditions), or folded. */
+static bool
+field_first(const struct policy *pol, enum request_kind kind, enum request_field f)
+{
+	const struct rule *when;
+	size_t i;
+
+	if (request_field_rank(f, kind) >= 0 || field_required(pol, kind, f, &when) != 0 || when != NULL)
+		return true;
+	for (i = 0; i < pol->n; i++)
+		if (pol->rules[i].enabled && pol->rules[i].effect == EFFECT_REQUIRE &&
+		    rule_applies_to(&pol->rules[i], kind) && (pol->rules[i].any_of & ((uint64_t)1 << f)))
+			return true;
+	return false;
+}
+
+/* The fields asked first, in the kind's order, then those the policy
+ * requires, in the order of the sections. */
+static size_t
+first_section(struct ctx *c, struct view_dict *d, enum request_kind kind, char *const values[RF__MAX],
+    const char *const errors[RF__MAX], const struct rule *const rules[RF__MAX])
+{
+	const struct policy *pol = app_policy(c);
+	struct view_dict *sec = view_add(d, "SECTION");
+	size_t nerrors = 0;
+	int r, f, s;
+
+	view_set_str(sec, "TITLE", kind_is_federal(kind) && kind != KIND_FEDERAL_INCOMING
+	    ? "The request to the federal agency" : "The request");
+	for (r = 0; r < RF__MAX; r++)
+		for (f = 0; f < RF__MAX; f++)
+			if (request_field_rank(f, kind) == r && request_field_shown(c, kind, f))
+				nerrors += form_field(d, sec, pol, kind, f, values[f],
+				    errors ? errors[f] : NULL, rules ? rules[f] : NULL);
+	for (s = 0; s < RS__MAX; s++)
+		for (f = 0; f < RF__MAX; f++)
+			if ((int)request_field_section(f) == s && request_field_rank(f, kind) < 0 &&
+			    request_field_shown(c, kind, f) && field_first(pol, kind, f))
+				nerrors += form_field(d, sec, pol, kind, f, values[f],
+				    errors ? errors[f] : NULL, rules ? rules[f] : NULL);
+	return nerrors;
+}
+
+/* The optional detail, by section, folded in one <details> (HTML, so it
+ * opens without JavaScript); open when one of its fields is refused. */
+static size_t
+folded_sections(struct ctx *c, struct view_dict *d, enum request_kind kind, char *const values[RF__MAX],
+    const char *const errors[RF__MAX], const struct rule *const rules[RF__MAX])
+{
+	const struct policy *pol = app_policy(c);
+	struct view_dict *sections[RS__MAX] = { NULL }, *first = NULL, *last = NULL;
+	size_t nerrors = 0;
+	int f, s;
+
+	for (s = 0; s < RS__MAX; s++)
+		for (f = 0; f < RF__MAX; f++) {
+			if ((int)request_field_section(f) != s || request_field_rank(f, kind) >= 0 ||
+			    !request_field_shown(c, kind, f) || field_first(pol, kind, f))
+				continue;
+			if (sections[s] == NULL) {
+				last = sections[s] = view_add(d, "SECTION");
+				view_set_str(sections[s], "TITLE", request_section_titles[s]);
+				if (first == NULL)
+					first = sections[s];
+			}
+			nerrors += form_field(d, sections[s], pol, kind, f, values[f],
+			    errors ? errors[f] : NULL, rules ? rules[f] : NULL);
+		}
+	if (first == NULL)
+		return 0;
+	first = view_add(first, "DETAILS_START");
+	if (nerrors > 0)
+		view_show(first, "OPEN");
+	view_show(last, "DETAILS_END");
+	return nerrors;
+}
+
+void
+request_form_title(struct ctx *c, enum request_kind kind, char *title, size_t tlen,
+    char *desc, size_t dlen)
+{
+	const struct policy *pol = app_policy(c);
+
+	/* An outside agency reads the department's name, not its jargon
+	 * ("Request for our aid" is what the department calls it). */
+	if (c->me.role == ROLE_AGENCY && (kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING) &&
+	    pol->department[0] != '\0') {
+		snprintf(title, tlen, "Ask for help from %s", pol->department);
+		snprintf(desc, dlen, "Tell the %s what happened, where, and what help your agency "
+		    "needs. You can follow the request on this portal.", pol->department);
+		return;
+	}
+	snprintf(title, tlen, "%s", kind_choices[kind].label);
+	snprintf(desc, dlen, "%s", kind_descriptions[kind]);
+}
+
 void
 request_form_show(struct ctx *c, int status, enum request_kind kind, char *const values[RF__MAX],
     const char *const errors[RF__MAX], const struct rule *const rules[RF__MAX])
 {
 	const struct policy *pol = app_policy(c);
-	struct view_dict *d = page_dict(c), *sections[RS__MAX] = { NULL };
-	size_t nerrors = 0;
-	int f, s;
+	struct view_dict *d = page_dict(c);
+	char title[256], desc[512];
+	size_t nerrors;
 
+	request_form_title(c, kind, title, sizeof(title), desc, sizeof(desc));
 	view_set_str(d, "KIND", kind_choices[kind].id);
-	view_set_str(d, "KIND_LABEL", kind_choices[kind].label);
-	view_set_str(d, "KIND_DESCRIPTION", kind_descriptions[kind]);
+	view_set_str(d, "KIND_LABEL", title);
+	view_set_str(d, "KIND_DESCRIPTION", desc);
 	if (c->me.role == ROLE_AGENCY)
 		view_set_str(view_add(d, "FILING_FOR"), "AGENCY", c->me.agency);
 	if (kind_is_federal(kind))
 		view_show(d, "FEDERAL_NOTE");
 	form_rules(d, pol, kind);
-	for (s = 0; s < RS__MAX; s++)
-		for (f = 0; f < RF__MAX; f++) {
-			if ((int)request_field_section(f) != s || !request_field_shown(c, kind, f))
-				continue;
-			if (sections[s] == NULL) {
-				sections[s] = view_add(d, "SECTION");
-				view_set_str(sections[s], "TITLE", request_section_titles[s]);
-			}
-			nerrors += form_field(d, sections[s], pol, kind, f, values[f],
-			    errors ? errors[f] : NULL, rules ? rules[f] : NULL);
-		}
+	nerrors = first_section(c, d, kind, values, errors, rules);
+	nerrors += folded_sections(c, d, kind, values, errors, rules);
 	if (nerrors > 0) {
 		struct view_dict *sum = view_add(d, "ERRORS");
 
@@ -279,5 +382,5 @@ request_form_show(struct ctx *c, int status, enum request_kind kind, char *const
 		if (nerrors > 1)
 			view_show(sum, "PLURAL");
 	}
-	page_send(c, status, kind_choices[kind].label, "request_new.tpl", d);
+	page_send(c, status, title, "request_new.tpl", d);
 }

@@ -22,6 +22,11 @@ bool   request_field_shown(struct ctx *, enum request_kind, enum request_field f
 size_t request_form_check_structure(const struct policy *, char *const values[RF__MAX],
            const char *errors[RF__MAX]);
 
+/* The form's heading and lead for this person: an outside agency's in
+ * the department's name. */
+void   request_form_title(struct ctx *, enum request_kind, char *title, size_t tlen,
+           char *desc, size_t dlen);
+
 /* The form of `kind` with `status`. `values` fill the inputs (what was
  * typed after an error, defaults otherwise); `errors` and `rules` (the rule
  * behind each error) may be NULL. */

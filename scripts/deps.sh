@@ -19,7 +19,10 @@ RUN_PKGS=(build-essential pkg-config libfcgi-dev libfcgi-bin libctemplate-dev
 # cppcheck and clang-tidy are `make lint`'s (run by `make check`).
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes of
 # clang 14, only recommended by clang) build the fuzzers of `make fuzz`.
-CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium clang libclang-rt-14-dev cppcheck clang-tidy wrk)
+# default-jre-headless runs the Nu HTML Checker (vnu-jar, from npm) of the
+# browser tests.
+CHECK_PKGS=(libcmocka-dev python3 python3-aiosmtpd chromium clang libclang-rt-14-dev cppcheck clang-tidy wrk
+            default-jre-headless)
 # `make bench` (scripts/bench.py; `make check` runs it for a few seconds):
 # wrk drives HTTP; pgbench comes with postgresql.
 BENCH_PKGS=(python3 wrk)
@@ -61,9 +64,15 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 
-# Browser-test dependencies (playwright-core; it drives Debian's chromium,
-# so no browser download happens here).
-if [[ $mode == check && -f $ROOT/tests/browser/package-lock.json && ! -d $ROOT/tests/browser/node_modules ]]; then
+# Browser-test dependencies: playwright-core (it drives Debian's chromium),
+# axe-core, and vnu-jar (the Nu HTML Checker, run with Debian's Java). No
+# browser and no Java download happens here: --ignore-scripts skips vnu-jar's
+# postinstall, which would fetch a Java of its own. Again whenever one of
+# them is missing (a node_modules from before they were added).
+B=$ROOT/tests/browser
+if [[ $mode == check && -f $B/package-lock.json ]] &&
+   [[ ! -d $B/node_modules/playwright-core || ! -f $B/node_modules/axe-core/axe.min.js ||
+      ! -f $B/node_modules/vnu-jar/build/dist/vnu.jar ]]; then
   echo "deps: npm ci in tests/browser"
-  (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund)
+  (cd "$B" && npm ci --no-audit --no-fund --ignore-scripts)
 fi

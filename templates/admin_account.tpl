@@ -17,18 +17,18 @@
 </form>
 <div class="actions">
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h3>Duty</h3>{{#ON_DUTY}}<input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form>
+<h2>Duty</h2>{{#ON_DUTY}}<input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h3>Reset the password</h3><div class="field"><label for="e-password">New password (10 characters or more)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
+<h2>Reset the password</h2><div class="field"><label for="e-password">New password (10 characters or more)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
 <input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h3>Access</h3>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
+<h2>Access</h2>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
 {{#HAS_THROTTLE}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h3>Failed sign-ins</h3>
+<h2>Failed sign-ins</h2>
 <table class="list"><thead><tr><th scope="col">From</th><th scope="col">Failures in a row</th><th scope="col">Last failure</th><th scope="col">Paused until</th></tr></thead>
 <tbody>{{#THROTTLE}}<tr><td data-label="From">{{ADDR}}</td><td data-label="Failures in a row">{{FAILURES}}</td><td data-label="Last failure" class="time">{{LAST_FAILURE}}</td><td data-label="Paused until" class="time">{{UNTIL}}</td></tr>{{/THROTTLE}}</tbody></table>
 <input type="hidden" name="op" value="unlock"><button type="submit">Clear the failed sign-ins</button></form>{{/HAS_THROTTLE}}
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h3>Delete</h3><p class="hint">Only an account nothing refers to can be deleted; otherwise disable it.</p><input type="hidden" name="op" value="delete"><button type="submit" class="danger">Delete the account</button></form>
+<h2>Delete</h2><p class="hint">Only an account nothing refers to can be deleted; otherwise disable it.</p><input type="hidden" name="op" value="delete"><button type="submit" class="danger">Delete the account</button></form>
 </div>
 <p><a href="/admin/accounts">All accounts</a></p>

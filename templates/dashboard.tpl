@@ -15,7 +15,7 @@
 <line x1="{{AXIS_X}}" y1="{{AXIS_Y}}" x2="{{CHART_W}}" y2="{{AXIS_Y}}" class="axis"></line>
 <text x="4" y="16" class="tick">{{WEEK_MAX}}</text><text x="4" y="{{AXIS_Y}}" class="tick">0</text>
 {{#BAR}}<rect x="{{X}}" y="{{Y}}" width="{{W}}" height="{{H}}" class="k{{IDX}}"><title>{{WEEK}}: {{N}} × {{TIP}}</title></rect>{{/BAR}}
-{{#WEEK}}<text x="{{LX}}" y="{{LY}}" class="tick" text-anchor="middle">{{LABEL}}</text>{{/WEEK}}
+{{#WEEK}}<text x="{{LX}}" y="{{LY}}" class="tick wk" text-anchor="middle">{{LABEL}}</text>{{/WEEK}}
 </svg>
 <ul class="legend">{{#KIND_KEY}}<li><span class="swatch k{{IDX}}" aria-hidden="true"></span>{{LABEL}}</li>{{/KIND_KEY}}</ul>
 <details><summary>The numbers</summary>
@@ -25,9 +25,9 @@
 </section>
 <section aria-labelledby="h-open">
 <h2 id="h-open">Open requests by status</h2>
-<svg class="chart" viewBox="0 0 640 160" role="img" aria-labelledby="open-title">
+<svg class="chart" viewBox="0 0 640 {{STATUS_H}}" role="img" aria-labelledby="open-title">
 <title id="open-title">Open requests by status</title>
-{{#STATUS_BAR}}<text x="0" y="{{TY}}" class="tick">{{LABEL}}</text><rect x="190" y="{{Y}}" width="{{W}}" height="20" class="s-bar"><title>{{LABEL}}: {{N}}</title></rect><text x="{{NX}}" y="{{TY}}" class="tick">{{N}}</text>{{/STATUS_BAR}}
+{{#STATUS_BAR}}<text x="0" y="{{TY}}" class="tick">{{LABEL}}</text><rect x="0" y="{{Y}}" width="{{W}}" height="20" class="s-bar"><title>{{LABEL}}: {{N}}</title></rect><text x="{{NX}}" y="{{NY}}" class="tick">{{N}}</text>{{/STATUS_BAR}}
 </svg>
 <table class="list numbers"><thead><tr><th scope="col">Status</th><th scope="col">Requests</th></tr></thead>
 <tbody>{{#STATUS_BAR}}<tr><td data-label="Status"><a href="/history?status={{STATUS}}">{{LABEL}}</a></td><td data-label="Requests">{{N}}</td></tr>{{/STATUS_BAR}}</tbody></table>

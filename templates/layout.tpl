@@ -26,7 +26,7 @@
 {{#SIGNED_IN}}
 <nav class="main-nav" aria-label="Main">
   <ul>
-  {{#NAV}}<li><a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{LABEL}}{{#COUNT}} <span class="count" aria-label="{{UNREAD}} unacknowledged">{{UNREAD}}</span>{{/COUNT}}</a></li>{{/NAV}}
+  {{#NAV}}<li><a href="{{HREF}}"{{#CURRENT}} aria-current="page"{{/CURRENT}}>{{LABEL}}{{#COUNT}} <span class="count">{{UNREAD}}</span><span class="visually-hidden"> unacknowledged</span>{{/COUNT}}</a></li>{{/NAV}}
   </ul>
 </nav>
 {{/SIGNED_IN}}

@@ -9,7 +9,9 @@
 <form method="post" action="/requests" class="form request-form" novalidate>
 <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <input type="hidden" name="kind" value="{{KIND}}">
-{{#SECTION}}<fieldset>
+{{#SECTION}}{{#DETAILS_START}}<details class="more"{{#OPEN}} open{{/OPEN}}>
+<summary>More detail (optional)</summary>
+{{/DETAILS_START}}<fieldset>
 <legend>{{TITLE}}</legend>
 {{#FIELD}}<div class="field{{#INVALID}} invalid{{/INVALID}}">
 {{#CHECKBOXES}}<fieldset class="choices" id="f-{{NAME}}"{{#INVALID}} aria-invalid="true" aria-describedby="err-{{NAME}}"{{/INVALID}}>
@@ -17,6 +19,11 @@
 {{#INVALID}}<p class="field-error" id="err-{{NAME}}">{{LABEL}} {{MESSAGE}}{{#ERROR_CLAUSE}} ({{ERROR_CLAUSE}}){{/ERROR_CLAUSE}}</p>{{/INVALID}}
 {{#OPTION}}<label class="check"><input type="checkbox" name="{{NAME}}" value="{{VALUE}}"{{#CHOSEN}} checked{{/CHOSEN}}> {{LABEL}}</label>{{/OPTION}}
 </fieldset>{{/CHECKBOXES}}
+{{#RADIOS}}<fieldset class="choices" id="f-{{NAME}}"{{#INVALID}} aria-invalid="true" aria-describedby="err-{{NAME}}"{{/INVALID}}>
+<legend>{{LABEL}}{{#REQUIRED}} <span class="req">(required)</span>{{/REQUIRED}}</legend>
+{{#INVALID}}<p class="field-error" id="err-{{NAME}}">{{LABEL}} {{MESSAGE}}{{#ERROR_CLAUSE}} ({{ERROR_CLAUSE}}){{/ERROR_CLAUSE}}</p>{{/INVALID}}
+{{#OPTION}}<label class="check"><input type="radio" name="{{NAME}}" value="{{VALUE}}"{{#CHOSEN}} checked{{/CHOSEN}}{{#REQUIRED}} required{{/REQUIRED}}> {{LABEL}}</label>{{/OPTION}}
+</fieldset>{{/RADIOS}}
 {{#LABELLED}}<label for="f-{{NAME}}">{{LABEL}}{{#REQUIRED}} <span class="req">(required)</span>{{/REQUIRED}}</label>
 {{#INVALID}}<p class="field-error" id="err-{{NAME}}">{{LABEL}} {{MESSAGE}}{{#ERROR_CLAUSE}} ({{ERROR_CLAUSE}}){{/ERROR_CLAUSE}}</p>{{/INVALID}}
 {{/LABELLED}}
@@ -29,7 +36,8 @@
 </div>
 {{/FIELD}}
 </fieldset>
-{{/SECTION}}
+{{#DETAILS_END}}</details>
+{{/DETAILS_END}}{{/SECTION}}
 <div class="submit-row"><button type="submit" class="primary">File the request</button> <a href="/">Cancel</a></div>
 </form>
 <aside class="policy-box" aria-label="Policy for this request">

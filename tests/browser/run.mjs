@@ -24,6 +24,7 @@ import {
   PW,
 } from './lib.mjs';
 import { milwaukeeTests } from './milwaukee.mjs';
+import { pageTests, saveHtml } from './pages.mjs';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -33,6 +34,9 @@ const USERS = {
   agency3: { login: 'bt-agency3', role: 'agency', name: 'Lee Park', attrs: { agency: 'Hartland Police Department', agency_type: 'local' } },
   supervisor: { login: 'bt-sup', role: 'supervisor', name: 'Pat Kowalski', attrs: {} },
 };
+
+// What an outside agency's link and form are called (the policy's department).
+const ASK = 'Ask for help from City of Oconomowoc Police Department';
 
 // A complete, valid aid_incoming request, as a person would type it.
 const NATURE = 'Large crowd after the county fair concert is blocking Main St; fights reported, need crowd control.';
@@ -44,7 +48,8 @@ async function fillAidForm(page, { nature = NATURE } = {}) {
   await page.fill('#f-contact_phone', '262-555-0142');
   await page.selectOption('#f-incident_type', 'civil_disorder');
   await page.fill('#f-nature', nature);
-  await page.selectOption('#f-priority', 'urgent');
+  await page.check('input[name=emergency][value=yes]');
+  await page.check('input[name=priority][value=urgent]');
   await page.fill('#f-location', '500 Main St, Delafield');
   await page.fill('#f-squads', '2');
   await page.check('input[name=special_units][value=k9]');
@@ -108,16 +113,16 @@ test('sign-in page renders, wrong password is refused, right one lands on home',
 });
 
 for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['phone', PHONE, USERS.agency2]]) {
-  test(`agency files "Request for our aid" (${vpName} ${viewport.width}x${viewport.height})`, async ({ browser, stack }) => {
+  test(`agency files "Ask for help from <department>" (${vpName} ${viewport.width}x${viewport.height})`, async ({ browser, stack }) => {
     const ctx = await browser.newContext({ viewport });
     try {
       const page = await ctx.newPage();
       await signIn(page, stack, user.login, PW);
-      await navigating(page, () => page.getByRole('link', { name: 'Request for our aid', exact: true }).click());
+      await navigating(page, () => page.getByRole('link', { name: ASK, exact: true }).click());
       const u = new URL(page.url());
       eq(u.pathname, '/requests/new', 'the link leads to');
       eq(u.searchParams.get('kind'), 'aid_incoming', 'the link kind');
-      eq((await page.locator('h1').textContent()).trim(), 'Request for our aid', 'form heading');
+      eq((await page.locator('h1').textContent()).trim(), ASK, 'form heading');
       await shot(page, `${vpName}-request-form-empty`);
       // Overflow is checked on each page and asserted at the end, so that one
       // wide page does not hide the rest of the test.
@@ -134,10 +139,11 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       await page.fill('#f-requester_name', 'Typed Name Kept');
       await page.fill('#f-location', '12 Typed Location Rd');
       await page.fill('#f-squads', '3');
-      await page.selectOption('#f-priority', 'routine');
+      await page.check('input[name=priority][value=routine]');
       await page.check('input[name=special_units][value=negotiator]');
       const r1 = await navigating(page, () => requestSubmit(page));
       eq(r1.status(), 422, 'status of a form with required fields empty');
+      await saveHtml(`agency-form-422-${vpName}`, r1);
       const summary = page.locator('.error-summary');
       assert(await summary.isVisible(), 'the error summary is shown');
       const box = await summary.boundingBox();
@@ -146,7 +152,8 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       const items = await summary.locator('li a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.trim() })));
       assert(items.length >= 2, `the error summary lists the bad fields (got ${JSON.stringify(items)})`);
       const hrefs = items.map((i) => i.href);
-      for (const f of ['contact_phone', 'nature']) {
+      // The emergency question unanswered is refused too (issue 13).
+      for (const f of ['contact_phone', 'nature', 'emergency']) {
         assert(hrefs.includes('#f-' + f), `the error summary lists ${f} (got ${JSON.stringify(items)})`);
         eq(await page.getAttribute('#f-' + f, 'aria-invalid'), 'true', `aria-invalid of ${f}`);
         const described = await page.getAttribute('#f-' + f, 'aria-describedby');
@@ -159,7 +166,7 @@ for (const [vpName, viewport, user] of [['desktop', DESKTOP, USERS.agency], ['ph
       eq(await page.inputValue('#f-requester_name'), 'Typed Name Kept', 'requester_name kept');
       eq(await page.inputValue('#f-location'), '12 Typed Location Rd', 'location kept');
       eq(await page.inputValue('#f-squads'), '3', 'squads kept');
-      eq(await page.inputValue('#f-priority'), 'routine', 'priority kept');
+      assert(await page.isChecked('input[name=priority][value=routine]'), 'priority kept');
       assert(await page.isChecked('input[name=special_units][value=negotiator]'), 'the negotiator checkbox stays checked');
       await shot(page, `${vpName}-request-form-errors`);
       over = await horizontalOverflow(page);
@@ -251,8 +258,15 @@ test('keyboard only: skip link, focus order, every form control labelled', async
     // The request form can be reached and filled from the keyboard: every
     // control of the form is reachable with Tab, in document order.
     await page.goto(stack.base + '/requests/new?kind=aid_incoming');
-    const expected = await page.evaluate(() => [...document.querySelectorAll('form.request-form input, form.request-form select, form.request-form textarea, form.request-form button')]
-      .filter((e) => e.type !== 'hidden' && !e.disabled).map((e) => e.id || `${e.name}=${e.value || e.textContent.trim()}`));
+    // A radio group is one Tab stop (its first radio, none being chosen);
+    // the folded "More detail" is one (its summary) until it is opened.
+    const expected = await page.evaluate(() => {
+      const groups = new Set();
+      return [...document.querySelectorAll('form.request-form input, form.request-form select, form.request-form textarea, form.request-form button, form.request-form summary')]
+        .filter((e) => e.type !== 'hidden' && !e.disabled && (e.tagName === 'SUMMARY' || !e.closest('details:not([open])')))
+        .filter((e) => e.type !== 'radio' || (!groups.has(e.name) && groups.add(e.name)))
+        .map((e) => e.id || `${e.name}=${e.value || e.textContent.trim()}`);
+    });
     const reached = [];
     for (let i = 0; i < 200; i++) {
       await page.keyboard.press('Tab');
@@ -277,7 +291,7 @@ test('without JavaScript the request form still files a request', async ({ brows
     const page = await ctx.newPage();
     await signIn(page, stack, USERS.agency3.login, PW);
     eq(await page.locator('script').count(), 0, 'script elements on the home page');
-    await navigating(page, () => page.getByRole('link', { name: 'Request for our aid', exact: true }).click());
+    await navigating(page, () => page.getByRole('link', { name: ASK, exact: true }).click());
     eq(await page.locator('script').count(), 0, 'script elements on the request form');
     // Invalid first: the server, not the browser, validates (the form has novalidate).
     await page.fill('#f-requester_name', 'No JS Person');
@@ -344,8 +358,10 @@ test('Content-Security-Policy on pages and on /static/portal.css', async ({ brow
   }
 });
 
-// Tests of the other modules.
+// Tests of the other modules; the Nu HTML Checker's (pages.mjs) last, over
+// every page saved before it.
 for (const t of milwaukeeTests) test(t.name, t.fn, { preset: t.preset, users: t.users });
+for (const t of pageTests) test(t.name, t.fn, { users: t.users });
 
 // ---------------------------------------------------------------- main
 

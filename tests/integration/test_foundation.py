@@ -303,6 +303,15 @@ class FileIncoming(PortalTestCase):
         for name in ('requesting_agency', 'requesting_agency_type', 'channel'):
             self.assertRegex(staff.body, r'name="%s"' % name, 'dispatcher form lacks %s' % name)
 
+    def test_agency_form_speaks_the_departments_name(self):
+        # Issue 13: an outsider reads whom it asks, not "Request for our aid".
+        r = shared('agency').get('/requests/new?kind=aid_incoming')
+        self.assertIn('<h1>Ask for help from City of Oconomowoc Police Department</h1>', r.body)
+        self.assertNotIn('Request for our aid', r.body)
+        home = shared('agency').get('/')
+        self.assertIn('>Ask for help from City of Oconomowoc Police Department</a>', home.body)
+        self.assertNotIn('>Request for our aid</a>', home.body)
+
     def test_agency_files_for_its_own_agency_through_the_portal(self):
         c = shared('agency')
         rid = self.file_incoming(c, requesting_agency='Some Other Agency', channel='phone',
@@ -480,6 +489,27 @@ class Validation(PortalTestCase):
 
     def test_bad_emergency_and_channel_enums_are_marked(self):
         self.submit_invalid(['emergency', 'channel'], emergency='maybe', channel='pigeon')
+
+    # Issue 13: emergency and priority are answered each time, never
+    # preselected; a form without either is refused, the rest kept.
+    def test_no_emergency_answer_is_refused_and_marked(self):
+        r = self.submit_invalid(['emergency'], emergency=None)
+        self.assertNotRegex(r.body, r'name="emergency" value="(yes|no)" checked', 'an answer was chosen for them')
+
+    def test_no_priority_answer_is_refused_and_marked(self):
+        self.submit_invalid(['priority'], priority=None)
+
+    def test_blank_emergency_and_priority_are_each_marked(self):
+        self.submit_invalid(['emergency', 'priority'], emergency='', priority='')
+
+    def test_the_forms_preselect_no_emergency_or_priority(self):
+        for who, kind in (('dispatcher', 'aid_incoming'), ('agency', 'aid_incoming'),
+                          ('supervisor', 'aid_outgoing'), ('supervisor', 'federal_emergency')):
+            r = shared(who).get('/requests/new?kind=' + kind)
+            self.assertEqual(r.status, 200, r.describe())
+            self.assertRegex(r.body, r'name="priority" value="urgent"', kind + ' asks the priority')
+            self.assertNotRegex(r.body, r'name="(emergency|priority)" value="[a-z]+" checked',
+                                '%s form of %s preselects an answer' % (kind, who))
 
     def test_several_bad_fields_are_all_marked_at_once(self):
         self.submit_invalid(['contact_email', 'squads', 'priority', 'nature'],

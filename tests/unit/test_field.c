@@ -543,11 +543,24 @@ test_request_field_applies(void **state)
 		    kind == KIND_AID_INCOMING || kind == KIND_FEDERAL_INCOMING);
 		assert_int_equal(request_field_applies(RF_BUREAU, kind), kind == KIND_AID_INCOMING ||
 		    kind == KIND_FEDERAL_INCOMING);
-		/* Every kind asks the nature and the resources. */
+		/* Every kind asks the nature and the priority; the resources
+		 * sent to a scene, all but a federal agency's help with a case. */
 		assert_true(request_field_applies(RF_NATURE, kind));
-		assert_true(request_field_applies(RF_SQUADS, kind));
-		assert_true(request_field_applies(RF_SPECIAL_UNITS, kind));
+		assert_true(request_field_applies(RF_PRIORITY, kind));
+		assert_int_equal(request_field_applies(RF_SQUADS, kind), kind != KIND_FEDERAL_INVESTIGATIVE);
+		assert_int_equal(request_field_applies(RF_SPECIAL_UNITS, kind), kind != KIND_FEDERAL_INVESTIGATIVE);
+		/* Asked wherever the kind does not answer it (98-023 §III.B.2-3). */
+		assert_int_equal(request_field_applies(RF_EMERGENCY, kind), kind != KIND_FEDERAL_INVESTIGATIVE &&
+		    kind != KIND_FEDERAL_EMERGENCY);
 	}
+	assert_int_equal(request_kind_emergency(KIND_FEDERAL_INVESTIGATIVE), 0);
+	assert_int_equal(request_kind_emergency(KIND_FEDERAL_EMERGENCY), 1);
+	assert_int_equal(request_kind_emergency(KIND_AID_INCOMING), -1);
+	/* The detective's form asks what defines the request first (issue 13). */
+	assert_int_equal(request_field_rank(RF_FEDERAL_AGENCY, KIND_FEDERAL_INVESTIGATIVE), 0);
+	assert_int_equal(request_field_rank(RF_CASE_NUMBER, KIND_FEDERAL_INVESTIGATIVE), 1);
+	assert_int_equal(request_field_rank(RF_INVESTIGATION_CATEGORY, KIND_FEDERAL_INVESTIGATIVE), 2);
+	assert_int_equal(request_field_rank(RF_RADIO_CHANNEL, KIND_AID_INCOMING), -1);
 }
 
 static void
@@ -558,7 +571,7 @@ test_request_fields_validate(void **state)
 	struct form f;
 	const char *src = "nature=Riot+downtown&squads=3&special_units=swat&special_units=k9"
 	    "&needed_by=2026-11-22T09%3A00&contact_email=desk%40county.gov&emergency=yes"
-	    "&requesting_agency_type=county";
+	    "&requesting_agency_type=county&priority=routine";
 
 	(void)state;
 	assert_int_equal(form_parse(&f, src, strlen(src), NULL), FORM_OK);
@@ -576,8 +589,10 @@ test_request_fields_validate(void **state)
 
 	src = "squads=100&special_units=tanks&emergency=maybe";
 	assert_int_equal(form_parse(&f, src, strlen(src), NULL), FORM_OK);
-	/* Nature and the requesting agency's type are required by the table. */
-	assert_int_equal(fields_check(request_fields, RF__MAX, &f, values, errors), 5);
+	/* Nature, the requesting agency's type and the priority are required
+	 * by the table (an explicit priority, issue 13). */
+	assert_int_equal(fields_check(request_fields, RF__MAX, &f, values, errors), 6);
+	assert_ptr_equal(errors[RF_PRIORITY], field_required_message);
 	assert_non_null(errors[RF_REQUESTING_AGENCY_TYPE]);
 	assert_non_null(errors[RF_NATURE]);
 	assert_non_null(errors[RF_SQUADS]);
