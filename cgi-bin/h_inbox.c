@@ -106,6 +106,20 @@ h_inbox_json(struct ctx *c)
 	PQclear(res);
 }
 
+/* Where an acknowledgment returns: the request page it was made on
+ * (`next` = /requests/ID, nothing else: no open redirect), else the inbox. */
+static const char *
+back_to(struct ctx *c)
+{
+	const char *next = form_get(&c->http->body_form, "next");
+	size_t n;
+
+	if (next == NULL || strncmp(next, "/requests/", 10) != 0)
+		return "/inbox";
+	n = strspn(next + 10, "0123456789");
+	return n > 0 && n <= 18 && next[10 + n] == '\0' ? next : "/inbox";
+}
+
 void
 h_notification_ack(struct ctx *c)
 {
@@ -144,5 +158,5 @@ h_notification_ack(struct ctx *c)
 		}
 	}
 	PQclear(res);
-	http_redirect(c->http, 303, "/inbox");
+	http_redirect(c->http, 303, back_to(c));
 }

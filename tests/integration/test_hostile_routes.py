@@ -67,7 +67,7 @@ def setUpModule():
     assert r.status == 303, 'the matrix request was not filed: %s' % r.describe()
     OBJ['request'] = request_id_from(r)
     # Cancelled by its originator: read-only, so no action may change it.
-    r = ag.post('/requests/%d/cancel' % OBJ['request'], [('csrf', ag.csrf)])
+    r = ag.post('/requests/%d/cancel' % OBJ['request'], [('csrf', ag.csrf), ('reason', 'Matrix'), ('confirm', 'yes')])
     assert r.status == 303, 'the matrix request was not cancelled: %s' % r.describe()
     OBJ['account'] = hostile.account_id(P['bystander'])
     db = hostile.db()

@@ -884,7 +884,7 @@ class Oconomowoc(LifecycleCase):
         self.assertEqual(self.js(b, ag)['status'], 'submitted')
 
         # cancelled by the agency before dispatch
-        self.done(self.act(ag, c, 'cancel', note='Resolved locally'), c, 'agency cancels')
+        self.done(self.act(ag, c, 'cancel', reason='Resolved locally', confirm='yes'), c, 'agency cancels')
         d = self.js(c, ag)
         self.assertEqual(d['status'], 'cancelled')
         self.assertEqual([e['actor'] for e in self.events(d, 'cancelled')], [ag])
@@ -946,7 +946,7 @@ class Oconomowoc(LifecycleCase):
         filer = self.user('agency', 'Deputy Voss', agency=agency, agency_type='local')
         colleague = self.user('agency', 'Deputy Wirth', agency=agency, agency_type='local')
         rid = self.file(filer, incoming_fields(nature='Lost hiker ' + uniq('n')))
-        self.done(self.act(colleague, rid, 'cancel', note='Found by our night shift'), rid,
+        self.done(self.act(colleague, rid, 'cancel', reason='Found by our night shift', confirm='yes'), rid,
                   'a colleague cancels')
         self.assertEqual([e['actor'] for e in self.events(self.js(rid), 'cancelled')], [colleague])
         mine = self.js(rid, colleague)
