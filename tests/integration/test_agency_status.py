@@ -19,8 +19,14 @@ $PORTAL_VAR/mail/notification-ID.eml (no SMTP server).
 | an action's error comes back on the request page, values kept | RequestPage.test_action_error_is_422_on_the_request_page_with_values_kept |
 | banner: state, whom it waits for, since when; one primary action | RequestPage.test_banner_says_whom_it_waits_for_and_one_primary_action |
 | acknowledging from the request page | RequestPage.test_recipient_acknowledges_from_the_request_page |
+| inbox: emergencies first; emergency, kind, agency, place, age; overdue acknowledgments marked | Triage.test_inbox_puts_emergencies_first_and_marks_unacknowledged_past_the_policy_time |
+| e-mail subjects: EMERGENCY, kind, agency, place, age | Triage.test_email_subject_says_emergency_kind_agency_place_and_age |
+| navigation: no "New request" for a role that may file nothing | Triage.test_navigation_offers_filing_only_to_roles_that_may_file |
 """
 
+import email
+import email.header
+import email.policy
 import glob
 import os
 import re
@@ -35,23 +41,9 @@ S = None
 U = {}
 
 
-def _approve_on_policy():
-    """A copy of policies/oconomowoc.policy with O-APPROVE switched on."""
-    with open(ph.policy_path(POLICY), encoding='utf-8') as f:
-        text = f.read()
-    head, sep, rest = text.partition('rule O-APPROVE\n')
-    assert sep and '    enabled: no\n' in rest, 'O-APPROVE is no longer switched off in the file'
-    rest = rest.replace('    enabled: no\n', '    enabled: yes\n', 1)
-    os.makedirs(harness.OUT, exist_ok=True)
-    path = os.path.join(harness.OUT, 'agency-status-%s.policy' % uniq('p'))
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write(head + sep + rest)
-    return path
-
-
 def setUpModule():
     global S
-    S = ph.private_stack(POLICY, 'agency-status', policy_file=_approve_on_policy())
+    S = ph.private_stack(POLICY, 'agency-status', policy_file=ph.switched_on(POLICY, 'O-APPROVE', 'agency-status'))
     ph.PolicyCase.S = S
     U['agency'] = person(S, 'agency', 'asag', agency='Hartland PD ' + uniq('a'), agency_type='local')
     U['sup'] = person(S, 'supervisor', 'assup')
@@ -96,8 +88,9 @@ def mail_for(login, rid, rule):
 
 
 def subject_of(msg):
-    m = re.search(r'^Subject: (.*(?:\r?\n[ \t].*)*)', msg, re.M)
-    return m.group(1) if m else ''
+    """The decoded Subject of a message (RFC 2047 words, folding undone)."""
+    m = email.message_from_string(msg, policy=email.policy.default)
+    return str(m['Subject'] or '')
 
 
 class AgencyStatus(ph.PolicyCase):
@@ -282,3 +275,67 @@ class RequestPage(ph.PolicyCase):
         self.assertIsNotNone(n['acknowledged_at'])
         r = cl.post('/notifications/%d/ack' % nid, [('csrf', cl.csrf), ('next', 'https://elsewhere.example/')])
         self.assertTrue(r.location.endswith('/inbox'), r.location)
+
+
+class Triage(ph.PolicyCase):
+
+    def inbox_items(self, client):
+        r = client.get('/inbox')
+        self.assertEqual(r.status, 200, r.describe())
+        return [(int(rid), page_text(li)) for li, rid in
+                re.findall(r'(<li class="[^"]*" id="n-\d+">.*?<a href="/requests/(\d+)">.*?</li>)', r.body, re.S)]
+
+    def test_inbox_puts_emergencies_first_and_marks_unacknowledged_past_the_policy_time(self):
+        """The inbox lists unacknowledged emergencies first (an older
+        emergency above a newer routine request), each row with the
+        emergency, kind, requesting agency, place and age; one unacknowledged
+        for longer than the policy's `acknowledge within` (30 minutes) is
+        marked, a fresh one is not."""
+        sup = person(S, 'supervisor', 'astri')
+        urgent = file_incoming(nature='Triage urgent ' + uniq('n'), location='12 Lake St', municipality='Hartland')
+        routine = file_incoming(nature='Triage routine ' + uniq('n'), emergency='no', priority='routine')
+        items = [i for i in self.inbox_items(signed(S, sup)) if i[0] in (urgent, routine)]
+        self.assertEqual([i[0] for i in items], [urgent, routine])
+        agency = S.scalar("SELECT agency FROM account WHERE login = '%s'" % U['agency'])
+        self.assertRegex(items[0][1], r'^ ?Emergency Request #%d · Request for our aid · %s · 12 Lake St, Hartland · 0 min ago'
+                         % (urgent, re.escape(agency)))
+        self.assertNotIn('Emergency', items[1][1])
+        self.assertNotIn('Not acknowledged for over', items[0][1])
+        # Thirty-one minutes ago, as the owner, with the append-only trigger
+        # (sql/007) off for this one transaction.
+        S.psql("BEGIN; ALTER TABLE notification DISABLE TRIGGER notification_append_only; "
+               "UPDATE notification SET created_at = now() - interval '31 minutes' WHERE request_id = %d; "
+               "ALTER TABLE notification ENABLE TRIGGER notification_append_only; COMMIT;" % routine)
+        items = dict(i for i in self.inbox_items(signed(S, sup)) if i[0] in (urgent, routine))
+        self.assertIn('31 min ago', items[routine])
+        self.assertIn('Not acknowledged for over 30 min', items[routine])
+        self.assertNotIn('Not acknowledged for over', items[urgent])
+
+    def test_email_subject_says_emergency_kind_agency_place_and_age(self):
+        """An e-mail's subject carries EMERGENCY when the request is one, the
+        request, its kind (in the agency's words for the agency), the agency
+        that asks, the place and how long ago it was filed; a routine
+        request's subject does not say EMERGENCY."""
+        agency = S.scalar("SELECT agency FROM account WHERE login = '%s'" % U['agency'])
+        urgent = file_incoming(nature='Subject urgent ' + uniq('n'), location='7 Pine Rd', municipality='Hartland')
+        subject = subject_of(mail_for(U['sup'], urgent, 'O-SUPERVISOR') or '')
+        self.assertRegex(subject, r'^\[Mutual aid\] EMERGENCY - Request #%d: Request for our aid - %s - '
+                         r'7 Pine Rd, Hartland - filed \d+ min ago \(98-023 §V\.A\)$' % (urgent, re.escape(agency)))
+        mine = subject_of(mail_for(U['agency'], urgent, 'O-ASKER-RECEIVED') or '')
+        self.assertIn('Request #%d: Request for help from the department - ' % urgent, mine)
+        routine = file_incoming(nature='Subject routine ' + uniq('n'), emergency='no', priority='routine')
+        subject = subject_of(mail_for(U['sup'], routine, 'O-SUPERVISOR') or '')
+        self.assertTrue(subject.startswith('[Mutual aid] Request #%d: ' % routine), subject)
+        self.assertNotIn('EMERGENCY', subject)
+
+    def test_navigation_offers_filing_only_to_roles_that_may_file(self):
+        """"New request" is in the navigation of a role the policy lets file
+        some kind (an agency, a supervisor), not of one it lets file nothing
+        (the chief, a commander, an administrator under 98-023)."""
+        def nav(login):
+            body = signed(S, login).get('/').body
+            return re.findall(r'<a href="([^"]+)"', re.search(r'<nav class="main-nav".*?</nav>', body, re.S).group(0))
+        for who in (U['agency'], U['sup']):
+            self.assertIn('/requests/new', nav(who), who)
+        for role in ('chief', 'commander', 'admin'):
+            self.assertNotIn('/requests/new', nav(person(S, role, 'asnav')), role)
