@@ -37,7 +37,7 @@ struct action_error {
  * deployments with their check-in forms (request_view.c); the form of
  * err->act (err may be NULL) carries the values sent and the error. */
 bool action_offer(struct ctx *, struct view_dict *d, const struct request_page *,
-         const struct action_error *err);
+         const struct action_error *err, bool *has_primary);
 /* The values sent to the form of an action, and the mark of the field at
  * fault (V_NAME, BAD_NAME with ERR_TEXT), into the form's dictionary. */
 void action_form_again(struct ctx *, struct view_dict *form, const struct action_error *);

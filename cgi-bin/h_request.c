@@ -94,7 +94,7 @@ notification_mine(const struct ctx *c, const PGresult *res, int i)
 
 /* Who was told, with each acknowledgment and e-mail (a staff page). */
 static void
-show_notifications(struct ctx *c, struct view_dict *d, const PGresult *res)
+show_notifications(struct ctx *c, struct view_dict *d, const PGresult *res, bool ack_is_primary)
 {
 	int i, acks = 0;
 
@@ -116,8 +116,14 @@ show_notifications(struct ctx *c, struct view_dict *d, const PGresult *res)
 			struct view_dict *ack = view_add(n, "ACK_FORM");
 
 			view_set_str(ack, "NOTIFICATION_ID", db_value(res, i, "id"));
-			if (!acks++)
-				view_set_str(view_add(d, "ACK_PRIMARY"), "NOTIFICATION_ID", db_value(res, i, "id"));
+			/* In the banner too: the viewer's expected step when they have
+			 * no other (the chief told of a federal request). */
+			if (!acks++) {
+				struct view_dict *banner = view_add(d, "ACK_BANNER");
+
+				view_set_str(banner, "NOTIFICATION_ID", db_value(res, i, "id"));
+				view_set_str(banner, "ACK_CLASS", ack_is_primary ? "primary" : "secondary");
+			}
 		} else
 			view_show(n, "NOT_ACKED");
 	}
@@ -234,6 +240,7 @@ show_page(struct ctx *c, const struct action_error *err)
 	struct request_page rp;
 	struct view_dict *d;
 	PGresult *res;
+	bool has_primary = false;
 	char title[64];
 
 	/* An outside agency's own view (request_public.c) is another page. */
@@ -261,14 +268,14 @@ show_page(struct ctx *c, const struct action_error *err)
 	show_request(d, rp.res[RP_REQUEST]);
 	request_banner(c, d, rp.res[RP_REQUEST]);
 	show_error(d, err);
-	if (!action_offer(c, d, &rp, err)) {
+	if (!action_offer(c, d, &rp, err, &has_primary)) {
 		view_dict_free(d);
 		request_page_free(&rp);
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
 	request_view_policy_state(c, d, &rp);
-	show_notifications(c, d, rp.res[RP_NOTIFICATIONS]);
+	show_notifications(c, d, rp.res[RP_NOTIFICATIONS], !has_primary);
 	show_timeline(d, rp.res[RP_TIMELINE]);
 	snprintf(title, sizeof(title), "Request %s", db_value(rp.res[RP_REQUEST], 0, "id"));
 	request_page_free(&rp);

@@ -227,7 +227,7 @@ static const enum action primary_order[] = {
 
 bool
 action_offer(struct ctx *c, struct view_dict *d, const struct request_page *rp,
-    const struct action_error *err)
+    const struct action_error *err, bool *has_primary)
 {
 	const struct policy *pol = app_policy(c);
 	const PGresult *req = rp->res[RP_REQUEST];
@@ -253,6 +253,7 @@ action_offer(struct ctx *c, struct view_dict *d, const struct request_page *rp,
 	for (k = 0; k < sizeof(primary_order) / sizeof(primary_order[0]) && primary < 0; k++)
 		if (v[primary_order[k]].decision == DECIDE_ALLOW)
 			primary = (int)primary_order[k];
+	*has_primary = primary >= 0;
 	/* The primary action first, then the others in the table's order. */
 	for (k = 0; k <= ACT__MAX; k++) {
 		a = k == 0 ? primary : (int)k - 1;

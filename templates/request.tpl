@@ -7,8 +7,8 @@
 {{#ERR_FIELD}}<p><a href="#{{ANCHOR}}">Go to the field</a></p>{{/ERR_FIELD}}
 </div>{{/ACTION_ERROR}}
 <div class="banner" id="banner">
-<p class="banner-state"><span class="status s-{{STATUS}}" id="status">{{STATUS_LABEL}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}}{{#BANNER_WAIT}}: {{WAIT_TEXT}}{{/BANNER_WAIT}}, {{BANNER_SINCE}}{{#PROVISIONAL}}; provisionally authorized: {{AUTH_SQUADS}} squad(s), {{AUTH_SUPERVISORS}} supervisor(s){{#AUTH_UNIT}}, {{LABEL}}{{/AUTH_UNIT}}{{/PROVISIONAL}}.</p>
-{{#ACK_PRIMARY}}<form method="post" action="/notifications/{{NOTIFICATION_ID}}/ack" class="inline ack-form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}"><input type="hidden" name="next" value="/requests/{{ID}}"><button type="submit" class="primary">Acknowledge your notification</button></form>{{/ACK_PRIMARY}}
+<p class="banner-state"><span class="status s-{{STATUS}}" id="status">{{STATUS_LABEL}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}} <strong>{{#BANNER_WAIT}}{{WAIT_TEXT}}, {{/BANNER_WAIT}}{{BANNER_SINCE}}</strong>{{#PROVISIONAL}}; provisionally authorized: {{AUTH_SQUADS}} squad(s), {{AUTH_SUPERVISORS}} supervisor(s){{#AUTH_UNIT}}, {{LABEL}}{{/AUTH_UNIT}}{{/PROVISIONAL}}.</p>
+{{#ACK_BANNER}}<form method="post" action="/notifications/{{NOTIFICATION_ID}}/ack" class="inline ack-form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}"><input type="hidden" name="next" value="/requests/{{ID}}"><button type="submit" class="{{ACK_CLASS}}">Acknowledge your notification</button></form>{{/ACK_BANNER}}
 </div>
 <p>Filed by {{FILED_BY}} on <span class="time">{{CREATED}}</span></p>
 {{#DENIED}}<p class="notice denied">Denied: {{DENIAL_REASON}}</p>{{/DENIED}}

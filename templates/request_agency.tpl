@@ -7,7 +7,7 @@
 {{#ERR_FIELD}}<p><a href="#{{ANCHOR}}">Go to the field</a></p>{{/ERR_FIELD}}
 </div>{{/ACTION_ERROR}}
 <div class="banner" id="banner">
-<p class="banner-state"><span class="status s-{{STATUS}}" id="status">{{PUBLIC_STATE}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}} · since {{BANNER_SINCE}}</p>
+<p class="banner-state"><span class="status s-{{STATUS}}" id="status">{{PUBLIC_STATE}}</span>{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}} · for {{BANNER_SINCE}}</p>
 <p id="public-status">{{PUBLIC_STATUS}}</p>
 <p id="next-step"><strong>What happens next:</strong> {{PUBLIC_NEXT}}</p>
 {{#DENIED}}<p class="notice denied" id="denial">Reason given: {{DENIAL_REASON}}</p>{{/DENIED}}

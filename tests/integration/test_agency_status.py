@@ -19,6 +19,7 @@ $PORTAL_VAR/mail/notification-ID.eml (no SMTP server).
 | an action's error comes back on the request page, values kept | RequestPage.test_action_error_is_422_on_the_request_page_with_values_kept |
 | banner: state, whom it waits for, since when; one primary action | RequestPage.test_banner_says_whom_it_waits_for_and_one_primary_action |
 | acknowledging from the request page | RequestPage.test_recipient_acknowledges_from_the_request_page |
+| the chief's acknowledgment is the primary action of a federal request | RequestPage.test_chief_acknowledges_a_federal_request_as_the_primary_action |
 | inbox: emergencies first; emergency, kind, agency, place, age; overdue acknowledgments marked | Triage.test_inbox_puts_emergencies_first_and_marks_unacknowledged_past_the_policy_time |
 | e-mail subjects: EMERGENCY, kind, agency, place, age | Triage.test_email_subject_says_emergency_kind_agency_place_and_age |
 | navigation: no "New request" for a role that may file nothing | Triage.test_navigation_offers_filing_only_to_roles_that_may_file |
@@ -247,16 +248,17 @@ class RequestPage(ph.PolicyCase):
         rid = file_incoming(nature='Banner ' + uniq('n'))
         r = c('sup').get('/requests/%d' % rid)
         banner = page_text(ph.element_text(r.body, 'banner'))
-        self.assertRegex(banner, r"Submitted Emergency ?: Waiting for the shift supervisor / OIC's approval, \d+ min\.")
+        self.assertRegex(banner, r"Submitted Emergency Waiting for the shift supervisor / OIC's approval, \d+ min ?\.")
         self.assertLess(r.body.index('id="banner"'), r.body.index('id="h-details"'))
         self.assertLess(r.body.index('id="h-details"'), r.body.index('id="h-actions"'))
         self.assertEqual(len(re.findall(r'class="action form primary-action"', r.body)), 1)
         self.assertRegex(r.body, r'action="/requests/%d/approve" class="action form primary-action"' % rid)
-        self.assertEqual(len(re.findall(r'<button type="submit" class="primary">', r.body)), 2,
-                         'the primary action and the acknowledgment of the notification')
+        self.assertEqual(len(re.findall(r'<button type="submit" class="primary">', r.body)), 1,
+                         'one primary button: the acknowledgment is secondary beside an action')
+        self.assertIn('<button type="submit" class="secondary">Acknowledge your notification</button>', r.body)
         self.assertEqual(act(c('sup'), rid, 'approve', []).status, 303)
         banner = page_text(ph.element_text(c('disp').get('/requests/%d' % rid).body, 'banner'))
-        self.assertRegex(banner, r'Approved Emergency ?: Waiting for units to be sent by the shift supervisor / OIC or the dispatcher')
+        self.assertRegex(banner, r'Approved Emergency Waiting for units to be sent by the shift supervisor / OIC or the dispatcher, \d+ min ?\.')
 
     def test_recipient_acknowledges_from_the_request_page(self):
         """Whoever was notified acknowledges on the request page (303 back to
@@ -275,6 +277,24 @@ class RequestPage(ph.PolicyCase):
         self.assertIsNotNone(n['acknowledged_at'])
         r = cl.post('/notifications/%d/ack' % nid, [('csrf', cl.csrf), ('next', 'https://elsewhere.example/')])
         self.assertTrue(r.location.endswith('/inbox'), r.location)
+
+    def test_chief_acknowledges_a_federal_request_as_the_primary_action(self):
+        """The chief, told of a federal agency's request (O-FED-IN-CHIEF), has
+        no other step on it: acknowledging is the page's primary action."""
+        chief = person(S, 'chief', 'aschief')
+        fed = person(S, 'agency', 'asfbi', agency='FBI Milwaukee ' + uniq('a'), agency_type='federal')
+        r = ph.file(signed(S, fed), ph.fed_in_fields())
+        self.assertEqual(r.status, 303, r.describe(1500))
+        rid = harness.request_id_from(r)
+        page = signed(S, chief).get('/requests/%d' % rid)
+        self.assertIn('<button type="submit" class="primary">Acknowledge your notification</button>', page.body)
+        self.assertEqual(len(re.findall(r'class="action form primary-action"', page.body)), 0)
+        nid = int(re.search(r'action="/notifications/(\d+)/ack" class="inline ack-form"', page.body).group(1))
+        cl = signed(S, chief)
+        r = cl.post('/notifications/%d/ack' % nid, [('csrf', cl.csrf), ('next', '/requests/%d' % rid)])
+        self.assertEqual(r.status, 303, r.describe())
+        page = cl.get('/requests/%d' % rid)
+        self.assertNotIn('Acknowledge your notification', page.body)
 
 
 class Triage(ph.PolicyCase):
