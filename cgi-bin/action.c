@@ -39,6 +39,7 @@ static const struct field_spec action_fields[AX__MAX] = {
 	[AX_TYPE]          = { "type", "Document received", FIELD_CHOICE, 20, 0, 0, followup_choices, false },
 	[AX_RULE]          = { "rule", "Rule", FIELD_TEXT, 32, 0, 0, NULL, false },
 	[AX_CONFIRM]       = { "confirm", "Confirmation", FIELD_CHOICE, 3, 0, 0, confirm_choices, false },
+	[AX_ETA]           = { "eta", "Expected on scene in (minutes)", FIELD_INT, 4, 1, 1440, NULL, false },
 };
 
 #define AXB(x) ((uint32_t)1 << (x))
@@ -53,7 +54,7 @@ static const struct {
 	[ACT_APPROVE]   = { RESOURCES | AXB(AX_NOTE), 0, do_approve },
 	[ACT_DENY]      = { AXB(AX_REASON), AXB(AX_REASON), do_deny },
 	[ACT_ASSESS]    = { RESOURCES | AXB(AX_NOTE), 0, do_assess },
-	[ACT_DISPATCH]  = { AXB(AX_SPECIAL_UNITS) | AXB(AX_NOTE), 0, do_dispatch },
+	[ACT_DISPATCH]  = { AXB(AX_SPECIAL_UNITS) | AXB(AX_NOTE) | AXB(AX_ETA), 0, do_dispatch },
 	[ACT_CHECKIN]   = { AXB(AX_DEPLOYMENT) | AXB(AX_STATUS) | AXB(AX_NOTE), AXB(AX_DEPLOYMENT) | AXB(AX_STATUS), do_checkin },
 	[ACT_FOLLOWUP]  = { AXB(AX_TYPE) | AXB(AX_NOTE), AXB(AX_TYPE), do_followup },
 	[ACT_CLOSE]     = { AXB(AX_NOTE), 0, do_close },

@@ -120,7 +120,8 @@ request_status_public(enum request_status s)
 
 /* Units sent, by kind and status, never by name. */
 DB_STATEMENT(units_sql, "request_public.units_sql", 1,
-    "SELECT unit_type, special_unit, status, count(*) AS n FROM deployment"
+    "SELECT unit_type, special_unit, status, count(*) AS n,"
+    " to_char(max(eta_at), 'HH24:MI') AS eta FROM deployment"
     " WHERE request_id = $1 GROUP BY unit_type, special_unit, status"
     " ORDER BY unit_type, special_unit, status");
 
@@ -169,6 +170,10 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 		view_set_str(u, "COUNT", db_value(units, i, "n"));
 		view_set_str(u, "UNIT_STATUS", choice_label(deployment_status_choices,
 		    db_value(units, i, "status")));
+		/* The dispatcher's estimate, while they are on their way. */
+		if (db_value(units, i, "eta") != NULL && (strcmp(db_value(units, i, "status"), "dispatched") == 0 ||
+		    strcmp(db_value(units, i, "status"), "en_route") == 0))
+			view_set_str(view_add(u, "ETA"), "ETA_TIME", db_value(units, i, "eta"));
 	}
 	view_show(d, PQntuples(units) > 0 ? "HAS_UNITS" : "NO_UNITS");
 	PQclear(units);

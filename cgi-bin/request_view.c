@@ -158,7 +158,7 @@ void
 action_form_again(struct ctx *c, struct view_dict *form, const struct action_error *err)
 {
 	static const char *const names[] = { "squads", "supervisors", "note", "reason", "confirm",
-		"assignee", "rule", "type" };
+		"assignee", "rule", "type", "eta" };
 	size_t i;
 
 	if (form == NULL || err == NULL)

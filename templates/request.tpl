@@ -37,7 +37,8 @@
 <p class="hint">Members of the department, by login: an officer goes as a squad, a supervisor as a supervisor.</p>
 <div class="field"><label for="dispatch-assignee-1">Member sent</label><input id="dispatch-assignee-1" name="assignee" type="text" maxlength="32" list="roster" autocomplete="off"></div>
 <div class="field"><label for="dispatch-assignee-2">Another member (optional)</label><input id="dispatch-assignee-2" name="assignee" type="text" maxlength="32" list="roster" autocomplete="off"></div>
-<fieldset class="choices"><legend>Specialized units sent</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>{{/DISPATCH}}
+<fieldset class="choices"><legend>Specialized units sent</legend>{{#UNIT}}<label class="check"><input type="checkbox" name="special_units" value="{{VALUE}}"> {{LABEL}}</label>{{/UNIT}}</fieldset>
+<div class="field{{#BAD_ETA}} invalid{{/BAD_ETA}}"><label for="dispatch-eta">Expected on scene in (minutes, optional: the agency sees it)</label>{{#BAD_ETA}}<p class="field-error" id="err-dispatch-eta">{{ERR_TEXT}}</p>{{/BAD_ETA}}<input id="dispatch-eta" name="eta" type="number" min="1" max="1440" inputmode="numeric" value="{{V_ETA}}"{{#BAD_ETA}} aria-invalid="true" aria-describedby="err-dispatch-eta"{{/BAD_ETA}}></div>{{/DISPATCH}}
 {{#FOLLOWUP}}<div class="field"><label for="followup-type">Document received</label><select id="followup-type" name="type"><option value="teletype">Teletype</option><option value="letter">Official letter</option></select></div>
 <div class="field"><label for="followup-note">Note</label><input id="followup-note" name="note" type="text" maxlength="2000"></div>{{/FOLLOWUP}}
 {{#EXCEPT}}<div class="field"><label for="except-rule">Rule to except</label><select id="except-rule" name="rule">{{#RULE_OPTION}}<option value="{{VALUE}}">{{LABEL}} ({{RULE_ID}}): {{RULE_SUMMARY}}</option>{{/RULE_OPTION}}</select></div>{{/EXCEPT}}

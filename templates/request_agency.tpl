@@ -18,7 +18,7 @@
 <section aria-labelledby="h-units">
 <h2 id="h-units">Units on their way</h2>
 {{#HAS_UNITS}}<table class="list"><caption class="visually-hidden">Units sent, by kind and where they are</caption><thead><tr><th scope="col">Unit</th><th scope="col">How many</th><th scope="col">Where they are</th></tr></thead>
-<tbody>{{#UNIT_SENT}}<tr><td data-label="Unit">{{UNIT}}</td><td data-label="How many">{{COUNT}}</td><td data-label="Where they are">{{UNIT_STATUS}}</td></tr>{{/UNIT_SENT}}</tbody></table>{{/HAS_UNITS}}
+<tbody>{{#UNIT_SENT}}<tr><td data-label="Unit">{{UNIT}}</td><td data-label="How many">{{COUNT}}</td><td data-label="Where they are">{{UNIT_STATUS}}{{#ETA}}, expected by {{ETA_TIME}}{{/ETA}}</td></tr>{{/UNIT_SENT}}</tbody></table>{{/HAS_UNITS}}
 {{#NO_UNITS}}<p>No units have been sent yet.</p>{{/NO_UNITS}}
 </section>
 <section class="details" aria-labelledby="h-details">

@@ -120,12 +120,13 @@ agencyTests.push({
       eq(await S.locator('form.primary-action').getAttribute('action'), `/requests/${id}/dispatch`, 'the primary action');
       await shot(S, 'agency-journey-supervisor-request-1280');
       await S.fill('#dispatch-assignee-1', USERS.officer.login);
+      await S.fill('#dispatch-eta', '20');
       await submit(S, 'dispatch');
 
       // 4. The agency sees help on its way, with the count.
       eq(await statusPage(browser, stack, A, id, 'dispatched', problems), 'Help sent', 'the state after dispatch');
       const units = (await A.locator('section[aria-labelledby=h-units] tbody td').allTextContents()).join(' ');
-      eq(units, 'Squad 1 Dispatched', 'the units on their way');
+      assert(/^Squad 1 Dispatched, expected by \d\d:\d\d$/.test(units), `the units on their way, with the arrival estimate (got ${JSON.stringify(units)})`);
 
       // 5. Back home, the supervisor records it and closes.
       await S.goto(`${stack.base}/requests/${id}`);

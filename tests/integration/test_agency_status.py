@@ -100,7 +100,7 @@ class AgencyStatus(ph.PolicyCase):
         """The agency's home lists its request with the status in its words
         and what happens next; its page says the same, the desk's telephone
         (the policy's `desk phone`), and after dispatch the units on their way
-        with counts. No internal codes (aid_incoming, k9, checkin) anywhere."""
+        with counts and the dispatcher's arrival estimate. No internal codes (aid_incoming, k9, checkin) anywhere."""
         rid = file_incoming(nature='Status page ' + uniq('n'))
         home = c('agency').get('/')
         self.assertEqual(home.status, 200, home.describe())
@@ -122,11 +122,14 @@ class AgencyStatus(ph.PolicyCase):
         self.assertIn('No units have been sent yet.', page_text(page.body))
 
         self.assertEqual(act(c('sup'), rid, 'approve', [('note', 'Go.')]).status, 303)
-        self.assertEqual(act(c('disp'), rid, 'dispatch', [('assignee', U['officer'])]).status, 303)
+        self.assertEqual(act(c('disp'), rid, 'dispatch', [('assignee', U['officer']), ('eta', '15')]).status, 303)
+        self.assertEqual(S.scalar("SELECT round(extract(epoch FROM eta_at - created_at) / 60) FROM deployment"
+                                  " WHERE request_id = %d" % rid), '15', 'the arrival estimate stored')
         page = c('agency').get('/requests/%d' % rid)
         self.assertEqual(ph.element_text(page.body, 'status'), 'Help sent')
         text = page_text(page.body)
-        self.assertRegex(text, r'Units on their way .*Unit How many Where they are Squad 1 Dispatched')
+        self.assertRegex(text, r'Units on their way .*Unit How many Where they are Squad 1 Dispatched, '
+                               r'expected by \d\d:\d\d')
         main = page_text(page.body.split('<main', 1)[1])
         for code in ('aid_incoming', 'k9', 'checkin', 'en_route', 'swat'):
             self.assertNotIn(code, main, 'an internal code on the agency page: %r' % code)

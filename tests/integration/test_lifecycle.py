@@ -226,6 +226,15 @@ class MilwaukeeEmergency(LifecycleCase):
         before = self.snapshot(rid)
         r = self.act(self.dsup, rid, 'authorize', squads='3', supervisors='1', special_units='swat')
         self.refused(r, 422, rid, before, 'SOP 230.10 C.3.a', 'authorize 3 squads')
+        # ... on the request page itself (issue 13): the cap explained and who
+        # may go beyond it, the numbers typed kept, not a bare "forbidden"
+        self.assertIsNotNone(ph.element_text(r.body, 'action-error'), 'the refusal is not above the request page')
+        self.assertIn('Request #%d' % rid, text_of(r))
+        self.assertIn('A provisional authorization is limited to 2 squad(s), 1 supervisor(s) and 1 specialized '
+                      'unit(s) (the rule named). Anything more waits for the approval of the Bureau chief (or the '
+                      'Night watch commander, when they are not available), or an exception to the policy. '
+                      'Nothing was changed.', re.sub(r'\s+', ' ', text_of(r)))
+        self.assertRegex(r.body, r'id="authorize-squads"[^>]*value="3"')
 
         # -- provisional authorization within the caps
         r = self.act(self.dsup, rid, 'authorize', squads='2', supervisors='1', special_units='swat',
