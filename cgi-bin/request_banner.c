@@ -7,17 +7,21 @@
 #include "lifecycle.h"
 #include "policy.h"
 
+#define MINUTES_PER_HOUR 60LL
+#define MINUTES_PER_DAY  (24LL * MINUTES_PER_HOUR)
+
 void
 minutes_words(long long m, char *out, size_t len)
 {
 	if (m < 0)
 		m = 0;
-	if (m < 60)
+	if (m < MINUTES_PER_HOUR)
 		snprintf(out, len, "%lld min", m);
-	else if (m < 48 * 60)
-		snprintf(out, len, m % 60 ? "%lld h %lld min" : "%lld h", m / 60, m % 60);
+	else if (m < 2 * MINUTES_PER_DAY)
+		snprintf(out, len, m % MINUTES_PER_HOUR ? "%lld h %lld min" : "%lld h", m / MINUTES_PER_HOUR,
+		    m % MINUTES_PER_HOUR);
 	else
-		snprintf(out, len, "%lld days", m / (24 * 60));
+		snprintf(out, len, "%lld days", m / MINUTES_PER_DAY);
 }
 
 /* A role's label in mid-sentence: "Night watch commander" -> "night watch
