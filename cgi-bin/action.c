@@ -25,6 +25,9 @@ static const struct choice followup_choices[] = {
 	{ "teletype", "Teletype" }, { "letter", "Official letter" }, { NULL, NULL }
 };
 
+/* A cancellation is confirmed explicitly: a stray click stops nobody. */
+static const struct choice confirm_choices[] = { { "yes", "Yes" }, { NULL, NULL } };
+
 static const struct field_spec action_fields[AX__MAX] = {
 	[AX_SQUADS]        = { "squads", "Squads", FIELD_INT, 4, 0, 99, NULL, false },
 	[AX_SUPERVISORS]   = { "supervisors", "Supervisors", FIELD_INT, 4, 0, 99, NULL, false },
@@ -35,6 +38,8 @@ static const struct field_spec action_fields[AX__MAX] = {
 	[AX_STATUS]        = { "status", "Status", FIELD_CHOICE, 20, 0, 0, checkin_status_choices, false },
 	[AX_TYPE]          = { "type", "Document received", FIELD_CHOICE, 20, 0, 0, followup_choices, false },
 	[AX_RULE]          = { "rule", "Rule", FIELD_TEXT, 32, 0, 0, NULL, false },
+	[AX_CONFIRM]       = { "confirm", "Confirmation", FIELD_CHOICE, 3, 0, 0, confirm_choices, false },
+	[AX_ETA]           = { "eta", "Expected on scene in (minutes)", FIELD_INT, 4, 1, 1440, NULL, false },
 };
 
 #define AXB(x) ((uint32_t)1 << (x))
@@ -49,11 +54,12 @@ static const struct {
 	[ACT_APPROVE]   = { RESOURCES | AXB(AX_NOTE), 0, do_approve },
 	[ACT_DENY]      = { AXB(AX_REASON), AXB(AX_REASON), do_deny },
 	[ACT_ASSESS]    = { RESOURCES | AXB(AX_NOTE), 0, do_assess },
-	[ACT_DISPATCH]  = { AXB(AX_SPECIAL_UNITS) | AXB(AX_NOTE), 0, do_dispatch },
+	[ACT_DISPATCH]  = { AXB(AX_SPECIAL_UNITS) | AXB(AX_NOTE) | AXB(AX_ETA), 0, do_dispatch },
 	[ACT_CHECKIN]   = { AXB(AX_DEPLOYMENT) | AXB(AX_STATUS) | AXB(AX_NOTE), AXB(AX_DEPLOYMENT) | AXB(AX_STATUS), do_checkin },
 	[ACT_FOLLOWUP]  = { AXB(AX_TYPE) | AXB(AX_NOTE), AXB(AX_TYPE), do_followup },
 	[ACT_CLOSE]     = { AXB(AX_NOTE), 0, do_close },
-	[ACT_CANCEL]    = { AXB(AX_NOTE), 0, do_cancel },
+	/* Those working on it are told why it stopped (the reason). */
+	[ACT_CANCEL]    = { AXB(AX_REASON) | AXB(AX_CONFIRM) | AXB(AX_NOTE), AXB(AX_REASON) | AXB(AX_CONFIRM), do_cancel },
 	[ACT_EXCEPT]    = { AXB(AX_RULE) | AXB(AX_REASON), AXB(AX_RULE) | AXB(AX_REASON), do_except },
 };
 
@@ -67,6 +73,7 @@ refuse(struct result *r, enum outcome o, const char *clause, const char *fmt, ..
 	va_end(ap);
 	r->outcome = o;
 	r->clause = clause;
+	r->field = -1;
 	return o;
 }
 
@@ -254,7 +261,12 @@ read_fields(struct ctx *c, enum action act, char *values[AX__MAX], struct result
 		spec.required = (actions[act].requires & AXB(i)) != 0;
 		if ((err = field_check(&spec, &c->http->body_form, &values[i])) != NULL) {
 			fields_free(values, AX__MAX);
-			return refuse(res, OUTCOME_INVALID, NULL, "%s %s", spec.label, err);
+			if (i == AX_CONFIRM)
+				refuse(res, OUTCOME_INVALID, NULL, "Confirm that the request is to be cancelled.");
+			else
+				refuse(res, OUTCOME_INVALID, NULL, "%s %s", spec.label, err);
+			res->field = i;
+			return OUTCOME_INVALID;
 		}
 	}
 	return OUTCOME_DONE;
@@ -344,6 +356,7 @@ h_request_action(struct ctx *c)
 		return;
 	}
 	memset(&res, 0, sizeof(res));
+	res.field = -1;
 	snprintf(idtext, sizeof(idtext), "%lld", c->params.id);
 	params[0] = idtext;
 	params[1] = role_is_staff(c->me.role) ? NULL : (c->me.agency ? c->me.agency : "");
@@ -392,6 +405,13 @@ h_request_action(struct ctx *c)
 	if (o != OUTCOME_DONE) {
 		db_rollback(&c->app->db);
 		snprintf(msg, sizeof(msg), "%s Nothing was changed.", res.message);
+		if (o == OUTCOME_INVALID) {
+			struct action_error err = { act, res.field >= 0 ? action_fields[res.field].name : NULL,
+			    msg, res.clause };
+
+			request_show_refused(c, &err);
+			return;
+		}
 		page_error(c, http_status(o), msg, res.clause);
 		return;
 	}

@@ -23,9 +23,26 @@ void action_facts_from(struct ctx *, const PGresult *request, const PGresult *fa
 
 struct request_page;
 
+/* An action refused for its fields or numbers (422): the request page is
+ * shown again with the message, the field marked and what was typed kept
+ * (CONTRACT.md: 422 when the numbers or fields are wrong). */
+struct action_error {
+	int         act;         /* enum action */
+	const char *field;       /* the form name of the field at fault, or NULL */
+	const char *message;
+	const char *clause;      /* or NULL */
+};
+
 /* Adds to `d` a form for every action `c->me` may take now, and the
- * deployments with their check-in forms (request_view.c). */
-bool action_offer(struct ctx *, struct view_dict *d, const struct request_page *);
+ * deployments with their check-in forms (request_view.c); the form of
+ * err->act (err may be NULL) carries the values sent and the error. */
+bool action_offer(struct ctx *, struct view_dict *d, const struct request_page *,
+         const struct action_error *err, bool *has_primary);
+/* The values sent to the form of an action, and the mark of the field at
+ * fault (V_NAME, BAD_NAME with ERR_TEXT), into the form's dictionary. */
+void action_form_again(struct ctx *, struct view_dict *form, const struct action_error *);
+/* GET /requests/ID again, answering 422 with the refusal (h_request.c). */
+void request_show_refused(struct ctx *, const struct action_error *);
 
 void h_request_action(struct ctx *);
 

@@ -393,14 +393,26 @@ do_close(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX
 {
 	(void)res;
 	return set_status(c, t, transitions[ACT_CLOSE].to) &&
-	    audit(c, t, "closed", v->clause, vals[AX_NOTE]) ? OUTCOME_DONE : OUTCOME_DB;
+	    audit(c, t, "closed", v->clause, vals[AX_NOTE]) &&
+	    notify(c, t, EVENT_CLOSED, vals[AX_NOTE]) ? OUTCOME_DONE : OUTCOME_DB;
 }
 
 enum outcome
 do_cancel(struct ctx *c, struct target *t, const struct verdict *v, char *vals[AX__MAX],
     struct result *res)
 {
+	struct buf note;
+	bool ok;
+
 	(void)res;
-	return set_status(c, t, transitions[ACT_CANCEL].to) &&
-	    audit(c, t, "cancelled", v->clause, vals[AX_NOTE]) ? OUTCOME_DONE : OUTCOME_DB;
+	buf_init(&note);
+	buf_puts(&note, vals[AX_REASON]);
+	if (vals[AX_NOTE])
+		buf_printf(&note, " (%s)", vals[AX_NOTE]);
+	/* The notifications (a rule on `cancelled`) say why it was called off. */
+	ok = !buf_failed(&note) && set_status(c, t, transitions[ACT_CANCEL].to) &&
+	    audit(c, t, "cancelled", v->clause, buf_cstr(&note)) &&
+	    notify(c, t, EVENT_CANCELLED, buf_cstr(&note));
+	buf_free(&note);
+	return ok ? OUTCOME_DONE : OUTCOME_DB;
 }

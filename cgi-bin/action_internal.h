@@ -17,7 +17,7 @@
 /* The fields of the action forms (CONTRACT.md "Action fields"). */
 enum action_field {
 	AX_SQUADS, AX_SUPERVISORS, AX_SPECIAL_UNITS, AX_NOTE, AX_REASON,
-	AX_DEPLOYMENT, AX_STATUS, AX_TYPE, AX_RULE, AX__MAX
+	AX_DEPLOYMENT, AX_STATUS, AX_TYPE, AX_RULE, AX_CONFIRM, AX_ETA, AX__MAX
 };
 
 /* A request row locked for the action, and what the rules see in it. */
@@ -41,6 +41,7 @@ enum outcome {
 struct result {
 	enum outcome outcome;
 	const char  *clause;        /* the clause to name, or NULL */
+	int          field;         /* the action_field at fault, or -1 */
 	char         message[600];
 };
 

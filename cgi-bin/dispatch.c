@@ -151,15 +151,17 @@ sent_so_far(struct ctx *c, const struct target *t, struct resources *sent, uint3
 	return OUTCOME_DONE;
 }
 
+/* `eta`: minutes to arrival as the dispatcher estimates them, or NULL. */
 static bool
 insert_deployment(struct ctx *c, const struct target *t, const char *assignee,
-    const char *account_id, const char *unit, const char *unit_type)
+    const char *account_id, const char *unit, const char *unit_type, const char *eta)
 {
-	DB_STATEMENT(sql, "dispatch.insert_deployment", 6,
+	DB_STATEMENT(sql, "dispatch.insert_deployment", 7,
 	    "INSERT INTO deployment (request_id, assignee, account_id, special_unit, unit_type,"
-	    " authorized_by) VALUES ($1, $2, $3, $4, $5, $6)");
+	    " authorized_by, eta_at) VALUES ($1, $2, $3, $4, $5, $6,"
+	    " now() + make_interval(mins => $7::int))");
 	char me[24];
-	const char *params[6] = { t->id, assignee, account_id, unit, unit_type, me };
+	const char *params[7] = { t->id, assignee, account_id, unit, unit_type, me, eta };
 
 	snprintf(me, sizeof(me), "%lld", c->me.id);
 	return db_run_ok(&c->app->db, &sql, params);
@@ -169,7 +171,7 @@ insert_deployment(struct ctx *c, const struct target *t, const char *assignee,
  * member sent; the note lists them. */
 static bool
 send_all(struct ctx *c, const struct target *t, const struct verdict *v, const PGresult *members,
-    uint32_t units, struct buf *note)
+    uint32_t units, const char *eta, struct buf *note)
 {
 	const struct form *form = &c->http->body_form;
 	size_t i;
@@ -185,7 +187,7 @@ send_all(struct ctx *c, const struct target *t, const struct verdict *v, const P
 		id = db_value(members, k, "id");
 		as = db_value(members, k, "deploys_as");
 
-		if (!insert_deployment(c, t, login, id, NULL, as))
+		if (!insert_deployment(c, t, login, id, NULL, as, eta))
 			return false;
 		buf_printf(note, " %s (%s);", login, as);
 		/* The member sent is told, with the rule that authorized it. */
@@ -199,7 +201,7 @@ send_all(struct ctx *c, const struct target *t, const struct verdict *v, const P
 		if (!(units & ((uint32_t)1 << u)))
 			continue;
 		if (!insert_deployment(c, t, special_unit_choices[u].label, NULL, special_unit_choices[u].id,
-		    "special_unit"))
+		    "special_unit", eta))
 			return false;
 		buf_printf(note, " %s;", special_unit_choices[u].label);
 	}
@@ -262,7 +264,9 @@ do_dispatch(struct ctx *c, struct target *t, const struct verdict *v, char *vals
 	}
 	buf_init(&note);
 	buf_puts(&note, "Sent:");
-	ok = send_all(c, t, v, members, dc.adding.units, &note);
+	ok = send_all(c, t, v, members, dc.adding.units, vals[AX_ETA], &note);
+	if (vals[AX_ETA])
+		buf_printf(&note, " Expected on scene within %s min.", vals[AX_ETA]);
 	if (vals[AX_NOTE])
 		buf_printf(&note, " %s", vals[AX_NOTE]);
 	/* The unit commanders of the units sent now are notified (the dispatch

@@ -4,6 +4,7 @@
 
 #include "handlers.h"
 #include "page.h"
+#include "request_public.h"
 #include "status.h"
 
 /*
@@ -98,9 +99,17 @@ h_home(struct ctx *c)
 		int status = status_from_id(db_value(res, i, "status"));
 
 		view_set_str(r, "ID", db_value(res, i, "id"));
-		view_set_str(r, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
 		view_set_str(r, "STATUS", db_value(res, i, "status"));
-		view_set_str(r, "STATUS_LABEL", status >= 0 ? status_choices[status].label : "");
+		if (!role_is_staff(c->me.role) && status >= 0) {
+			/* An outside agency's words: what it is, what happens next. */
+			view_set_str(r, "KIND_LABEL", request_kind_public(db_value(res, i, "kind")));
+			view_set_str(r, "STATUS_LABEL", request_state_public((enum request_status)status));
+			view_set_str(r, "NEXT", request_next_public((enum request_status)status));
+			view_set_str(r, "UNITS_OUT", db_value(res, i, "units_out"));
+		} else {
+			view_set_str(r, "KIND_LABEL", kind >= 0 ? kind_choices[kind].label : "");
+			view_set_str(r, "STATUS_LABEL", status >= 0 ? status_choices[status].label : "");
+		}
 		view_set_str(r, "AGENCY", db_value(res, i, "requesting_agency"));
 		view_set_str(r, "NATURE", db_value(res, i, "nature"));
 		view_set_str(r, "CREATED", db_value(res, i, "created"));

@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "page.h"
 #include "action.h"
+#include "request_banner.h"
 #include "request_page.h"
 #include "request_public.h"
 #include "request_store.h"
@@ -74,11 +75,23 @@ show_details(struct view_dict *d, const PGresult *res)
 	}
 }
 
+/* Whether notification `i` is the viewer's: theirs, or kept for their
+ * role (as the inbox and POST /notifications/ID/ack have it). */
+static bool
+notification_mine(const struct ctx *c, const PGresult *res, int i)
+{
+	const char *to = db_value(res, i, "recipient_id");
+
+	if (to != NULL)
+		return strtoll(to, NULL, 10) == c->me.id;
+	return strcmp(db_value(res, i, "recipient_role"), role_choices[c->me.role].id) == 0;
+}
+
 /* Who was told, with each acknowledgment and e-mail (a staff page). */
 static void
-show_notifications(struct view_dict *d, const PGresult *res)
+show_notifications(struct ctx *c, struct view_dict *d, const PGresult *res, bool ack_is_primary)
 {
-	int i;
+	int i, acks = 0;
 
 	for (i = 0; i < PQntuples(res); i++) {
 		struct view_dict *n = view_add(d, "NOTIFICATION");
@@ -93,7 +106,20 @@ show_notifications(struct view_dict *d, const PGresult *res)
 		view_set_str(n, "EMAIL", db_value(res, i, "email_status"));
 		if (db_value(res, i, "acknowledged") != NULL)
 			view_set_str(view_add(n, "ACKED"), "ACKNOWLEDGED", db_value(res, i, "acknowledged"));
-		else
+		else if (notification_mine(c, res, i)) {
+			/* The recipient acknowledges here as in the inbox. */
+			struct view_dict *ack = view_add(n, "ACK_FORM");
+
+			view_set_str(ack, "NOTIFICATION_ID", db_value(res, i, "id"));
+			/* In the banner too: the viewer's expected step when they have
+			 * no other (the chief told of a federal request). */
+			if (!acks++) {
+				struct view_dict *banner = view_add(d, "ACK_BANNER");
+
+				view_set_str(banner, "NOTIFICATION_ID", db_value(res, i, "id"));
+				view_set_str(banner, "ACK_CLASS", ack_is_primary ? "primary" : "secondary");
+			}
+		} else
 			view_show(n, "NOT_ACKED");
 	}
 	if (PQntuples(res) > 0)
@@ -125,7 +151,7 @@ show_timeline(struct view_dict *d, const PGresult *res)
 /* An outside agency's page of its own request (request_public.c): nothing
  * internal, and the one action it may take, cancelling. */
 static void
-agency_page(struct ctx *c, struct view_dict *d, PGresult *res)
+agency_page(struct ctx *c, struct view_dict *d, PGresult *res, const struct action_error *err)
 {
 	struct request_facts facts;
 	struct action_facts af;
@@ -141,10 +167,10 @@ agency_page(struct ctx *c, struct view_dict *d, PGresult *res)
 	}
 	if (lifecycle_decide(app_policy(c), ACT_CANCEL, (enum request_status)status, c->me.role,
 	    &facts, &af).decision == DECIDE_ALLOW)
-		view_show(d, "CANCEL");
+		action_form_again(c, view_add(d, "CANCEL"), err != NULL && err->act == ACT_CANCEL ? err : NULL);
 	snprintf(title, sizeof(title), "Your request %s", db_value(res, 0, "id"));
 	PQclear(res);
-	page_send(c, 200, title, "request_agency.tpl", d);
+	page_send(c, err != NULL ? 422 : 200, title, "request_agency.tpl", d);
 }
 
 /* The request's summary at the top of both pages: kind, status, who filed
@@ -182,12 +208,34 @@ show_request(struct view_dict *d, const PGresult *res)
 	show_details(d, res);
 }
 
-void
-h_request_show(struct ctx *c)
+/* The refusal of an action, above the page (422). */
+static void
+show_error(struct view_dict *d, const struct action_error *err)
+{
+	struct view_dict *e;
+
+	if (err == NULL)
+		return;
+	e = view_add(d, "ACTION_ERROR");
+	view_set_str(e, "ERR_ACTION", action_choices[err->act].label);
+	view_set_str(e, "ERR_MESSAGE", err->message);
+	if (err->clause != NULL)
+		view_set_str(view_add(e, "ERR_CLAUSE"), "CLAUSE", err->clause);
+	if (err->field != NULL) {
+		char anchor[64];
+
+		snprintf(anchor, sizeof(anchor), "%s-%s", action_choices[err->act].id, err->field);
+		view_set_str(view_add(e, "ERR_FIELD"), "ANCHOR", anchor);
+	}
+}
+
+static void
+show_page(struct ctx *c, const struct action_error *err)
 {
 	struct request_page rp;
 	struct view_dict *d;
 	PGresult *res;
+	bool has_primary = false;
 	char title[64];
 
 	/* An outside agency's own view (request_public.c) is another page. */
@@ -196,7 +244,9 @@ h_request_show(struct ctx *c)
 			return;
 		d = page_dict(c);
 		show_request(d, res);
-		agency_page(c, d, res);
+		request_banner(c, d, res);
+		show_error(d, err);
+		agency_page(c, d, res, err);
 		return;
 	}
 	if (!request_page_load(c, &rp)) {
@@ -211,16 +261,30 @@ h_request_show(struct ctx *c)
 	}
 	d = page_dict(c);
 	show_request(d, rp.res[RP_REQUEST]);
-	if (!action_offer(c, d, &rp)) {
+	request_banner(c, d, rp.res[RP_REQUEST]);
+	show_error(d, err);
+	if (!action_offer(c, d, &rp, err, &has_primary)) {
 		view_dict_free(d);
 		request_page_free(&rp);
 		page_error(c, 503, "The database is not answering.", NULL);
 		return;
 	}
 	request_view_policy_state(c, d, &rp);
-	show_notifications(d, rp.res[RP_NOTIFICATIONS]);
+	show_notifications(c, d, rp.res[RP_NOTIFICATIONS], !has_primary);
 	show_timeline(d, rp.res[RP_TIMELINE]);
 	snprintf(title, sizeof(title), "Request %s", db_value(rp.res[RP_REQUEST], 0, "id"));
 	request_page_free(&rp);
-	page_send(c, 200, title, "request.tpl", d);
+	page_send(c, err != NULL ? 422 : 200, title, "request.tpl", d);
+}
+
+void
+h_request_show(struct ctx *c)
+{
+	show_page(c, NULL);
+}
+
+void
+request_show_refused(struct ctx *c, const struct action_error *err)
+{
+	show_page(c, err);
 }

@@ -38,6 +38,8 @@
 
 #include "buf.h"
 #include "audit.h"
+#include "request_banner.h"
+#include "request_public.h"
 #include "db.h"
 #include "log.h"
 #include "mail.h"
@@ -82,6 +84,40 @@ env_or(const char *name, const char *fallback)
 	return v != NULL && *v != '\0' ? v : fallback;
 }
 
+/*
+ * The subject says what a reader triages by without opening the message
+ * (issue 13): EMERGENCY first when it is one, the request, its kind (in an
+ * outside agency's words for an agency), the agency that asks, the place,
+ * how long ago it was filed, and the clause.
+ */
+static void
+message_subject(const PGresult *res, struct buf *subject)
+{
+	const char *rid = db_value(res, 0, "request_id");
+	const char *kind = db_value(res, 0, "kind");
+	const char *agency = db_value(res, 0, "requesting_agency");
+	const char *place = db_value(res, 0, "location");
+	const char *town = db_value(res, 0, "municipality");
+	bool outsider = strcmp(db_value(res, 0, "account_role"), "agency") == 0;
+	char age[40];
+
+	buf_puts(subject, "[Mutual aid] ");
+	if (rid != NULL && db_bool(res, 0, "emergency"))
+		buf_puts(subject, "EMERGENCY - ");
+	buf_printf(subject, "Request #%s: %s", rid ? rid : "-", kind == NULL ? "notification" :
+	    outsider ? request_kind_public(kind) : choice_label(kind_choices, kind));
+	if (agency != NULL && *agency != '\0')
+		buf_printf(subject, " - %s", agency);
+	if (place != NULL && *place != '\0')
+		buf_printf(subject, " - %s%s%s", place, town != NULL && *town != '\0' ? ", " : "",
+		    town != NULL ? town : "");
+	if (rid != NULL) {
+		minutes_words(db_int(res, 0, "request_minutes"), age, sizeof(age));
+		buf_printf(subject, " - filed %s ago", age);
+	}
+	buf_printf(subject, " (%s)", db_value(res, 0, "clause"));
+}
+
 static void
 message_text(struct notifier *n, const PGresult *res, struct buf *subject, struct buf *body)
 {
@@ -90,8 +126,7 @@ message_text(struct notifier *n, const PGresult *res, struct buf *subject, struc
 	int status = status_from_id(db_value(res, 0, "status"));
 	const char *nature = db_value(res, 0, "nature");
 
-	buf_printf(subject, "[Mutual aid] Request #%s: %s (%s)", rid ? rid : "-",
-	    kind >= 0 ? kind_choices[kind].label : "notification", db_value(res, 0, "clause"));
+	message_subject(res, subject);
 	buf_printf(body, "Dear %s,\n\n%s\n\n", db_value(res, 0, "full_name"), db_value(res, 0, "reason"));
 	if (rid != NULL) {
 		buf_printf(body, "Request #%s: %s, now %s.\n", rid,
@@ -164,7 +199,9 @@ deliver_next(struct notifier *n)
 	/* Never one that was sent and is only waiting to be marked so. */
 	DB_STATEMENT(pick, "notifier.deliver_next.pick", 1,
 	    "SELECT n.id, n.request_id, n.reason, n.clause, n.email_attempts, a.email, a.full_name,"
-	    " r.kind, r.status, r.nature, r.emergency, r.requesting_agency, r.location"
+	    " a.role AS account_role, r.kind, r.status, r.nature, r.emergency, r.requesting_agency,"
+	    " r.location, r.municipality,"
+	    " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS request_minutes"
 	    " FROM notification n JOIN account a ON a.id = n.recipient_id"
 	    " LEFT JOIN request r ON r.id = n.request_id"
 	    " WHERE n.email_status = 'pending' AND n.email_next_at <= now()"

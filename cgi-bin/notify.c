@@ -49,7 +49,10 @@ DB_STATEMENT(role_sql, "notify.role", 11,
 /*
  * People of the request rather than holders of a role (enum recipient_set),
  * or one account: whoever authorized its deployments ($6 'senders'),
- * whoever filed it ('filer'), or account $7 ('account'). Each is told once;
+ * whoever filed it ('filer'), the outside agency's member who filed it
+ * ('asker': staff who log a call are not told of their own log), the
+ * department's people who acted on it or were told of it ('workers': those
+ * a cancellation stops), or account $7 ('account'). Each is told once;
  * nobody, nothing is written.
  */
 DB_STATEMENT(people_sql, "notify.people", 7,
@@ -62,6 +65,11 @@ DB_STATEMENT(people_sql, "notify.people", 7,
     "     WHEN 'senders' THEN NOT a.disabled AND a.id IN"
     "       (SELECT d.authorized_by FROM deployment d WHERE d.request_id = $1::bigint)"
     "     WHEN 'filer' THEN NOT a.disabled AND a.id = (SELECT filed_by FROM request WHERE id = $1::bigint)"
+    "     WHEN 'asker' THEN NOT a.disabled AND a.role = 'agency'"
+    "       AND a.id = (SELECT filed_by FROM request WHERE id = $1::bigint)"
+    "     WHEN 'workers' THEN NOT a.disabled AND a.role <> 'agency' AND (a.id IN"
+    "       (SELECT e.actor_id FROM audit_event e WHERE e.request_id = $1::bigint) OR a.id IN"
+    "       (SELECT n.recipient_id FROM notification n WHERE n.request_id = $1::bigint))"
     "     ELSE a.id = $7::bigint END"
     "   ORDER BY a.id ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)"
     " SELECT count(*) AS added FROM added");
@@ -195,8 +203,8 @@ plan_rule(struct plan *p, const struct rule *r, const char *request_id,
 	int u;
 
 	if (r->recipients != RECIPIENTS_ROLE) {
-		plan_people(p, r, request_id, r->recipients == RECIPIENTS_SENDERS ? "senders" : "filer",
-		    NULL, reason, dedupe);
+		plan_people(p, r, request_id, recipient_set_choices[r->recipients].id, NULL, reason,
+		    dedupe);
 		return;
 	}
 	if (r->recipient < 0)

@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "handlers.h"
 #include "log.h"
 #include "routes.h"
 #include "submission.h"
 
 /* The navigation: each link is shown to the roles its GET route admits
- * (routes.c), so a link never leads to a refusal. */
+ * (routes.c), so a link never leads to a refusal; a filing route only to
+ * those who may file some kind (no "New request" leading to an empty menu). */
 static const struct nav_item {
 	const char *href;
 	const char *label;
@@ -64,6 +66,18 @@ page_dict(struct ctx *c)
 	return d;
 }
 
+static bool
+may_file_some(struct ctx *c)
+{
+	const struct rule *why;
+	int k;
+
+	for (k = 0; k < KIND__MAX; k++)
+		if (may_file(c, (enum request_kind)k, &why))
+			return true;
+	return false;
+}
+
 static void
 layout_nav(struct ctx *c, struct view_dict *layout)
 {
@@ -76,7 +90,8 @@ layout_nav(struct ctx *c, struct view_dict *layout)
 		const struct route *r = route_for_get(nav_items[i].href);
 		struct view_dict *item;
 
-		if (r == NULL || !route_admits(r, c->me.role))
+		if (r == NULL || !route_admits(r, c->me.role) ||
+		    ((r->flags & ROUTE_FILING) != 0 && !may_file_some(c)))
 			continue;
 		if ((item = view_add(layout, "NAV")) == NULL)
 			continue;

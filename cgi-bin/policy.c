@@ -44,6 +44,8 @@ const struct choice recipient_set_choices[RECIPIENTS__MAX] = {
 	[RECIPIENTS_ROLE] = { "", "" },
 	[RECIPIENTS_SENDERS] = { "senders", "whoever sent units on it" },
 	[RECIPIENTS_FILER] = { "filer", "whoever filed it" },
+	[RECIPIENTS_ASKER] = { "asker", "the outside agency that filed it" },
+	[RECIPIENTS_WORKERS] = { "workers", "the department's people working on it" },
 };
 
 static int

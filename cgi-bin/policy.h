@@ -61,6 +61,8 @@ enum recipient_set {
 	RECIPIENTS_ROLE,      /* `recipient` (and `fallback`) */
 	RECIPIENTS_SENDERS,   /* whoever authorized its deployments */
 	RECIPIENTS_FILER,     /* whoever filed it (an agency hears back) */
+	RECIPIENTS_ASKER,     /* whoever filed it, when an outside agency did */
+	RECIPIENTS_WORKERS,   /* the department's people who acted on it or were told of it */
 	RECIPIENTS__MAX
 };
 
@@ -97,6 +99,8 @@ struct policy {
 	char         department[128]; /* "City of Oconomowoc Police Department" */
 	char         title[200];      /* "Policy 98-023, Mutual Aid (July 27, 2022)" */
 	char         desk[200];       /* whom outside agencies call */
+	char         desk_phone[40];  /* the desk's number, or "" */
+	int          ack_minutes;     /* an unacknowledged notice older is marked; 0: never */
 	char         city[64];        /* the city whose limits "within the city" means */
 	char         authority[600];  /* the law the request sheet cites, or "" */
 	/* The department's structure: bureaus and districts (owned strings). */

@@ -87,11 +87,27 @@ name_list(struct parser *p, const char *what, const char *v, char **items, size_
 	}
 }
 
+/* "acknowledge within: 30 minutes": after that an unacknowledged
+ * notification is marked in the inbox (a department setting). */
+static void
+ack_minutes(struct parser *p, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	while (*end == ' ')
+		end++;
+	if (end == v || n < 1 || n > 100000 || (*end != '\0' && strcmp(end, "minutes") != 0))
+		policy_problem(p, p->line, "acknowledge within: a number of minutes (1 to 100000)");
+	else
+		p->pol->ack_minutes = (int)n;
+}
+
 static void
 header(struct parser *p, const char *key, const char *v)
 {
 	static const char *const keys[] = { "policy", "department", "title", "desk", "city",
-		"bureaus", "districts", "authority" };
+		"bureaus", "districts", "authority", "desk phone", "acknowledge within" };
 	struct policy *pol = p->pol;
 	size_t k;
 
@@ -134,6 +150,13 @@ header(struct parser *p, const char *key, const char *v)
 	case 7:
 		if (policy_text_ok(p, "authority", v, 599))
 			snprintf(pol->authority, sizeof(pol->authority), "%s", v);
+		break;
+	case 8:
+		if (policy_text_ok(p, "desk phone", v, 39))
+			snprintf(pol->desk_phone, sizeof(pol->desk_phone), "%s", v);
+		break;
+	case 9:
+		ack_minutes(p, v);
 		break;
 	default:
 		name_list(p, "districts", v, pol->districts, &pol->ndistricts);

@@ -29,7 +29,7 @@ struct parser {
 	struct policy_errors *errs;
 	struct seen           seen[POLICY_RULES_MAX];
 	int                   line;
-	bool                  header_seen[8];  /* one per header key */
+	bool                  header_seen[10]; /* one per header key */
 };
 
 /* A problem at `line` (0: of the whole file), kept up to POLICY_ERRORS_MAX. */

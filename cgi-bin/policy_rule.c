@@ -239,7 +239,7 @@ set_notify(struct parser *p, struct rule *r, struct seen *s, const char *v)
 	else if ((x = role_from_id(v)) >= 0)
 		r->recipient = x;
 	else
-		policy_problem(p, p->line, "rule %s: notify names a role or \"senders\" or \"filer\", "
+		policy_problem(p, p->line, "rule %s: notify names a role or \"senders\", \"filer\", \"asker\" or \"workers\", "
 		    "not \"%.40s\"", r->id, v);
 }
 

@@ -125,14 +125,14 @@ run_restore(struct db *db, const char *dsn, int argc, char **argv)
 }
 
 /* The route table of routes.c as the portal dispatches it, one route a
- * line: method, pattern, flags (public, json, nocsrf; "-" for none) and the
+ * line: method, pattern, flags (public, json, nocsrf, filing; "-" for none) and the
  * role ids it admits, tab-separated; the lists comma-separated. Needs no
  * database: the tests read it so that they cannot drift from the code. */
 static int
 run_routes(struct db *db, const char *dsn, int argc, char **argv)
 {
 	static const struct { unsigned flag; const char *name; } flags[] = {
-		{ ROUTE_PUBLIC, "public" }, { ROUTE_JSON, "json" }, { ROUTE_NOCSRF, "nocsrf" },
+		{ ROUTE_PUBLIC, "public" }, { ROUTE_JSON, "json" }, { ROUTE_NOCSRF, "nocsrf" }, { ROUTE_FILING, "filing" },
 	};
 	size_t i, f;
 	int role;

@@ -30,7 +30,7 @@ DB_STATEMENT(exceptions_sql, "request_page.exceptions", 1,
     " ORDER BY e.id");
 
 DB_STATEMENT(notifications_sql, "request_page.notifications", 1,
-    "SELECT n.id, coalesce(a.full_name, '(anyone who holds the role)') AS recipient,"
+    "SELECT n.id, n.recipient_id, coalesce(a.full_name, '(anyone who holds the role)') AS recipient,"
     " n.recipient_role, n.clause, n.reason, n.email_status,"
     " to_char(n.created_at, 'YYYY-MM-DD HH24:MI') AS created,"
     " to_char(n.acknowledged_at, 'YYYY-MM-DD HH24:MI') AS acknowledged"

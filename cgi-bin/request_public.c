@@ -18,6 +18,88 @@ static const char *const public_status[STATUS__MAX] = {
 	[STATUS_CANCELLED] = "Cancelled by your agency.",
 };
 
+/* The state as the asking agency would say it (no internal codes). */
+static const char *const public_state[STATUS__MAX] = {
+	[STATUS_SUBMITTED] = "Received",
+	[STATUS_PROVISIONALLY_AUTHORIZED] = "Help provisionally authorized",
+	[STATUS_PENDING_APPROVAL] = "Waiting for a decision",
+	[STATUS_APPROVED] = "Approved",
+	[STATUS_DENIED] = "Denied",
+	[STATUS_DISPATCHED] = "Help sent",
+	[STATUS_CLOSED] = "Closed",
+	[STATUS_CANCELLED] = "Cancelled",
+};
+
+/* What happens next, for the agency that asked. */
+static const char *const public_next[STATUS__MAX] = {
+	[STATUS_SUBMITTED] = ("The department decides whether and whom to send. You get an e-mail "
+	    "when it is approved or denied and when units are sent."),
+	[STATUS_PROVISIONALLY_AUTHORIZED] = ("The department's command staff decide on the rest of "
+	    "your request. You get an e-mail when they do and when units are sent."),
+	[STATUS_PENDING_APPROVAL] = ("The department's command staff decide. You get an e-mail when "
+	    "they do."),
+	[STATUS_APPROVED] = "Units are being sent. You get an e-mail when they are on their way.",
+	[STATUS_DENIED] = "Nothing more: the department does not send help for this request.",
+	[STATUS_DISPATCHED] = ("The units below report where they are. The department closes the "
+	    "request when they are back; you get an e-mail then."),
+	[STATUS_CLOSED] = "Nothing more: the request is over.",
+	[STATUS_CANCELLED] = "Nothing more: your agency called it off.",
+};
+
+/* The kinds an outside agency files, in its own words. */
+static const struct choice public_kinds[] = {
+	{ "aid_incoming", "Request for help from the department" },
+	{ "federal_incoming", "Request for the department's assistance" },
+	{ NULL, NULL }
+};
+
+const char *
+request_state_public(enum request_status s)
+{
+	return (unsigned)s < STATUS__MAX ? public_state[s] : "";
+}
+
+const char *
+request_next_public(enum request_status s)
+{
+	return (unsigned)s < STATUS__MAX ? public_next[s] : "";
+}
+
+const char *
+request_kind_public(const char *kind)
+{
+	int k = choice_find(public_kinds, kind);
+
+	if (k >= 0)
+		return public_kinds[k].label;
+	k = kind_from_id(kind);
+	return k >= 0 ? kind_choices[k].label : "";
+}
+
+/* The desk and its telephone number (the policy's `desk`, `desk phone`). */
+static void
+desk_contact(struct view_dict *d, const struct policy *pol)
+{
+	struct view_dict *desk, *phone;
+	char tel[40];
+	size_t i, n = 0;
+
+	if (pol == NULL || pol->desk[0] == '\0')
+		return;
+	desk = view_add(d, "DESK");
+	view_set_str(desk, "DESK_CONTACT", pol->desk);
+	if (pol->desk_phone[0] == '\0')
+		return;
+	/* tel: URI digits (RFC 3966 visual separators dropped). */
+	for (i = 0; pol->desk_phone[i] != '\0' && n + 1 < sizeof(tel); i++)
+		if ((pol->desk_phone[i] >= '0' && pol->desk_phone[i] <= '9') || (pol->desk_phone[i] == '+' && n == 0))
+			tel[n++] = pol->desk_phone[i];
+	tel[n] = '\0';
+	phone = view_add(desk, "DESK_PHONE");
+	view_set_str(phone, "PHONE", pol->desk_phone);
+	view_set_str(phone, "PHONE_TEL", tel);
+}
+
 /* Milestones an agency sees on its request's timeline, in its words. */
 static const struct choice public_events[] = {
 	{ "submitted", "Request received" },
@@ -38,7 +120,8 @@ request_status_public(enum request_status s)
 
 /* Units sent, by kind and status, never by name. */
 DB_STATEMENT(units_sql, "request_public.units_sql", 1,
-    "SELECT unit_type, special_unit, status, count(*) AS n FROM deployment"
+    "SELECT unit_type, special_unit, status, count(*) AS n,"
+    " to_char(max(eta_at), 'HH24:MI') AS eta FROM deployment"
     " WHERE request_id = $1 GROUP BY unit_type, special_unit, status"
     " ORDER BY unit_type, special_unit, status");
 
@@ -72,8 +155,12 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 	PGresult *units, *events;
 	int i;
 
-	view_set_str(d, "PUBLIC_STATUS", request_status_public(status < 0 ? STATUS_SUBMITTED
-	    : (enum request_status)status));
+	enum request_status st = status < 0 ? STATUS_SUBMITTED : (enum request_status)status;
+
+	view_set_str(d, "PUBLIC_STATUS", request_status_public(st));
+	view_set_str(d, "PUBLIC_STATE", request_state_public(st));
+	view_set_str(d, "PUBLIC_NEXT", request_next_public(st));
+	view_set_str(d, "PUBLIC_KIND", request_kind_public(db_value(req, 0, "kind")));
 	if ((units = db_run(&c->app->db, &units_sql, &id)) == NULL)
 		return false;
 	for (i = 0; i < PQntuples(units); i++) {
@@ -83,6 +170,10 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 		view_set_str(u, "COUNT", db_value(units, i, "n"));
 		view_set_str(u, "UNIT_STATUS", choice_label(deployment_status_choices,
 		    db_value(units, i, "status")));
+		/* The dispatcher's estimate, while they are on their way. */
+		if (db_value(units, i, "eta") != NULL && (strcmp(db_value(units, i, "status"), "dispatched") == 0 ||
+		    strcmp(db_value(units, i, "status"), "en_route") == 0))
+			view_set_str(view_add(u, "ETA"), "ETA_TIME", db_value(units, i, "eta"));
 	}
 	view_show(d, PQntuples(units) > 0 ? "HAS_UNITS" : "NO_UNITS");
 	PQclear(units);
@@ -95,8 +186,7 @@ request_public_view(struct ctx *c, struct view_dict *d, const PGresult *req)
 		view_set_str(e, "WHAT", choice_label(public_events, db_value(events, i, "action")));
 	}
 	PQclear(events);
-	if (pol != NULL && pol->desk[0] != '\0')
-		view_set_str(view_add(d, "DESK"), "DESK_CONTACT", pol->desk);
+	desk_contact(d, pol);
 	return true;
 }
 

@@ -22,4 +22,10 @@ bool request_public_view(struct ctx *, struct view_dict *, const PGresult *req);
 /* The agency's JSON of request row 0 of `req`. */
 bool request_public_json(struct ctx *, const PGresult *req, struct buf *);
 
+/* The state in the asking agency's words ("Help sent"), what happens next,
+ * and a kind's label as an outside agency would say it. */
+const char *request_state_public(enum request_status);
+const char *request_next_public(enum request_status);
+const char *request_kind_public(const char *kind);
+
 #endif

@@ -20,7 +20,8 @@ DB_STATEMENT(fetch_sql, "request_store.request_fetch", 2,
     " to_char(r.needed_by, 'YYYY-MM-DD\"T\"HH24:MI') AS needed_by_local,"
     " to_char(r.teletype_received_at, 'YYYY-MM-DD HH24:MI') AS teletype_shown,"
     " to_char(r.letter_received_at, 'YYYY-MM-DD HH24:MI') AS letter_shown,"
-    " to_char(r.assessed_at, 'YYYY-MM-DD HH24:MI') AS assessed_shown"
+    " to_char(r.assessed_at, 'YYYY-MM-DD HH24:MI') AS assessed_shown,"
+    " floor(extract(epoch FROM now() - r.updated_at) / 60)::bigint AS minutes_in_state"
     " FROM request r JOIN account a ON a.id = r.filed_by"
     " WHERE r.id = $1 AND ($2::text IS NULL OR r.filed_by_agency = $2)");
 

@@ -154,10 +154,41 @@ offer_exception(struct view_dict *form, const struct policy *pol, const struct r
 	}
 }
 
-/* The form of one action the viewer may take. */
-static void
+void
+action_form_again(struct ctx *c, struct view_dict *form, const struct action_error *err)
+{
+	static const char *const names[] = { "squads", "supervisors", "note", "reason", "confirm",
+		"assignee", "rule", "type", "eta" };
+	size_t i;
+
+	if (form == NULL || err == NULL)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = form_get(&c->http->body_form, names[i]);
+		char key[24];
+		size_t k;
+
+		snprintf(key, sizeof(key), "V_%s", names[i]);
+		for (k = 2; key[k] != '\0'; k++)
+			key[k] = (char)(key[k] - ('a' <= key[k] && key[k] <= 'z' ? 'a' - 'A' : 0));
+		if (v != NULL)
+			view_set_str(form, key, v);
+		if (err->field != NULL && strcmp(err->field, names[i]) == 0) {
+			key[0] = 'B';
+			memmove(key + 3, key + 1, strlen(key + 1) + 1);
+			memcpy(key, "BAD", 3);
+			view_set_str(view_add(form, key), "ERR_TEXT", err->message);
+		}
+	}
+	if (form_get(&c->http->body_form, "confirm") != NULL)
+		view_show(form, "CONFIRMED");
+}
+
+/* The form of one action the viewer may take; the primary one (what this
+ * viewer is expected to do next) styled so, the others secondary. */
+static struct view_dict *
 offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct verdict *v,
-    const struct request_facts *facts, const struct request_page *rp)
+    const struct request_facts *facts, const struct request_page *rp, bool primary)
 {
 	struct view_dict *form = view_add(d, "ACTION");
 
@@ -165,7 +196,8 @@ offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct ver
 	view_set_str(form, "ACTION_LABEL", action_choices[a].label);
 	if (v->clause != NULL)
 		view_set_str(form, "ACTION_CLAUSE", v->clause);
-	view_show(form, a == ACT_DENY || a == ACT_CANCEL ? "DANGER" : "PLAIN");
+	view_show(form, a == ACT_DENY || a == ACT_CANCEL ? "DANGER" : primary ? "PLAIN" : "SECONDARY");
+	view_show(form, primary ? "PRIMARY" : "OTHER");
 	if (a == ACT_AUTHORIZE || a == ACT_ASSESS || a == ACT_APPROVE)
 		offer_resources(form, a, v, facts);
 	if (a == ACT_DISPATCH) {
@@ -174,46 +206,68 @@ offer_action(struct ctx *c, struct view_dict *d, enum action a, const struct ver
 		offer_roster(dis, rp->res[RP_ROSTER]);
 		offer_units(dis);
 	}
-	if (a == ACT_DENY || a == ACT_EXCEPT)
+	if (a == ACT_DENY || a == ACT_EXCEPT || a == ACT_CANCEL)
 		view_show(form, "REASON");
+	if (a == ACT_CANCEL)
+		view_show(form, "CONFIRM");
 	else if (a != ACT_FOLLOWUP)
 		view_show(form, "NOTE");
 	if (a == ACT_FOLLOWUP)
 		view_show(view_add(form, "FOLLOWUP"), "NOTE_FOLLOWUP");
 	if (a == ACT_EXCEPT)
 		offer_exception(form, app_policy(c), facts);
+	return form;
 }
 
+/* What the viewer is expected to do next, when they may: the first of
+ * these. Refusing, cancelling and excepting are never the expected step. */
+static const enum action primary_order[] = {
+	ACT_APPROVE, ACT_AUTHORIZE, ACT_DISPATCH, ACT_ASSESS, ACT_FOLLOWUP, ACT_CLOSE
+};
+
 bool
-action_offer(struct ctx *c, struct view_dict *d, const struct request_page *rp)
+action_offer(struct ctx *c, struct view_dict *d, const struct request_page *rp,
+    const struct action_error *err, bool *has_primary)
 {
 	const struct policy *pol = app_policy(c);
 	const PGresult *req = rp->res[RP_REQUEST];
 	struct request_facts facts;
 	struct action_facts af;
-	int status = status_from_id(db_value(req, 0, "status")), a;
+	struct verdict v[ACT__MAX];
+	int status = status_from_id(db_value(req, 0, "status")), a, primary = -1;
 	bool may_checkin = false, any = false;
+	struct view_dict *form;
+	size_t k;
 
 	if (status < 0)
 		return false;
 	action_facts_from(c, req, rp->res[RP_FACTS], rp->res[RP_APPROVERS], &af);
 	request_facts_from_row(req, 0, &facts);
 	for (a = 0; a < ACT__MAX; a++) {
-		struct verdict v = lifecycle_decide(pol, (enum action)a, (enum request_status)status,
+		v[a] = lifecycle_decide(pol, (enum action)a, (enum request_status)status,
 		    c->me.role, &facts, &af);
-
-		if (v.decision != DECIDE_ALLOW)
+		/* An exception is offered only where a rule can be waived. */
+		if (a == ACT_EXCEPT && v[a].decision == DECIDE_ALLOW && !any_waivable(pol, &facts))
+			v[a].decision = DECIDE_CONFLICT;
+	}
+	for (k = 0; k < sizeof(primary_order) / sizeof(primary_order[0]) && primary < 0; k++)
+		if (v[primary_order[k]].decision == DECIDE_ALLOW)
+			primary = (int)primary_order[k];
+	*has_primary = primary >= 0;
+	/* The primary action first, then the others in the table's order. */
+	for (k = 0; k <= ACT__MAX; k++) {
+		a = k == 0 ? primary : (int)k - 1;
+		if (a < 0 || (k > 0 && a == primary) || v[a].decision != DECIDE_ALLOW)
 			continue;
 		/* A check-in is offered on each deployment, not as an action. */
 		if (a == ACT_CHECKIN) {
 			may_checkin = true;
 			continue;
 		}
-		/* An exception is offered only where a rule can be waived. */
-		if (a == ACT_EXCEPT && !any_waivable(pol, &facts))
-			continue;
 		any = true;
-		offer_action(c, d, (enum action)a, &v, &facts, rp);
+		form = offer_action(c, d, (enum action)a, &v[a], &facts, rp, a == primary);
+		if (err != NULL && err->act == a)
+			action_form_again(c, form, err);
 	}
 	if (any)
 		view_show(d, "HAS_ACTIONS");

@@ -19,7 +19,11 @@ typedef void (*route_handler)(struct ctx *);
 enum route_flag {
 	ROUTE_PUBLIC = 1 << 0,  /* no sign-in needed */
 	ROUTE_JSON   = 1 << 1,  /* answers JSON, errors too */
-	ROUTE_NOCSRF = 1 << 2   /* POST checked otherwise (sign-in form) */
+	ROUTE_NOCSRF = 1 << 2,  /* POST checked otherwise (sign-in form) */
+	/* Filing: of the roles admitted, the navigation offers it only to those
+	 * the policy lets file some kind (the handler refuses each kind the
+	 * policy does not give the role, naming the rule). */
+	ROUTE_FILING = 1 << 3
 };
 
 struct route {

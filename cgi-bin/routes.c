@@ -23,8 +23,8 @@ const struct route portal_routes[] = {
 	/* Each member keeps their own duty true ("if not available"). */
 	{ METHOD_POST, "/duty",                      h_duty,             0, ROLES_STAFF },
 	/* Who may file which kind is the policy's to say (policy_may_file). */
-	{ METHOD_GET,  "/requests/new",              h_request_new,      0, ROLES_ALL },
-	{ METHOD_POST, "/requests",                  h_request_create,   0, ROLES_ALL },
+	{ METHOD_GET,  "/requests/new",              h_request_new,      ROUTE_FILING, ROLES_ALL },
+	{ METHOD_POST, "/requests",                  h_request_create,   ROUTE_FILING, ROLES_ALL },
 	/* An outside agency sees only its own agency's requests. */
 	{ METHOD_GET,  "/requests/{id}",             h_request_show,     0, ROLES_ALL },
 	{ METHOD_GET,  "/requests/{id}.json",        h_request_json,     ROUTE_JSON, ROLES_ALL },

@@ -6,9 +6,9 @@
   </ul>
 </section>
 <section>
-<h2>{{#AGENCY_VIEW}}Your agency's requests{{/AGENCY_VIEW}}{{#STAFF_VIEW}}Latest requests{{/STAFF_VIEW}}</h2>
+<h2>{{#AGENCY_VIEW}}My requests{{/AGENCY_VIEW}}{{#STAFF_VIEW}}Latest requests{{/STAFF_VIEW}}</h2>
 {{#NO_REQUESTS}}<p>No requests yet.</p>{{/NO_REQUESTS}}
-{{#HAS_REQUESTS}}<table class="list">
+{{#HAS_REQUESTS}}{{#STAFF_VIEW}}<table class="list">
 <caption class="visually-hidden">Requests, newest first</caption>
 <thead><tr><th scope="col">No.</th><th scope="col">Filed</th><th scope="col">Kind</th><th scope="col">Agency</th><th scope="col">Nature</th><th scope="col">Status</th></tr></thead>
 <tbody>
@@ -17,7 +17,16 @@
 <td data-label="Agency">{{AGENCY}}</td><td data-label="Nature" class="nature">{{NATURE}}</td><td data-label="Status"><span class="status s-{{STATUS}}">{{STATUS_LABEL}}</span></td>
 </tr>{{/REQUEST}}
 </tbody>
-</table>{{/HAS_REQUESTS}}
+</table>{{/STAFF_VIEW}}{{#AGENCY_VIEW}}<table class="list" id="my-requests">
+<caption class="visually-hidden">Your agency's requests, newest first, with what happens next</caption>
+<thead><tr><th scope="col">No.</th><th scope="col">Sent</th><th scope="col">What</th><th scope="col">Status</th><th scope="col">Units out</th><th scope="col">What happens next</th></tr></thead>
+<tbody>
+{{#REQUEST}}<tr>
+<td data-label="No."><a href="/requests/{{ID}}">#{{ID}}</a></td><td data-label="Sent" class="time">{{CREATED}}</td><td data-label="What">{{KIND_LABEL}}{{#EMERGENCY}} <span class="tag urgent">Emergency</span>{{/EMERGENCY}}<br><span class="nature">{{NATURE}}</span></td>
+<td data-label="Status"><span class="status s-{{STATUS}}">{{STATUS_LABEL}}</span></td><td data-label="Units out">{{UNITS_OUT}}</td><td data-label="What happens next">{{NEXT}}</td>
+</tr>{{/REQUEST}}
+</tbody>
+</table>{{/AGENCY_VIEW}}{{/HAS_REQUESTS}}
 </section>
 {{#DUTY}}<section id="duty" aria-labelledby="h-duty">
 <h2 id="h-duty">Your duty</h2>

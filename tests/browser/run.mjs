@@ -25,6 +25,7 @@ import {
 } from './lib.mjs';
 import { milwaukeeTests } from './milwaukee.mjs';
 import { pageTests, saveHtml } from './pages.mjs';
+import { agencyTests } from './agency.mjs';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -361,6 +362,7 @@ test('Content-Security-Policy on pages and on /static/portal.css', async ({ brow
 // Tests of the other modules; the Nu HTML Checker's (pages.mjs) last, over
 // every page saved before it.
 for (const t of milwaukeeTests) test(t.name, t.fn, { preset: t.preset, users: t.users });
+for (const t of agencyTests) test(t.name, t.fn, { users: t.users });
 for (const t of pageTests) test(t.name, t.fn, { users: t.users });
 
 // ---------------------------------------------------------------- main

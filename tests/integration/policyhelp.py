@@ -373,6 +373,25 @@ class PolicyCase(harness.TestCase):
         self.assertIn(clause, text, '%s: the %d page does not name the clause %r: %s'
                       % (what, status, clause, text[:800]))
 
+    def send_return_close(self, rid, dispatcher, closer, officer, note):
+        """Sends `officer` on request `rid`, records their return, and closes
+        it with `note` (clients; each step answers 303)."""
+        r = act(dispatcher, rid, 'dispatch', [('assignee', officer)])
+        self.assertEqual(r.status, 303, 'dispatch: ' + r.describe(1500))
+        dep = str(req_json(dispatcher, rid)['deployments'][0]['id'])
+        r = act(dispatcher, rid, 'checkin', [('deployment', dep), ('status', 'returned')])
+        self.assertEqual(r.status, 303, 'checkin: ' + r.describe(1500))
+        r = act(closer, rid, 'close', [('note', note)])
+        self.assertEqual(r.status, 303, 'close: ' + r.describe(1500))
+
+    def assertAskerTold(self, j, rule, agency_login):
+        """The notification of `rule` (a department rule) went to the agency's
+        member who filed, and to nobody else; returns it."""
+        cited = citation(self.POLICY, rule)
+        self.assertEqual([(n['recipient'], n['clause']) for n in notes(j, rule=rule)], [(agency_login, cited)])
+        self.assertTrue(cited.startswith('Department rule: '), cited)
+        return notes(j, rule=rule)[0]
+
     def assertActionRefused(self, client, rid, action, fields, status, clause, what=''):
         """POST /requests/RID/ACTION answers exactly `status` with a page
         naming `clause`, and stores nothing (request_state unchanged)."""
@@ -516,3 +535,18 @@ def assert_rule_coverage(tc, policy, module_globals, module_doc):
                    for n, f in named):
             missing.append('%s: the module table does not map it to %s' % (rule_id, named[0][0]))
     tc.assertEqual(missing, [], '\n'.join(missing))
+
+
+def switched_on(policy, rule_id, tag):
+    """A copy of a preset's file with the department rule `rule_id` switched
+    on (enabled: yes), under tests/out; returns its path."""
+    with open(policy_path(policy), encoding='utf-8') as f:
+        text = f.read()
+    head, sep, rest = text.partition('rule %s\n' % rule_id)
+    assert sep and '    enabled: no\n' in rest, '%s is no longer switched off in the file' % rule_id
+    rest = rest.replace('    enabled: no\n', '    enabled: yes\n', 1)
+    os.makedirs(harness.OUT, exist_ok=True)
+    path = os.path.join(harness.OUT, '%s-%s.policy' % (tag, uniq('p')))
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(head + sep + rest)
+    return path

@@ -48,7 +48,7 @@ def setUpModule():
                                                 % i) + [('csrf', d.csrf)])
         assert r.status == 303, r.describe()
         rid = request_id_from(r)
-    r = d.post('/requests/%d/cancel' % rid, [('csrf', d.csrf), ('note', 'called off, résumé')])
+    r = d.post('/requests/%d/cancel' % rid, [('csrf', d.csrf), ('reason', 'called off, résumé'), ('confirm', 'yes')])
     assert r.status == 303, r.describe()
 
 

@@ -183,7 +183,7 @@ def _file_the_rows():
         location='210 Cottonwood Ave', municipality='Hartland', emergency='no', priority='routine',
         requester_name='Officer Bartholomew Quinn'))
     r = C['dispatcher'].post('/requests/%d/cancel' % R['hartland'],
-                             [('csrf', C['dispatcher'].csrf), ('note', 'called off')])
+                             [('csrf', C['dispatcher'].csrf), ('reason', 'called off'), ('confirm', 'yes')])
     assert r.status == 303, 'cancel: %s' % r.describe()
     st = S.scalar('SELECT status FROM request WHERE id = %d' % R['hartland'])
     assert st == 'cancelled', 'the cancelled request has status %r' % st

@@ -181,7 +181,8 @@ class Controls(harness.TestCase):
         ag = hostile.signed(P['agency'])
         r = ag.post('/requests', incoming_fields(nature='Control cancel') + [('csrf', ag.csrf)])
         rid = request_id_from(r)
-        r = ag.post('/requests/%d/cancel' % rid, [('csrf', ag.csrf)], headers=headers_of(self.SAME))
+        r = ag.post('/requests/%d/cancel' % rid, [('csrf', ag.csrf), ('reason', 'Control'), ('confirm', 'yes')],
+                    headers=headers_of(self.SAME))
         self.assertEqual(r.status, 303, r.describe())
 
     def test_ack_notification(self):

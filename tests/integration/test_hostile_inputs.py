@@ -368,10 +368,10 @@ class ActionForms(harness.TestCase):
             hostile.assert_not_reflected(self, r, v, case)
         hostile.assert_unchanged(self, before, case)
 
-    def test_cancel_note_of_2000_characters_is_kept(self):
+    def test_cancel_reason_of_2000_characters_is_kept(self):
         c = hostile.signed(P['supervisor'])
         rid = OBJ['cancel_max']
-        r = c.post('/requests/%d/cancel' % rid, [('note', sized(2000)), ('csrf', c.csrf)])
+        r = c.post('/requests/%d/cancel' % rid, [('reason', sized(2000)), ('confirm', 'yes'), ('csrf', c.csrf)])
         self.assertEqual(r.status, 303, r.describe())
         self.assertEqual(col(rid, 'status'), 'cancelled')
         self.assertEqual(hostile.db().scalar(
@@ -431,8 +431,14 @@ ACTION_CASES = [
     ('except_two_reasons', ('chief', 'except', [('rule', 'O-SEPARATION'), ('reason', 'one'), ('reason', 'two')],
                             422)),
     ('except_rule_switched_off', ('chief', 'except', [('rule', 'O-APPROVE'), ('reason', 'r')], 422)),
-    ('cancel_note_2001', ('supervisor', 'cancel', [('note', sized(2001))], 422)),
-    ('cancel_note_control_character', ('supervisor', 'cancel', [('__raw__', 'note=a%07b')], 400)),
+    ('cancel_note_2001', ('supervisor', 'cancel', [('reason', 'r'), ('confirm', 'yes'), ('note', sized(2001))],
+                          422)),
+    ('cancel_note_control_character', ('supervisor', 'cancel', [('reason', 'r'), ('confirm', 'yes'),
+                                                                ('__raw__', 'note=a%07b')], 400)),
+    ('cancel_reason_2001', ('supervisor', 'cancel', [('reason', sized(2001)), ('confirm', 'yes')], 422)),
+    ('cancel_without_reason', ('supervisor', 'cancel', [('confirm', 'yes')], 422)),
+    ('cancel_without_confirmation', ('supervisor', 'cancel', [('reason', 'Not needed')], 422)),
+    ('cancel_confirmation_not_yes', ('supervisor', 'cancel', [('reason', 'Not needed'), ('confirm', 'no')], 422)),
     ('checkin_deployment_word', ('dispatcher', 'checkin', [('deployment', 'one'), ('status', 'on_scene')],
                                  422, 'deployed')),
     ('checkin_deployment_missing', ('dispatcher', 'checkin', [('status', 'on_scene')], 422, 'deployed')),

@@ -11,12 +11,15 @@ signed out, with the ids of real objects:
   exact status), never the route check's refusal.
 
 And the navigation (`<nav class="main-nav">`) of each role is exactly the
-GET routes among NAV_PATHS that the table admits for it, in that order.
+GET routes among NAV_PATHS that the table admits for it, in that order; a
+route flagged `filing` only for the roles some `effect: file` rule of the
+stack's policy names (no "New request" for a role that may file nothing).
 
 One test per route (the roles are its sub-cases) plus the navigation cases;
 a route in the table without a probe here, or a probe without a route, fails.
 """
 
+import os
 import re
 import unittest
 
@@ -67,7 +70,7 @@ def setUpModule():
     assert r.status == 303, 'the matrix request was not filed: %s' % r.describe()
     OBJ['request'] = request_id_from(r)
     # Cancelled by its originator: read-only, so no action may change it.
-    r = ag.post('/requests/%d/cancel' % OBJ['request'], [('csrf', ag.csrf)])
+    r = ag.post('/requests/%d/cancel' % OBJ['request'], [('csrf', ag.csrf), ('reason', 'Matrix'), ('confirm', 'yes')])
     assert r.status == 303, 'the matrix request was not cancelled: %s' % r.describe()
     OBJ['account'] = hostile.account_id(P['bystander'])
     db = hostile.db()
@@ -248,7 +251,7 @@ class Table(harness.TestCase):
     def test_table_names_only_roles_of_design(self):
         for key in TABLE_ORDER:
             self.assertLessEqual(TABLE[key]['roles'], set(hostile.ROLES), '%s %s' % key)
-            self.assertLessEqual(TABLE[key]['flags'], {'public', 'json', 'nocsrf'}, '%s %s' % key)
+            self.assertLessEqual(TABLE[key]['flags'], {'public', 'json', 'nocsrf', 'filing'}, '%s %s' % key)
 
     def test_public_routes_admit_everyone(self):
         for key in TABLE_ORDER:
@@ -277,6 +280,23 @@ def nav_links(body):
     return [h for n in navs for h in _HREF.findall(n)]
 
 
+def filing_roles():
+    """The roles the actors of some enabled `effect: file` rule of the
+    stack's policy file name."""
+    with open(ph_policy_path(), encoding='utf-8') as f:
+        text = f.read()
+    roles = set()
+    for block in re.split(r'(?m)^rule ', text)[1:]:
+        if re.search(r'(?m)^\s+effect: file\s*$', block) and not re.search(r'(?m)^\s+enabled: no\s*$', block):
+            m = re.search(r'(?m)^\s+actors: (.*)$', block)
+            roles |= set(m.group(1).split()) if m else set()
+    return roles
+
+
+def ph_policy_path():
+    return os.path.join(harness.ROOT, 'policies', hostile.POLICY + '.policy')
+
+
 class Navigation(harness.TestCase):
 
     def nav_case(self, name, who):
@@ -287,7 +307,8 @@ class Navigation(harness.TestCase):
         if who is None:
             self.assertIsNone(got, 'signed out: a main navigation is shown: %r' % got)
             return
-        want = [p for p in NAV_PATHS if who in TABLE[('GET', p)]['roles']]
+        want = [p for p in NAV_PATHS if who in TABLE[('GET', p)]['roles'] and
+                ('filing' not in TABLE[('GET', p)]['flags'] or who in filing_roles())]
         self.assertEqual(got, want, 'navigation of %s: links %r, but the route table admits %r'
                          % (who, got, want))
         # The same links on every page, an error page of a real route too.

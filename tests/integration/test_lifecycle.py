@@ -226,6 +226,15 @@ class MilwaukeeEmergency(LifecycleCase):
         before = self.snapshot(rid)
         r = self.act(self.dsup, rid, 'authorize', squads='3', supervisors='1', special_units='swat')
         self.refused(r, 422, rid, before, 'SOP 230.10 C.3.a', 'authorize 3 squads')
+        # ... on the request page itself (issue 13): the cap explained and who
+        # may go beyond it, the numbers typed kept, not a bare "forbidden"
+        self.assertIsNotNone(ph.element_text(r.body, 'action-error'), 'the refusal is not above the request page')
+        self.assertIn('Request #%d' % rid, text_of(r))
+        self.assertIn('A provisional authorization is limited to 2 squad(s), 1 supervisor(s) and 1 specialized '
+                      'unit(s) (the rule named). Anything more waits for the approval of the Bureau chief (or the '
+                      'Night watch commander, when they are not available), or an exception to the policy. '
+                      'Nothing was changed.', re.sub(r'\s+', ' ', text_of(r)))
+        self.assertRegex(r.body, r'id="authorize-squads"[^>]*value="3"')
 
         # -- provisional authorization within the caps
         r = self.act(self.dsup, rid, 'authorize', squads='2', supervisors='1', special_units='swat',
@@ -884,7 +893,7 @@ class Oconomowoc(LifecycleCase):
         self.assertEqual(self.js(b, ag)['status'], 'submitted')
 
         # cancelled by the agency before dispatch
-        self.done(self.act(ag, c, 'cancel', note='Resolved locally'), c, 'agency cancels')
+        self.done(self.act(ag, c, 'cancel', reason='Resolved locally', confirm='yes'), c, 'agency cancels')
         d = self.js(c, ag)
         self.assertEqual(d['status'], 'cancelled')
         self.assertEqual([e['actor'] for e in self.events(d, 'cancelled')], [ag])
@@ -946,7 +955,7 @@ class Oconomowoc(LifecycleCase):
         filer = self.user('agency', 'Deputy Voss', agency=agency, agency_type='local')
         colleague = self.user('agency', 'Deputy Wirth', agency=agency, agency_type='local')
         rid = self.file(filer, incoming_fields(nature='Lost hiker ' + uniq('n')))
-        self.done(self.act(colleague, rid, 'cancel', note='Found by our night shift'), rid,
+        self.done(self.act(colleague, rid, 'cancel', reason='Found by our night shift', confirm='yes'), rid,
                   'a colleague cancels')
         self.assertEqual([e['actor'] for e in self.events(self.js(rid), 'cancelled')], [colleague])
         mine = self.js(rid, colleague)

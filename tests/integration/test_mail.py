@@ -88,8 +88,9 @@ class MailTestCase(harness.TestCase):
             cls.smtp.stop()
 
     def make_accounts(self, supervisors=1):
-        """An agency, supervisor(s) with an e-mail address (98-023 §V.A:
-        they are told of every request), a k9 unit commander without one,
+        """An agency without an e-mail address (told of its request, O-ASKER-*),
+        supervisor(s) with one (98-023 §V.A: they are told of every
+        request), a k9 unit commander without one,
         and a signed-in agency client and supervisor client."""
         S = self.stack
         self.agency = S.add_user(uniq('ag'), 'agency', 'Desk Sergeant', PW,
@@ -211,7 +212,9 @@ class Delivery(MailTestCase):
             d = self.request_json(rid)
             self.assertTrue(d['notifications'])
             for jn in d['notifications']:
-                want = 'none' if jn['recipient'] == self.k9 else 'sent'
+                # Without an address (the k9 commander; the agency's account,
+                # told by O-ASKER-RECEIVED), nothing is sent.
+                want = 'none' if jn['recipient'] in (self.k9, self.agency) else 'sent'
                 self.assertEqual(jn['email'], want, jn)
 
 
@@ -418,7 +421,7 @@ class FilesWithoutSMTP(MailTestCase):
             self.assertIn('/requests/%d' % n['request_id'], body)
         for rid in rids:
             for jn in self.request_json(rid)['notifications']:
-                self.assertEqual(jn['email'], 'none' if jn['recipient'] == self.k9 else 'sent', jn)
+                self.assertEqual(jn['email'], 'none' if jn['recipient'] in (self.k9, self.agency) else 'sent', jn)
 
 
 if __name__ == '__main__':

@@ -84,6 +84,12 @@ shift) for the block.
 | M-EXCEPTION          | department rule            | Exceptions.test_M_EXCEPTION_department_rule_each_exception_waives_exactly_its_rule |
 | M-EXCEPTION-TOLD     | department rule            | Exceptions.test_M_EXCEPTION_TOLD_department_rule_dec_supervisor_and_the_waived_rules_people_told_and_shown |
 | M-SEPARATION         | department rule            | Separation.test_M_SEPARATION_department_rule_whoever_filed_does_not_approve_or_deny |
+| M-ASKER-RECEIVED     | department rule            | KeepingInformed.test_M_ASKER_RECEIVED_department_rule_agency_told_its_request_arrived |
+| M-ASKER-APPROVED     | department rule            | KeepingInformed.test_M_ASKER_APPROVED_department_rule_agency_told_of_the_approval |
+| M-ASKER-DENIED       | department rule            | KeepingInformed.test_M_ASKER_DENIED_department_rule_agency_told_of_the_denial_with_the_reason |
+| M-ASKER-DISPATCHED   | department rule            | KeepingInformed.test_M_ASKER_DISPATCHED_department_rule_agency_told_units_are_sent |
+| M-ASKER-CLOSED       | department rule            | KeepingInformed.test_M_ASKER_CLOSED_department_rule_agency_told_when_closed |
+| M-CANCEL-TOLD        | department rule            | KeepingInformed.test_M_CANCEL_TOLD_department_rule_whoever_worked_on_it_told_with_the_reason |
 
 WhoActs: who records the assessment, a check-in, the teletype and letter,
 and who closes, each the actors of a rule of the file (a role no rule in
@@ -1724,6 +1730,78 @@ class WhoActs(Case):
                 self.assertEqual([(e['actor'], e['clause']) for e in ph.events(self.js(rid), 'closed')],
                                  [(U[who], clause)])
 
+
+
+# ------------------------------------------------------------------ keeping people informed (department rules)
+
+class KeepingInformed(Case):
+    """The agency that asked in the portal hears of its request (notify:
+    asker), and those working on a request hear of its cancellation
+    (notify: workers): department rules, SOP 230 says neither."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.bc = person(S, 'bureau_chief', 'mkibc', bureau='Patrol Bureau')
+
+    def asker_told(self, rid, rule):
+        return self.assertAskerTold(self.js(rid), rule, U['agency'])
+
+    def approved(self):
+        rid = self.file_ok(c('agency'), outside(special_units=None))
+        self.ok(act(signed(S, self.bc), rid, 'approve', [('note', 'Granted.')]), 'the bureau approves')
+        return rid
+
+    def test_M_ASKER_RECEIVED_department_rule_agency_told_its_request_arrived(self):
+        """M-ASKER-RECEIVED, Department rule: the agency that filed in the
+        portal is told its request arrived; a request DEC logs from a call
+        tells nobody so (the asker is not an account)."""
+        self.asker_told(self.file_ok(c('agency'), outside()), 'M-ASKER-RECEIVED')
+        logged = self.file_ok(c('dispatcher'), outside(channel='phone'))
+        self.assertEqual(notes(self.js(logged), rule='M-ASKER-RECEIVED'), [])
+
+    def test_M_ASKER_APPROVED_department_rule_agency_told_of_the_approval(self):
+        """M-ASKER-APPROVED, Department rule: the agency is told of the
+        approval (with the approver's note)."""
+        n = self.asker_told(self.approved(), 'M-ASKER-APPROVED')
+        self.assertIn('Granted.', n['reason'])
+
+    def test_M_ASKER_DENIED_department_rule_agency_told_of_the_denial_with_the_reason(self):
+        """M-ASKER-DENIED, Department rule: the agency is told of a denial at
+        once, with the reason."""
+        rid = self.file_ok(c('agency'), outside(special_units=None))
+        self.ok(act(signed(S, self.bc), rid, 'deny', [('reason', 'Bureau fully committed.')]))
+        self.assertIn('Bureau fully committed.', self.asker_told(rid, 'M-ASKER-DENIED')['reason'])
+
+    def test_M_ASKER_DISPATCHED_department_rule_agency_told_units_are_sent(self):
+        """M-ASKER-DISPATCHED, Department rule: the agency is told when units
+        are sent."""
+        rid = self.approved()
+        self.ok(act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer'])]))
+        self.asker_told(rid, 'M-ASKER-DISPATCHED')
+
+    def test_M_ASKER_CLOSED_department_rule_agency_told_when_closed(self):
+        """M-ASKER-CLOSED, Department rule: the agency is told when the request
+        is closed."""
+        rid = self.approved()
+        self.send_return_close(rid, c('dispatcher'), c('dispatcher'), person(S, 'officer', 'mkioff'),
+                               'Everyone back.')
+        self.assertIn('Everyone back.', self.asker_told(rid, 'M-ASKER-CLOSED')['reason'])
+
+    def test_M_CANCEL_TOLD_department_rule_whoever_worked_on_it_told_with_the_reason(self):
+        """M-CANCEL-TOLD, Department rule: a cancellation tells the department's
+        people who acted on the request or were notified of it, with the
+        reason; not the agency that cancelled it."""
+        clause = cite('M-CANCEL-TOLD')
+        rid = self.file_ok(c('agency'), outside(special_units=None))
+        self.ok(act(c('dsup'), rid, 'authorize', [('squads', '1')]))
+        before = self.js(rid)
+        workers = sorted({n['recipient'] for n in before['notifications']
+                          if n['recipient'] not in (None, U['agency'])} | {U['dsup']})
+        self.ok(act(c('agency'), rid, 'cancel', [('reason', 'Our own units arrived.'), ('confirm', 'yes')]))
+        told = notes(self.js(rid), rule='M-CANCEL-TOLD')
+        self.assertEqual(sorted(n['recipient'] for n in told), workers)
+        self.assertEqual({n['clause'] for n in told}, {clause})
+        self.assertTrue(all('Our own units arrived.' in n['reason'] for n in told))
 
 class Citations(Case):
 

@@ -59,6 +59,12 @@ The stacks are this module's own ('policy-oconomowoc', and
 | O-EXCEPTION-TOLD     | department rule           | Exceptions.test_O_EXCEPTION_TOLD_department_rule_supervisor_told_and_the_request_shows_it |
 | O-SEPARATION         | department rule           | NoApproval.test_O_SEPARATION_department_rule_inert_while_approvals_are_off |
 | O-SEPARATION         | department rule           | ApprovalSwitchedOn.test_O_SEPARATION_department_rule_whoever_filed_does_not_approve_or_deny |
+| O-ASKER-RECEIVED     | department rule           | KeepingInformed.test_O_ASKER_RECEIVED_department_rule_agency_told_its_request_arrived |
+| O-ASKER-APPROVED     | department rule           | ApprovalSwitchedOn.test_O_ASKER_APPROVED_department_rule_agency_told_of_the_approval |
+| O-ASKER-DENIED       | department rule           | ApprovalSwitchedOn.test_O_ASKER_DENIED_department_rule_agency_told_of_the_denial_with_the_reason |
+| O-ASKER-DISPATCHED   | department rule           | KeepingInformed.test_O_ASKER_DISPATCHED_department_rule_agency_told_units_are_sent |
+| O-ASKER-CLOSED       | department rule           | KeepingInformed.test_O_ASKER_CLOSED_department_rule_agency_told_when_closed |
+| O-CANCEL-TOLD        | department rule           | KeepingInformed.test_O_CANCEL_TOLD_department_rule_whoever_worked_on_it_told_with_the_reason |
 
 The headline rule (the chief is notified of every federal request) is
 O-FED-INV-CHIEF, O-FED-EMER-CHIEF and O-FED-IN-CHIEF (federal_incoming by a
@@ -344,16 +350,7 @@ class NoApproval(Case):
 
 def _approve_on_policy():
     """A copy of policies/oconomowoc.policy with O-APPROVE switched on."""
-    with open(ph.policy_path(POLICY), encoding='utf-8') as f:
-        text = f.read()
-    head, sep, rest = text.partition('rule O-APPROVE\n')
-    assert sep and '    enabled: no\n' in rest, 'O-APPROVE is no longer switched off in the file'
-    rest = rest.replace('    enabled: no\n', '    enabled: yes\n', 1)
-    os.makedirs(harness.OUT, exist_ok=True)
-    path = os.path.join(harness.OUT, 'oconomowoc-approve-%s.policy' % uniq('p'))
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write(head + sep + rest)
-    return path
+    return ph.switched_on(POLICY, 'O-APPROVE', 'oconomowoc-approve')
 
 
 class ApprovalSwitchedOn(ph.PolicyCase):
@@ -400,6 +397,22 @@ class ApprovalSwitchedOn(ph.PolicyCase):
 
     def ok(self, r, what=''):
         self.assertEqual(r.status, 303, '%s: %s' % (what, r.describe(1500)))
+
+    def test_O_ASKER_APPROVED_department_rule_agency_told_of_the_approval(self):
+        """O-ASKER-APPROVED, Department rule: with approvals switched on, the
+        agency that filed is told of the approval, with the note."""
+        rid = self.file_ok(self.p('agency'), incoming_fields(special_units=None))
+        self.ok(act(self.p('sup'), rid, 'approve', [('note', 'Two squads coming.')]))
+        n = self.assertAskerTold(req_json(self.p('sup'), rid), 'O-ASKER-APPROVED', self.P['agency'])
+        self.assertIn('Two squads coming.', n['reason'])
+
+    def test_O_ASKER_DENIED_department_rule_agency_told_of_the_denial_with_the_reason(self):
+        """O-ASKER-DENIED, Department rule: the agency that filed learns of a
+        denial at once, with the reason."""
+        rid = self.file_ok(self.p('agency'), incoming_fields(special_units=None))
+        self.ok(act(self.p('sup'), rid, 'deny', [('reason', 'Every squad is committed.')]))
+        n = self.assertAskerTold(req_json(self.p('sup'), rid), 'O-ASKER-DENIED', self.P['agency'])
+        self.assertIn('Every squad is committed.', n['reason'])
 
     def test_O_SEPARATION_department_rule_whoever_filed_does_not_approve_or_deny(self):
         """O-SEPARATION, Department rule: separation of duties: whoever filed a
@@ -900,6 +913,53 @@ class Citations(Case):
             self.assertEqual((bool(m.group(1)), page_text(m.group(2)).strip()),
                              (rule['basis'] == 'department', rule['citation']), rid)
 
+
+
+# ------------------------------------------------------------------ keeping people informed (department rules)
+
+class KeepingInformed(Case):
+    """The agency that asked in the portal hears of its request (notify:
+    asker), and those working on a request hear of its cancellation
+    (notify: workers): department rules, 98-023 says neither."""
+
+    def asker_told(self, rid, rule):
+        return self.assertAskerTold(self.js(rid), rule, U['agency'])
+
+    def test_O_ASKER_RECEIVED_department_rule_agency_told_its_request_arrived(self):
+        """O-ASKER-RECEIVED, Department rule: the agency that filed in the
+        portal is told its request arrived; a call WCC logs tells nobody so."""
+        self.asker_told(self.file_ok(c('agency'), incoming_fields()), 'O-ASKER-RECEIVED')
+        logged = self.file_ok(c('dispatcher'), incoming_fields(channel='phone'))
+        self.assertEqual(notes(self.js(logged), rule='O-ASKER-RECEIVED'), [])
+
+    def test_O_ASKER_DISPATCHED_department_rule_agency_told_units_are_sent(self):
+        """O-ASKER-DISPATCHED, Department rule: the agency is told when units
+        are sent."""
+        rid = self.file_ok(c('agency'), incoming_fields(special_units=None))
+        self.ok(act(c('dispatcher'), rid, 'dispatch', [('assignee', U['officer2'])]))
+        self.asker_told(rid, 'O-ASKER-DISPATCHED')
+
+    def test_O_ASKER_CLOSED_department_rule_agency_told_when_closed(self):
+        """O-ASKER-CLOSED, Department rule: the agency is told when its request
+        is closed, with the closing note."""
+        rid = self.file_ok(c('agency'), incoming_fields(special_units=None))
+        self.send_return_close(rid, c('dispatcher'), c('supervisor'), person(S, 'officer', 'okioff'),
+                               'All officers back.')
+        self.assertIn('All officers back.', self.asker_told(rid, 'O-ASKER-CLOSED')['reason'])
+
+    def test_O_CANCEL_TOLD_department_rule_whoever_worked_on_it_told_with_the_reason(self):
+        """O-CANCEL-TOLD, Department rule: a cancellation tells the department's
+        people who were notified of the request or acted on it, with the
+        reason; not the agency that cancelled it."""
+        rid = self.file_ok(c('agency'), incoming_fields(special_units=None))
+        workers = sorted({n['recipient'] for n in self.js(rid)['notifications']
+                          if n['recipient'] not in (None, U['agency'])})
+        self.assertTrue(workers)
+        self.ok(act(c('agency'), rid, 'cancel', [('reason', 'Handled by county units.'), ('confirm', 'yes')]))
+        told = notes(self.js(rid), rule='O-CANCEL-TOLD')
+        self.assertEqual(sorted(n['recipient'] for n in told), workers)
+        self.assertEqual({n['clause'] for n in told}, {cite('O-CANCEL-TOLD')})
+        self.assertTrue(all('Handled by county units.' in n['reason'] for n in told))
 
 class RuleCoverage(Case):
 

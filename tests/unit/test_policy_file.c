@@ -142,7 +142,13 @@ test_oconomowoc_file_parses(void **state)
 	assert_string_equal(pol.title, "Policy 98-023, Mutual Aid (July 27, 2022)");
 	assert_string_equal(pol.city, "Oconomowoc");
 	assert_true(strstr(pol.desk, "Waukesha County Communications") != NULL);
-	assert_int_equal(pol.n, 33);
+	/* The desk's telephone and the acknowledgment time (department settings). */
+	assert_string_equal(pol.desk_phone, "262-555-0100");
+	assert_int_equal(pol.ack_minutes, 30);
+	assert_int_equal(pol.n, 39);
+	/* The agency that asked, and those working on a request, hear back. */
+	assert_int_equal(policy_find(&pol, "O-ASKER-RECEIVED")->recipients, RECIPIENTS_ASKER);
+	assert_int_equal(policy_find(&pol, "O-CANCEL-TOLD")->recipients, RECIPIENTS_WORKERS);
 	assert_int_equal(pol.nbureaus, 0);
 	assert_int_equal(pol.ndistricts, 0);
 	for (i = 0; i < pol.n; i++) {
@@ -178,7 +184,7 @@ test_milwaukee_file_parses(void **state)
 	assert_string_equal(pol.name, "milwaukee");
 	assert_string_equal(pol.department, "Milwaukee Police Department");
 	assert_string_equal(pol.city, "Milwaukee");
-	assert_int_equal(pol.n, 45);
+	assert_int_equal(pol.n, 51);
 	assert_int_equal(pol.nbureaus, 3);
 	assert_string_equal(pol.bureaus[0], "Patrol Bureau");
 	assert_string_equal(pol.bureaus[1], "Criminal Investigation Bureau");
@@ -308,8 +314,8 @@ static void
 test_department_rules_are_labelled(void **state)
 {
 	static const struct { const char *path, *cites; size_t department; } files[] = {
-		{ OCONOMOWOC, "98-023 \xc2\xa7", 13 },
-		{ MILWAUKEE, "SOP 230.10", 27 },
+		{ OCONOMOWOC, "98-023 \xc2\xa7", 19 },
+		{ MILWAUKEE, "SOP 230.10", 33 },
 		{ RIVERTON, "GO 12.4", 9 },
 	};
 	size_t i, j;
@@ -469,17 +475,17 @@ test_O_SUPERVISOR_O_SPECIAL_UNIT_O_FED_IN_CHIEF_told_on_filing(void **state)
 	/* §III.B.4: whenever federal authorities ask, whatever the kind. */
 	f = facts(KIND_FEDERAL_INCOMING, -1);
 	f.federal_party = true;
-	assert_string_equal(told(&o, EVENT_FILED, &f), "O-FED-IN-CHIEF O-SUPERVISOR");
+	assert_string_equal(told(&o, EVENT_FILED, &f), "O-FED-IN-CHIEF O-SUPERVISOR O-ASKER-RECEIVED");
 	f = facts(KIND_AID_INCOMING, -1);
 	f.federal_party = true;
-	assert_string_equal(told(&o, EVENT_FILED, &f), "O-FED-IN-CHIEF O-SUPERVISOR");
+	assert_string_equal(told(&o, EVENT_FILED, &f), "O-FED-IN-CHIEF O-SUPERVISOR O-ASKER-RECEIVED");
 	/* §IV.B.1: a specialized unit's commander, when filed and when sent. */
 	f.federal_party = false;
 	f.special_units = SU_SWAT;
-	assert_string_equal(told(&o, EVENT_FILED, &f), "O-SPECIAL-UNIT O-SUPERVISOR");
-	assert_string_equal(told(&o, EVENT_DISPATCHED, &f), "O-SPECIAL-UNIT-SENT");
+	assert_string_equal(told(&o, EVENT_FILED, &f), "O-SPECIAL-UNIT O-SUPERVISOR O-ASKER-RECEIVED");
+	assert_string_equal(told(&o, EVENT_DISPATCHED, &f), "O-SPECIAL-UNIT-SENT O-ASKER-DISPATCHED");
 	f.special_units = 0;
-	assert_string_equal(told(&o, EVENT_DISPATCHED, &f), "");
+	assert_string_equal(told(&o, EVENT_DISPATCHED, &f), "O-ASKER-DISPATCHED");
 	policy_free(&o);
 }
 
@@ -492,12 +498,14 @@ test_O_DENIED_SENDERS_O_EXCEPTION_TOLD_O_CHECKIN_DISPATCH_O_CHECKIN_SUPERVISOR(v
 
 	(void)state;
 	load(OCONOMOWOC, &o);
-	/* Nobody approves in Oconomowoc: no approval or denial notices but
-	 * whoever has units out on a request denied by exception. */
-	assert_string_equal(told(&o, EVENT_APPROVED, &f), "");
-	assert_string_equal(told(&o, EVENT_DENIED, &f), "");
+	/* Nobody approves in Oconomowoc (O-APPROVE is off): approval and denial
+	 * notices only to the agency that asked (should the department turn
+	 * approvals on), and to whoever has units out on a request denied by
+	 * exception. */
+	assert_string_equal(told(&o, EVENT_APPROVED, &f), "O-ASKER-APPROVED");
+	assert_string_equal(told(&o, EVENT_DENIED, &f), "O-ASKER-DENIED");
 	f.units_out = true;
-	assert_string_equal(told(&o, EVENT_DENIED, &f), "O-DENIED-SENDERS");
+	assert_string_equal(told(&o, EVENT_DENIED, &f), "O-DENIED-SENDERS O-ASKER-DENIED");
 	r = policy_find(&o, "O-DENIED-SENDERS");
 	assert_int_equal(r->recipients, RECIPIENTS_SENDERS);
 	assert_string_equal(told(&o, EVENT_EXCEPTION, &f), "O-EXCEPTION-TOLD");
@@ -523,20 +531,20 @@ test_M_IN_DEC_M_APPROVER_FILED_M_FED_CHIEF_told_on_filing(void **state)
 	(void)state;
 	load(MILWAUKEE, &m);
 	f = facts(KIND_AID_INCOMING, 0);
-	assert_string_equal(told(&m, EVENT_FILED, &f), "M-IN-DEC M-APPROVER-FILED");
+	assert_string_equal(told(&m, EVENT_FILED, &f), "M-IN-DEC M-APPROVER-FILED M-ASKER-RECEIVED");
 	f.federal_party = true;
-	assert_string_equal(told(&m, EVENT_FILED, &f), "M-IN-DEC M-APPROVER-FILED M-FED-CHIEF");
+	assert_string_equal(told(&m, EVENT_FILED, &f), "M-IN-DEC M-APPROVER-FILED M-FED-CHIEF M-ASKER-RECEIVED");
 	f = facts(KIND_AID_INCOMING, 1);
-	assert_string_equal(told(&m, EVENT_FILED, &f), "");
+	assert_string_equal(told(&m, EVENT_FILED, &f), "M-ASKER-RECEIVED");
 	f = facts(KIND_AID_INCOMING, -1);
-	assert_string_equal(told(&m, EVENT_FILED, &f), "");
+	assert_string_equal(told(&m, EVENT_FILED, &f), "M-ASKER-RECEIVED");
 	/* 230.10 covers federal agencies: federal_incoming is routed alike. */
 	f = facts(KIND_FEDERAL_INCOMING, 0);
 	f.federal_party = true;
-	assert_string_equal(told(&m, EVENT_FILED, &f), "M-IN-DEC M-APPROVER-FILED M-FED-CHIEF");
+	assert_string_equal(told(&m, EVENT_FILED, &f), "M-IN-DEC M-APPROVER-FILED M-FED-CHIEF M-ASKER-RECEIVED");
 	f = facts(KIND_FEDERAL_INCOMING, 1);
 	f.federal_party = true;
-	assert_string_equal(told(&m, EVENT_FILED, &f), "M-FED-CHIEF");
+	assert_string_equal(told(&m, EVENT_FILED, &f), "M-FED-CHIEF M-ASKER-RECEIVED");
 	f = facts(KIND_FEDERAL_INVESTIGATIVE, -1);
 	assert_string_equal(told(&m, EVENT_FILED, &f), "M-FED-CHIEF");
 	f = facts(KIND_AID_OUTGOING, -1);
@@ -558,14 +566,14 @@ test_M_APPROVER_TOLD_M_APPROVED_CHIEF_M_DENIED_CHIEF_M_DENIED_DEC_M_DENIED_SENDE
 	f = facts(KIND_AID_INCOMING, 0);
 	f.emergency = true;
 	assert_string_equal(told(&m, EVENT_AUTHORIZED, &f), "M-APPROVER-TOLD");
-	assert_string_equal(told(&m, EVENT_APPROVED, &f), "M-APPROVED-CHIEF");
-	assert_string_equal(told(&m, EVENT_DENIED, &f), "M-DENIED-CHIEF M-DENIED-DEC");
+	assert_string_equal(told(&m, EVENT_APPROVED, &f), "M-APPROVED-CHIEF M-ASKER-APPROVED");
+	assert_string_equal(told(&m, EVENT_DENIED, &f), "M-DENIED-CHIEF M-DENIED-DEC M-ASKER-DENIED");
 	f.units_out = true;
-	assert_string_equal(told(&m, EVENT_DENIED, &f), "M-DENIED-CHIEF M-DENIED-DEC M-DENIED-SENDERS");
+	assert_string_equal(told(&m, EVENT_DENIED, &f), "M-DENIED-CHIEF M-DENIED-DEC M-DENIED-SENDERS M-ASKER-DENIED");
 	/* Within the city, C.3.a does not apply. */
 	f = facts(KIND_AID_INCOMING, 1);
 	f.units_out = true;
-	assert_string_equal(told(&m, EVENT_DENIED, &f), "M-DENIED-SENDERS");
+	assert_string_equal(told(&m, EVENT_DENIED, &f), "M-DENIED-SENDERS M-ASKER-DENIED");
 	assert_string_equal(told(&m, EVENT_AUTHORIZED, &f), "");
 	policy_free(&m);
 }
@@ -583,9 +591,9 @@ test_M_ASSESS_DEC_M_ASSESS_APPROVER_M_ASSESS_CHIEF_M_UNIT_SENT(void **state)
 	f = facts(KIND_FEDERAL_INCOMING, 0);
 	f.federal_party = true;
 	assert_string_equal(told(&m, EVENT_ASSESSED, &f), "M-ASSESS-DEC M-ASSESS-APPROVER M-ASSESS-CHIEF");
-	assert_string_equal(told(&m, EVENT_DISPATCHED, &f), "");
+	assert_string_equal(told(&m, EVENT_DISPATCHED, &f), "M-ASKER-DISPATCHED");
 	f.special_units = SU_SWAT;
-	assert_string_equal(told(&m, EVENT_DISPATCHED, &f), "M-UNIT-SENT");
+	assert_string_equal(told(&m, EVENT_DISPATCHED, &f), "M-UNIT-SENT M-ASKER-DISPATCHED");
 	f = facts(KIND_AID_INCOMING, 1);
 	assert_string_equal(told(&m, EVENT_ASSESSED, &f), "");
 	policy_free(&m);
@@ -863,7 +871,7 @@ static const struct bad_file bad_files[] = {
 	  { "line +5: rule T-X: unknown role \"deputy\"" } },
 	{ "unknown_role_to_notify", "rule T-X\n    clause: TO 3\n    effect: notify\n"
 	  "    notify: everyone\n    on: filed\n    says: x\n", 0, false,
-	  { "line +4: rule T-X: notify names a role or \"senders\" or \"filer\", not \"everyone\"" } },
+	  { "line +4: rule T-X: notify names a role or \"senders\", \"filer\", \"asker\" or \"workers\", not \"everyone\"" } },
 	{ "unknown_kind", "rule T-X\n    clause: TO 3\n    effect: file\n    kinds: aid_incoming mutual_aid\n"
 	  "    actors: officer\n    says: x\n", 0, false,
 	  { "line +4: unknown kind of request \"mutual_aid\"" } },
