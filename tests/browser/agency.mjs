@@ -3,13 +3,12 @@
 // the request page (banner, one primary action). What the agency sees is
 // asserted (its words for the state, what happens next, the units on their
 // way, the desk's phone), screenshots at 1280 and 320 px wide at each stage,
-// axe-core (WCAG 2.x A/AA) on the agency's pages when tests/browser/
-// node_modules holds it, no sideways scrolling at 320 px (WCAG 1.4.10).
+// axe-core (WCAG 2.x A/AA) on the agency's pages (0 violations), no
+// sideways scrolling at 320 px (WCAG 1.4.10).
 
-import fs from 'node:fs';
-import path from 'node:path';
 import {
-  DESKTOP, HERE, assert, eq, horizontalOverflow, navigating, shot, signIn, PW,
+  DESKTOP, assert, eq, horizontalOverflow, navigating, shot, signIn, PW,
+  axeViolations,
 } from './lib.mjs';
 
 const USERS = {
@@ -18,18 +17,8 @@ const USERS = {
   officer: { login: 'aj-officer', role: 'officer', name: 'Morgan Tate' },
 };
 const NARROW = { width: 320, height: 800 };
-const AXE = path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const NATURE = 'Water main break flooded Capitol Dr; traffic control needed at four intersections for the evening rush.';
 
-async function axeViolations(page) {
-  if (!fs.existsSync(AXE)) return [];
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
 
 // An explicit choice, whether the form offers it as a list or as buttons.
 async function choose(page, name, value) {

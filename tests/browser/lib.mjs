@@ -18,6 +18,19 @@ export const BUILD = path.resolve(ROOT, process.env.PORTAL_BUILD || 'build');
 export const POLICY = process.env.PORTAL_POLICY || 'oconomowoc';
 
 export const DESKTOP = { width: 1280, height: 900 };
+const AXE = path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
+
+// axe-core's WCAG 2.x A and AA rules on the page: the violations, in words.
+// (Injected as a script: the page's context needs bypassCSP, the portal's
+// CSP allows only its own scripts.)
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
 export const PHONE = { width: 390, height: 844 };
 
 export function log(...args) {

@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   DESKTOP, HERE, OUT, assert, eq, horizontalOverflow, navigating, shot, signIn, PW,
+  axeViolations,
 } from './lib.mjs';
 import { CASE_NUMBER, FED_NATURE, AGENCY_NATURE, agencyHelpJob, detectiveFederalJob } from './journeys.mjs';
 
 export const HTML_DIR = path.join(OUT, 'html');
-const AXE = path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const VNU = path.join(HERE, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
 const WIDTHS = [320, 390];
 // Whose home and request page are screenshotted at 320 px (full pages are slow).
@@ -45,15 +45,6 @@ export async function saveHtml(name, resp) {
   fs.writeFileSync(path.join(HTML_DIR, name.replace(/[^a-z0-9_-]+/gi, '_') + '.html'), await resp.text());
 }
 
-// axe-core's WCAG 2.x A and AA rules on the page: the violations, in words.
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
 
 // The pages linked from this one that a person of this role can open: same
 // origin, GET, no downloads; one form per kind; one page of each id'd kind.
