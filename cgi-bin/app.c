@@ -140,6 +140,15 @@ run(struct ctx *c)
 			http_redirect(c->http, 303, "/login");
 		return;
 	}
+	/* An account that must have a second factor and has none enrols one
+	 * before anything else (CJIS 5.6.2.2). */
+	if (c->signed_in && c->must_enrol && !(c->route->flags & (ROUTE_SETUP | ROUTE_PUBLIC))) {
+		if (c->json)
+			page_error(c, 403, "Enrol a second factor first (/account/totp).", NULL);
+		else
+			http_redirect(c->http, 303, "/account/totp");
+		return;
+	}
 	/* Who may call the route, declared in the route table (routes.c). */
 	if (c->signed_in && !route_admits(c->route, c->me.role)) {
 		page_error(c, 403, "Your role may not use this page.", NULL);
@@ -194,6 +203,7 @@ app_handle(struct app *app, FCGX_Request *r)
 			c.session_res = NULL;
 			c.signed_in = false;
 			memset(&c.me, 0, sizeof(c.me));
+			c.must_enrol = false;
 			c.csrf = NULL;
 			c.unread = 0;
 			(void)db_wait_ready(&app->db, app->db_wait_ms);

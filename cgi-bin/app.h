@@ -55,6 +55,7 @@ struct ctx {
 	struct account       me;
 	const char          *csrf;         /* the token forms must carry */
 	long long            unread;       /* unacknowledged notifications */
+	bool                 must_enrol;   /* must enrol a second factor first */
 	PGresult            *session_res;  /* owned */
 	char                 pre_csrf[64]; /* sign-in form token (no session yet) */
 };

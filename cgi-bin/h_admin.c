@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "hashgate.h"
 #include "handlers.h"
+#include "h_admin_security.h"
 #include "audit.h"
 #include "notify.h"
 #include "page.h"
@@ -271,6 +272,7 @@ edit_page(struct ctx *c, int status, const PGresult *acc, const char *message)
 	structure_into(c, d, db_value(acc, 0, "bureau"), db_value(acc, 0, "district"));
 	view_show(d, db_bool(acc, 0, "on_duty") ? "ON_DUTY" : "OFF_DUTY");
 	view_show(d, db_bool(acc, 0, "disabled") ? "DISABLED" : "ENABLED");
+	view_show(d, db_value(acc, 0, "totp_secret") != NULL ? "HAS_TOTP" : "NO_TOTP");
 	view_set_str(d, "REQUESTS", db_value(acc, 0, "requests"));
 	throttle_rows(c, d, db_value(acc, 0, "login"));
 	if (message != NULL)
@@ -428,13 +430,13 @@ static const struct {
 	account_op *apply;
 } account_ops[] = {
 	{ "save", op_save },
-	{ "duty_on", op_flag },
-	{ "duty_off", op_flag },
-	{ "disable", op_flag },
-	{ "enable", op_flag },
+	{ "duty_on", op_flag }, { "duty_off", op_flag },
+	{ "disable", op_flag }, { "enable", op_flag },
 	{ "password", op_password },
 	{ "unlock", op_unlock },
 	{ "delete", op_delete },
+	{ "totp_reset", admin_op_totp_reset },
+	{ "end_sessions", admin_op_end_sessions },
 };
 
 /* The change of one operation; NULL on success or the problem in words. */

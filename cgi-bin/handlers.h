@@ -26,6 +26,9 @@ void h_notification_ack(struct ctx *);
 void h_policy(struct ctx *);
 void h_history(struct ctx *);
 void h_dashboard(struct ctx *);
+/* One's own second factor (h_account.c). */
+void h_account_totp(struct ctx *);
+void h_account_totp_confirm(struct ctx *);
 void h_admin_accounts(struct ctx *);
 void h_admin_account_create(struct ctx *);
 void h_admin_account(struct ctx *);

@@ -6,8 +6,11 @@
  *   portalctl demo                     create and print demo accounts on first start
  *   portalctl user add LOGIN --role ROLE --name "Full Name" [--email E] [--agency A]
  *                  [--agency-type T] [--bureau B] [--district D] [--unit U]   (password on stdin)
+ *                  [--totp-secret BASE32|new]   a second factor ("new": made and printed)
  *   portalctl user duty LOGIN on|off
  *   portalctl user list
+ *   portalctl user totp LOGIN           the current code of LOGIN's second factor
+ *   portalctl setting NAME VALUE        change a setting (audited)
  *   portalctl policy check FILE        check a policy file (no database needed)
  *   portalctl policy rules FILE        its rules, one a line (tab-separated)
  *   portalctl policy load FILE         make it the policy in force (audited)
@@ -80,6 +83,18 @@ static int
 run_user_list(struct db *db, const char *dsn, int argc, char **argv)
 {
 	return ctl_user_list(db);
+}
+
+static int
+run_user_totp(struct db *db, const char *dsn, int argc, char **argv)
+{
+	return ctl_user_totp(db, argc, argv);
+}
+
+static int
+run_setting(struct db *db, const char *dsn, int argc, char **argv)
+{
+	return ctl_setting(db, argc, argv);
 }
 
 static int
@@ -190,6 +205,8 @@ static const struct command {
 	{ "user",    "add",     0, -1, DB,        run_user_add },
 	{ "user",    "duty",    0, -1, DB,        run_user_duty },
 	{ "user",    "list",    0, 0,  DB,        run_user_list },
+	{ "user",    "totp",    1, 1,  DB,        run_user_totp },
+	{ "setting", NULL,      2, 2,  DB,        run_setting },
 	{ "policy",  "check",   1, 1,  NO_DB,     run_policy_check },
 	{ "policy",  "rules",   1, 1,  NO_DB,     run_policy_rules },
 	{ "policy",  "load",    1, 1,  DB,        run_policy_load },
@@ -204,7 +221,7 @@ static const struct command {
 static int
 usage(void)
 {
-	return ctl_bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
+	return ctl_bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty|totp ... | setting NAME VALUE | "
 	    "policy check|rules|load FILE | policy show | audit verify | status | "
 	    "backup FILE | restore [--replace] FILE | routes");
 }

@@ -19,7 +19,8 @@ typedef void (*route_handler)(struct ctx *);
 enum route_flag {
 	ROUTE_PUBLIC = 1 << 0,  /* no sign-in needed */
 	ROUTE_JSON   = 1 << 1,  /* answers JSON, errors too */
-	ROUTE_NOCSRF = 1 << 2   /* POST checked otherwise (sign-in form) */
+	ROUTE_NOCSRF = 1 << 2,  /* POST checked otherwise (sign-in form) */
+	ROUTE_SETUP  = 1 << 3   /* open to a session that must enrol a second factor */
 };
 
 struct route {

@@ -44,6 +44,8 @@ BEGIN
         -- refers to can be deleted (the foreign keys refuse the rest).
         GRANT INSERT, UPDATE, DELETE ON account TO portal_app;
         GRANT INSERT, UPDATE, DELETE ON session TO portal_app;
+        -- Second factor (sql/016): recovery codes are made, used and reset.
+        GRANT SELECT, INSERT, UPDATE (used_at), DELETE ON recovery_code TO portal_app;
         GRANT INSERT, UPDATE, DELETE ON login_throttle, login_rate TO portal_app;
         GRANT SELECT, INSERT ON submission TO portal_app;
         GRANT SELECT ON process_heartbeat TO portal_app;

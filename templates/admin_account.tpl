@@ -23,6 +23,10 @@
 <input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Access</h3>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
+{{#HAS_TOTP}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
+<h3>Second factor</h3><p>Signs in with a code from an authenticator app. A reset signs the account out everywhere, e-mails its holder, and makes them enrol again.</p><input type="hidden" name="op" value="totp_reset"><button type="submit" class="danger">Reset the second factor</button></form>{{/HAS_TOTP}}{{#NO_TOTP}}<div class="action"><h3>Second factor</h3><p>None enrolled.</p></div>{{/NO_TOTP}}
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
+<h3>Sessions</h3><input type="hidden" name="op" value="end_sessions"><button type="submit">End all sessions of this account</button></form>
 {{#HAS_THROTTLE}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Failed sign-ins</h3>
 <table class="list"><thead><tr><th scope="col">From</th><th scope="col">Failures in a row</th><th scope="col">Last failure</th><th scope="col">Paused until</th></tr></thead>

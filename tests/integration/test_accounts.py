@@ -1,0 +1,292 @@
+"""Accounts fit for criminal-justice information (issue 15): two-factor
+sign-in (RFC 6238) with its enrolment, recovery codes and reset, and who
+must have it (CJIS Security Policy 5.6.2.2, NIST SP 800-63B §5.1.4).
+
+Its own stack: the second factor is required here as in production
+(harness stacks make it optional for the other modules).
+
+| item | test |
+|---|---|
+| enrol: QR code + secret, one code confirms, ten recovery codes | Enrol.test_cjis_5_6_2_2_enrol_confirms_a_code_then_shows_ten_recovery_codes |
+| a wrong confirmation turns nothing on | Enrol.test_wrong_confirmation_code_turns_nothing_on |
+| required accounts enrol before anything else | Enrol.test_cjis_5_6_2_2_department_account_without_factor_is_sent_to_enrolment |
+| outside local agency: optional per setting | Enrol.test_cjis_5_6_2_2_local_agency_optional_by_setting |
+| enrolment ends the other sessions | Enrol.test_enrolment_ends_the_other_sessions |
+| POST /login answers 303 to /login/code | SecondStep.test_cjis_5_6_2_2_password_then_code_signs_in |
+| no session before the code | SecondStep.test_no_signed_in_session_before_the_code |
+| replayed code refused | SecondStep.test_rfc_6238_5_2_replayed_code_refused |
+| wrong codes count toward the pause | SecondStep.test_cjis_5_5_3_wrong_codes_count_toward_the_pause |
+| CSRF of the second step | SecondStep.test_code_form_without_its_token_refused |
+| recovery code works once | Recovery.test_recovery_code_works_once |
+| admin resets a second factor: audited, e-mailed, sessions end, enrol again | Admin.test_cjis_5_6_2_2_admin_resets_second_factor_audited_and_user_told |
+| admin ends all sessions of an account | Admin.test_admin_ends_all_sessions_of_an_account |
+| portalctl user add --totp-secret / user totp | Portalctl.test_user_add_totp_secret_new_and_user_totp |
+"""
+
+import re
+import time
+
+import harness
+from harness import Client, TestCase, find_csrf, totp, uniq
+
+PW = 'correct horse battery staple'
+S = None
+
+
+def setUpModule():
+    global S
+    S = harness.get_stack('oconomowoc', name='accounts')
+    # Required of department and federal accounts, as in production.
+    S.psql("UPDATE setting SET value = '1' WHERE name IN "
+           "('second_factor_department', 'second_factor_federal')")
+
+
+def new_user(role='dispatcher', totp_secret=True, **attrs):
+    login = uniq('ac')
+    S.add_user(login, role, 'Account %s' % role, PW, totp=totp_secret, **attrs)
+    return login
+
+
+def step_now():
+    return int(time.time()) // 30
+
+
+def code_step(c, code):
+    page = c.get('/login/code')
+    return c.post('/login/code', [('code', code), ('csrf', find_csrf(page.body))])
+
+
+def failures(login):
+    rows = S.psql("SELECT failures FROM login_throttle WHERE login = '%s' AND addr = '127.0.0.1'"
+                  % login)
+    return int(rows[0][0]) if rows else 0
+
+
+def enrol(c):
+    """Enrols the signed-in client; returns (secret, recovery codes)."""
+    page = c.get('/account/totp')
+    secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page.body).group(1)
+    r = c.post('/account/totp', [('code', totp(secret, step_now())), ('csrf', find_csrf(page.body))])
+    codes = re.findall(r'<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code></li>', r.body)
+    return r, secret, codes
+
+
+class Enrol(TestCase):
+    def test_cjis_5_6_2_2_enrol_confirms_a_code_then_shows_ten_recovery_codes(self):
+        login = new_user(totp_secret=None)
+        c = Client(S)
+        r = c.try_login(login, PW)
+        self.assertEqual(r.location_path, '/account/totp')
+        page = c.get('/account/totp')
+        self.assertEqual(page.status, 200)
+        self.assertIn('<svg', page.body)
+        self.assertIn('<path d="M', page.body)
+        self.assertEqual(S.scalar("SELECT totp_secret IS NULL FROM account WHERE login = '%s'"
+                                  % login), 't')
+        r, secret, codes = enrol(c)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(len(set(codes)), 10)
+        self.assertEqual(S.scalar("SELECT totp_secret FROM account WHERE login = '%s'" % login),
+                         secret)
+        self.assertEqual(S.scalar("SELECT count(*) FROM recovery_code r JOIN account a ON "
+                                  "a.id = r.account_id WHERE a.login = '%s'" % login), '10')
+        # Only hashes are kept: no code is stored as typed.
+        for code in codes:
+            self.assertEqual(S.scalar("SELECT count(*) FROM recovery_code WHERE "
+                                      "encode(code_hash, 'escape') LIKE '%%%s%%'" % code), '0')
+        self.assertEqual(c.get('/').status, 200)
+        self.assertEqual(S.scalar("SELECT count(*) FROM audit_event WHERE action = "
+                                  "'second_factor_enrolled' AND actor_login = '%s'" % login), '1')
+
+    def test_wrong_confirmation_code_turns_nothing_on(self):
+        login = new_user(totp_secret=None)
+        c = Client(S)
+        c.try_login(login, PW)
+        page = c.get('/account/totp')
+        r = c.post('/account/totp', [('code', '000000'), ('csrf', find_csrf(page.body))])
+        self.assertEqual(r.status, 422)
+        self.assertIn('That code did not match', r.body)
+        self.assertEqual(S.scalar("SELECT totp_secret IS NULL FROM account WHERE login = '%s'"
+                                  % login), 't')
+
+    def test_cjis_5_6_2_2_department_account_without_factor_is_sent_to_enrolment(self):
+        login = new_user(totp_secret=None)
+        c = Client(S)
+        r = c.try_login(login, PW)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location_path, '/account/totp')
+        for path in ('/', '/inbox', '/requests/new'):
+            r = c.get(path)
+            self.assertEqual(r.status, 303, path)
+            self.assertEqual(r.location_path, '/account/totp', path)
+
+    def test_cjis_5_6_2_2_local_agency_optional_by_setting(self):
+        login = new_user('agency', totp_secret=None, agency='Town of Summit PD', agency_type='local')
+        c = Client(S)
+        r = c.try_login(login, PW)
+        self.assertEqual(r.location_path, '/')
+        fed = new_user('agency', totp_secret=None, agency='FBI Milwaukee', agency_type='federal')
+        r = Client(S).try_login(fed, PW)
+        self.assertEqual(r.location_path, '/account/totp')
+
+    def test_enrolment_ends_the_other_sessions(self):
+        login = new_user(totp_secret=None)
+        S.psql("UPDATE setting SET value = '0' WHERE name = 'second_factor_department'")
+        try:
+            other = Client(S)
+            other.login(login, PW)
+            c = Client(S)
+            c.login(login, PW)
+        finally:
+            S.psql("UPDATE setting SET value = '1' WHERE name = 'second_factor_department'")
+        r, _, codes = enrol(c)
+        self.assertEqual(len(codes), 10)
+        self.assertEqual(other.get('/').status, 303)
+        self.assertEqual(c.get('/').status, 200)
+
+
+class SecondStep(TestCase):
+    def test_cjis_5_6_2_2_password_then_code_signs_in(self):
+        login = new_user()
+        c = Client(S)
+        r = c.try_login(login, PW)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location_path, '/login/code')
+        r = code_step(c, S.totp_code(login))
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location_path, '/')
+        self.assertEqual(c.get('/').status, 200)
+        self.assertEqual(S.scalar("SELECT count(*) FROM session s JOIN account a ON a.id = "
+                                  "s.account_id WHERE a.login = '%s'" % login), '1')
+
+    def test_no_signed_in_session_before_the_code(self):
+        login = new_user()
+        c = Client(S)
+        c.try_login(login, PW)
+        r = c.get('/inbox')
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location_path, '/login')
+
+    def test_rfc_6238_5_2_replayed_code_refused(self):
+        login = new_user()
+        c = Client(S)
+        c.login(login, PW)
+        used = totp(S.totp_secrets[login], S.totp_last_step[login])
+        d = Client(S)
+        d.try_login(login, PW)
+        r = code_step(d, used)
+        self.assertEqual(r.status, 401)
+        self.assertIn('That code was not accepted', r.body)
+        self.assertEqual(d.get('/inbox').status, 303)
+        self.assertEqual(S.scalar("SELECT reason FROM login_event WHERE login = '%s' "
+                                  "ORDER BY id DESC LIMIT 1" % login), 'code already used')
+
+    def test_cjis_5_5_3_wrong_codes_count_toward_the_pause(self):
+        login = new_user()
+        c = Client(S)
+        c.try_login(login, PW)
+        self.assertEqual(failures(login), 1)
+        for n in range(2, 5):
+            r = code_step(c, '000000' if S.totp_code(login, step_now()) != '000000' else '111111')
+            self.assertEqual(r.status, 401)
+            self.assertEqual(failures(login), n)
+        r = code_step(c, '000000' if S.totp_code(login, step_now()) != '000000' else '111111')
+        self.assertEqual(r.status, 401)
+        # The fifth failure in a row pauses this login from this address.
+        self.assertEqual(S.scalar("SELECT blocked_until > now() FROM login_throttle WHERE "
+                                  "login = '%s' AND addr = '127.0.0.1'" % login), 't')
+        r = code_step(c, S.totp_code(login))
+        self.assertEqual(r.status, 401)
+        self.assertEqual(c.get('/inbox').status, 303)
+
+    def test_code_form_without_its_token_refused(self):
+        login = new_user()
+        c = Client(S)
+        c.try_login(login, PW)
+        r = c.post('/login/code', [('code', S.totp_code(login)), ('csrf', 'x' * 43)])
+        self.assertEqual(r.status, 403)
+        self.assertEqual(c.get('/inbox').status, 303)
+
+
+class Recovery(TestCase):
+    def test_recovery_code_works_once(self):
+        login = new_user(totp_secret=None)
+        c = Client(S)
+        c.try_login(login, PW)
+        _, _, codes = enrol(c)
+        d = Client(S)
+        d.try_login(login, PW)
+        r = code_step(d, codes[3].upper().replace('-', ' '))
+        self.assertEqual(r.status, 303)
+        self.assertEqual(d.get('/inbox').status, 200)
+        e = Client(S)
+        e.try_login(login, PW)
+        r = code_step(e, codes[3])
+        self.assertEqual(r.status, 401)
+        self.assertEqual(S.scalar("SELECT count(*) FROM recovery_code r JOIN account a ON "
+                                  "a.id = r.account_id WHERE a.login = '%s' AND used_at IS NOT NULL"
+                                  % login), '1')
+
+
+class Admin(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.admin_login = new_user('admin')
+        cls.admin = Client(S)
+        cls.admin.login(cls.admin_login, PW)
+
+    def op(self, login, op):
+        aid = S.scalar("SELECT id FROM account WHERE login = '%s'" % login)
+        page = self.admin.get('/admin/accounts/%s' % aid)
+        self.assertEqual(page.status, 200)
+        return self.admin.post('/admin/accounts/%s' % aid, [('csrf', find_csrf(page.body)),
+                                                          ('op', op)])
+
+    def test_cjis_5_6_2_2_admin_resets_second_factor_audited_and_user_told(self):
+        login = new_user(email='%s@example.test' % uniq('m'))
+        c = Client(S)
+        c.login(login, PW)
+        r = self.op(login, 'totp_reset')
+        self.assertEqual(r.status, 303)
+        self.assertEqual(S.scalar("SELECT totp_secret IS NULL FROM account WHERE login = '%s'"
+                                  % login), 't')
+        self.assertEqual(c.get('/inbox').status, 303)
+        self.assertEqual(S.scalar("SELECT count(*) FROM audit_event WHERE actor_login = '%s' AND "
+                                  "note LIKE 'Account %s: second factor reset%%'"
+                                  % (self.admin_login, login)), '1')
+        self.assertEqual(S.scalar("SELECT count(*) FROM notification n JOIN account a ON a.id = "
+                                  "n.recipient_id WHERE a.login = '%s' AND n.clause = 'CJIS 5.6.2.2'"
+                                  % login), '1')
+        # The next sign-in enrols again.
+        r = Client(S).try_login(login, PW)
+        self.assertEqual(r.location_path, '/account/totp')
+        # A second reset finds nothing to reset and changes nothing.
+        r = self.op(login, 'totp_reset')
+        self.assertEqual(r.status, 422)
+
+    def test_admin_ends_all_sessions_of_an_account(self):
+        login = new_user()
+        a, b = Client(S), Client(S)
+        a.login(login, PW)
+        b.login(login, PW)
+        r = self.op(login, 'end_sessions')
+        self.assertEqual(r.status, 303)
+        self.assertEqual(a.get('/inbox').status, 303)
+        self.assertEqual(b.get('/inbox').status, 303)
+        self.assertEqual(S.scalar("SELECT count(*) FROM session s JOIN account a ON a.id = "
+                                  "s.account_id WHERE a.login = '%s'" % login), '0')
+
+
+class Portalctl(TestCase):
+    def test_user_add_totp_secret_new_and_user_totp(self):
+        login = uniq('ac')
+        rc, out, err = S.ctl('user', 'add', login, '--role', 'officer', '--name', 'Officer T',
+                             '--totp-secret', 'new', stdin=PW + '\n')
+        self.assertEqual(rc, 0, err)
+        secret = re.search(r'^totp-secret ([A-Z2-7]{32})$', out, re.M).group(1)
+        rc, out, err = S.ctl('user', 'totp', login)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(out.strip(), [totp(secret, step_now() + d) for d in (-1, 0, 1)])
+        rc, out, err = S.ctl('user', 'add', uniq('ac'), '--role', 'officer', '--name', 'X',
+                             '--totp-secret', 'not-base32!', stdin=PW + '\n')
+        self.assertEqual(rc, 2)
