@@ -24,6 +24,7 @@ import {
   PW,
 } from './lib.mjs';
 import { milwaukeeTests } from './milwaukee.mjs';
+import { accountTests } from './accounts.mjs';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -346,6 +347,7 @@ test('Content-Security-Policy on pages and on /static/portal.css', async ({ brow
 
 // Tests of the other modules.
 for (const t of milwaukeeTests) test(t.name, t.fn, { preset: t.preset, users: t.users });
+for (const t of accountTests) test(t.name, t.fn, { users: t.users });
 
 // ---------------------------------------------------------------- main
 
