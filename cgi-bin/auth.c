@@ -139,6 +139,20 @@ auth_csrf_ok(struct ctx *c)
 	return secret_equal(sent, c->csrf);
 }
 
+/* CJIS 5.5.4: the system-use notice, the department's text (setting
+ * system_use_notice, sql/016), shown before any credential is sent. */
+static void
+system_use_notice(struct ctx *c, struct view_dict *d)
+{
+	DB_STATEMENT(sql, "auth.system_use_notice", 0,
+	    "SELECT value FROM setting WHERE name = 'system_use_notice' AND value <> ''");
+	PGresult *res = db_run(&c->app->db, &sql, NULL);
+
+	if (res != NULL && PQntuples(res) == 1)
+		view_set_str(view_add(d, "NOTICE"), "TEXT", db_value(res, 0, "value"));
+	PQclear(res);
+}
+
 /* The sign-in form, with a fresh token the portal signed. */
 void
 login_page(struct ctx *c, int status, const char *login, const char *message)
@@ -154,6 +168,7 @@ login_page(struct ctx *c, int status, const char *login, const char *message)
 	c->csrf = c->pre_csrf;
 	cookie_header(c, PRECSRF_COOKIE, c->pre_csrf, false);
 	d = page_dict(c);
+	system_use_notice(c, d);
 	if (login != NULL)
 		view_set_str(d, "LOGIN", login);
 	if (message != NULL) {

@@ -29,6 +29,9 @@ void h_dashboard(struct ctx *);
 /* One's own second factor (h_account.c). */
 void h_account_totp(struct ctx *);
 void h_account_totp_confirm(struct ctx *);
+/* One's account page and sessions (h_sessions.c). */
+void h_account(struct ctx *);
+void h_account_session_end(struct ctx *);
 void h_admin_accounts(struct ctx *);
 void h_admin_account_create(struct ctx *);
 void h_admin_account(struct ctx *);

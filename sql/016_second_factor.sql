@@ -30,6 +30,9 @@ CREATE TABLE recovery_code (
 -- anything else.
 ALTER TABLE session ADD COLUMN stage text NOT NULL DEFAULT 'full'
     CHECK (stage IN ('full', 'code', 'enrol'));
+-- A name for a session on the page that lists one's sessions (the token's
+-- hash is no business of a page).
+ALTER TABLE session ADD COLUMN id bigserial UNIQUE;
 
 INSERT INTO setting (name, value) VALUES
     -- CJIS 5.6.2.2: advanced authentication for every department account

@@ -53,7 +53,7 @@ BEGIN
         GRANT SELECT ON login_rate TO portal_app;
         GRANT USAGE ON SEQUENCE request_id_seq, deployment_id_seq, checkin_id_seq,
             notification_id_seq, audit_event_id_seq, policy_exception_id_seq,
-            login_event_id_seq, account_id_seq TO portal_app;
+            login_event_id_seq, account_id_seq, session_id_seq TO portal_app;
     END IF;
 
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portal_notifier') THEN

@@ -20,6 +20,10 @@ Its own stack: the second factor is required here as in production
 | recovery code works once | Recovery.test_recovery_code_works_once |
 | admin resets a second factor: audited, e-mailed, sessions end, enrol again | Admin.test_cjis_5_6_2_2_admin_resets_second_factor_audited_and_user_told |
 | admin ends all sessions of an account | Admin.test_admin_ends_all_sessions_of_an_account |
+| system-use notice before credentials, from a setting | Notice.test_cjis_5_5_4_system_use_notice_on_the_sign_in_page_from_a_setting |
+| one's sessions listed (started, last used, address, browser) | Sessions.test_own_sessions_listed_with_address_and_browser |
+| ending one of one's sessions; another's id ends nothing | Sessions.test_end_one_of_ones_sessions_audited_and_not_anothers |
+| absolute lifetime besides the idle lock | Sessions.test_session_ends_after_its_absolute_lifetime_even_when_used |
 | portalctl user add --totp-secret / user totp | Portalctl.test_user_add_totp_secret_new_and_user_totp |
 """
 
@@ -275,6 +279,77 @@ class Admin(TestCase):
         self.assertEqual(b.get('/inbox').status, 303)
         self.assertEqual(S.scalar("SELECT count(*) FROM session s JOIN account a ON a.id = "
                                   "s.account_id WHERE a.login = '%s'" % login), '0')
+
+
+class Notice(TestCase):
+    def test_cjis_5_5_4_system_use_notice_on_the_sign_in_page_from_a_setting(self):
+        page = Client(S).get('/login')
+        self.assertEqual(page.status, 200)
+        notice = page.body.find('System use notice')
+        self.assertGreater(notice, 0)
+        self.assertLess(notice, page.body.find('<form method="post" action="/login"'))
+        self.assertIn('Use is authorized for official purposes only', page.body)
+        old = S.scalar("SELECT value FROM setting WHERE name = 'system_use_notice'")
+        S.psql("UPDATE setting SET value = 'Authorized users only & monitored.' "
+               "WHERE name = 'system_use_notice'")
+        try:
+            page = Client(S).get('/login')
+            self.assertIn('Authorized users only &amp; monitored.', page.body)
+            self.assertNotIn('official purposes only', page.body)
+        finally:
+            S.psql("UPDATE setting SET value = '%s' WHERE name = 'system_use_notice'"
+                   % old.replace("'", "''"))
+
+
+def session_ids(login):
+    return [r[0] for r in S.psql("SELECT s.id FROM session s JOIN account a ON a.id = "
+                                 "s.account_id WHERE a.login = '%s' ORDER BY s.id" % login)]
+
+
+class Sessions(TestCase):
+    def test_own_sessions_listed_with_address_and_browser(self):
+        login = new_user()
+        a, b = Client(S), Client(S, source='127.0.0.2')
+        a.login(login, PW)
+        b.login(login, PW)
+        page = a.get('/account')
+        self.assertEqual(page.status, 200)
+        self.assertEqual(page.body.count('<tr><td data-label="Started"'), 2)
+        self.assertIn('127.0.0.2', page.body)
+        self.assertIn('portal-integration-tests', page.body)
+        self.assertEqual(page.body.count('This session'), 1)
+        self.assertEqual(page.body.count('End this session'), 1)
+
+    def test_end_one_of_ones_sessions_audited_and_not_anothers(self):
+        login, other = new_user(), new_user()
+        a, b, o = Client(S), Client(S), Client(S)
+        a.login(login, PW)
+        b.login(login, PW)
+        o.login(other, PW)
+        other_sid = session_ids(other)[0]
+        r = a.post('/account/sessions/%s/end' % other_sid, [('csrf', a.csrf)])
+        self.assertEqual(r.status, 404)
+        self.assertEqual(o.get('/inbox').status, 200)
+        first = session_ids(login)[0]
+        r = a.post('/account/sessions/%s/end' % first, [('csrf', a.refresh_csrf())])
+        self.assertEqual(r.status, 303)
+        self.assertEqual(a.get('/inbox').status, 303)
+        self.assertEqual(b.get('/inbox').status, 200)
+        self.assertEqual(S.scalar("SELECT count(*) FROM audit_event WHERE action = 'session_ended' "
+                                  "AND actor_login = '%s'" % login), '1')
+
+    def test_session_ends_after_its_absolute_lifetime_even_when_used(self):
+        login = new_user()
+        c = Client(S)
+        c.login(login, PW)
+        S.psql("UPDATE session SET created_at = now() - interval '11 hours 59 minutes' WHERE "
+               "account_id = (SELECT id FROM account WHERE login = '%s')" % login)
+        self.assertEqual(c.get('/inbox').status, 200)
+        S.psql("UPDATE session SET created_at = now() - interval '12 hours 1 minute' WHERE "
+               "account_id = (SELECT id FROM account WHERE login = '%s')" % login)
+        r = c.get('/inbox')
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location_path, '/login')
 
 
 class Portalctl(TestCase):
