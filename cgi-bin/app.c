@@ -141,12 +141,13 @@ run(struct ctx *c)
 		return;
 	}
 	/* An account that must have a second factor and has none enrols one
-	 * before anything else (CJIS 5.6.2.2). */
-	if (c->signed_in && c->must_enrol && !(c->route->flags & (ROUTE_SETUP | ROUTE_PUBLIC))) {
+	 * before anything else (CJIS 5.6.2.2); a password an administrator set
+	 * is changed first (NIST SP 800-63B §6.1.2.3). */
+	if (c->signed_in && c->setup_path != NULL && !(c->route->flags & (ROUTE_SETUP | ROUTE_PUBLIC))) {
 		if (c->json)
-			page_error(c, 403, "Enrol a second factor first (/account/totp).", NULL);
+			page_error(c, 403, "Finish setting up your sign-in first.", NULL);
 		else
-			http_redirect(c->http, 303, "/account/totp");
+			http_redirect(c->http, 303, c->setup_path);
 		return;
 	}
 	/* Who may call the route, declared in the route table (routes.c). */
@@ -203,7 +204,7 @@ app_handle(struct app *app, FCGX_Request *r)
 			c.session_res = NULL;
 			c.signed_in = false;
 			memset(&c.me, 0, sizeof(c.me));
-			c.must_enrol = false;
+			c.setup_path = NULL;
 			c.csrf = NULL;
 			c.unread = 0;
 			(void)db_wait_ready(&app->db, app->db_wait_ms);

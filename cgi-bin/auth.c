@@ -108,7 +108,8 @@ auth_load_session(struct ctx *c)
 	c->me.on_duty = db_bool(res, 0, "on_duty");
 	c->csrf = db_value(res, 0, "csrf");
 	c->unread = db_int(res, 0, "unread");
-	c->must_enrol = strcmp(db_value(res, 0, "stage"), "enrol") == 0;
+	c->setup_path = strcmp(db_value(res, 0, "stage"), "enrol") == 0 ? "/account/totp"
+	    : strcmp(db_value(res, 0, "stage"), "password") == 0 ? "/account/password" : NULL;
 	return true;
 }
 
@@ -311,9 +312,11 @@ admit(struct ctx *c, const char *login)
 /* The password was right: signed in, or on to the second factor (CJIS
  * 5.6.2.2), or to enrol one first when the account must have it. */
 static void
-after_password(struct ctx *c, const char *login, const char *id, bool has_totp, bool required)
+after_password(struct ctx *c, const char *login, const char *id, const PGresult *acc)
 {
-	const char *stage = has_totp ? "code" : required ? "enrol" : "full";
+	bool has_totp = db_bool(acc, 0, "has_totp"), required = db_bool(acc, 0, "required");
+	bool change = db_bool(acc, 0, "password_must_change");
+	const char *stage = has_totp ? "code" : change ? "password" : required ? "enrol" : "full";
 
 	if (!start_session(c, login, id, stage)) {
 		page_error(c, 503, "The database is not answering. You are not signed in; please try again.",
@@ -321,9 +324,9 @@ after_password(struct ctx *c, const char *login, const char *id, bool has_totp, 
 		return;
 	}
 	if (!has_totp)
-		record_login(c, login, id, true, required ? "signed in; must enrol a second factor"
-		    : "signed in");
-	http_redirect(c->http, 303, has_totp ? "/login/code" : required ? "/account/totp" : "/");
+		record_login(c, login, id, true, "signed in");
+	http_redirect(c->http, 303, has_totp ? "/login/code" : change ? "/account/password"
+	    : required ? "/account/totp" : "/");
 }
 
 void
@@ -331,7 +334,7 @@ h_login(struct ctx *c)
 {
 	DB_STATEMENT(find_sql, "auth.h_login.find_sql", 1,
 	    "SELECT id, password_hash, disabled, totp_secret IS NOT NULL AS has_totp,"
-	    " second_factor_required(id) AS required FROM account WHERE login = $1");
+	    " second_factor_required(id) AS required, password_must_change FROM account WHERE login = $1");
 	char precsrf[FORM_TOKEN_CHARS + 8];
 	const char *login = form_get(&c->http->body_form, "login");
 	const char *password = form_get(&c->http->body_form, "password");
@@ -388,7 +391,7 @@ h_login(struct ctx *c)
 		PQclear(res);
 		return;
 	}
-	after_password(c, login, id, db_bool(res, 0, "has_totp"), db_bool(res, 0, "required"));
+	after_password(c, login, id, res);
 	PQclear(res);
 }
 

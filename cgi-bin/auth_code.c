@@ -25,7 +25,8 @@ static PGresult *
 pending_session(struct ctx *c)
 {
 	DB_STATEMENT(sql, "auth_code.pending_session", 1,
-	    "SELECT a.id, a.login, a.totp_secret, coalesce(a.totp_last_step, -1) AS last_step, s.csrf"
+	    "SELECT a.id, a.login, a.totp_secret, coalesce(a.totp_last_step, -1) AS last_step, s.csrf,"
+	    " a.password_must_change"
 	    " FROM session s JOIN account a ON a.id = s.account_id"
 	    " WHERE s.token_hash = decode($1, 'hex') AND s.stage = 'code' AND NOT a.disabled"
 	    "  AND a.totp_secret IS NOT NULL"
@@ -71,7 +72,7 @@ h_login_code_form(struct ctx *c)
 /* Whether `code` is accepted for the account of `res`, marking it used in
  * the same step, so that two requests with one code cannot both pass.
  * Sets *how to the reason recorded. */
-static bool
+bool
 code_accepted(struct ctx *c, const PGresult *res, const char *code, const char **how)
 {
 	DB_STATEMENT(step_sql, "auth_code.code_accepted.step_sql", 2,
@@ -155,13 +156,13 @@ h_login_code(struct ctx *c)
 		PQclear(res);
 		return;
 	}
-	if (!start_session(c, login, id, "full")) {
+	if (!start_session(c, login, id, db_bool(res, 0, "password_must_change") ? "password" : "full")) {
 		PQclear(res);
 		page_error(c, 503, "The database is not answering. You are not signed in; please try again.",
 		    NULL);
 		return;
 	}
 	record_login(c, login, id, true, how);
+	http_redirect(c->http, 303, db_bool(res, 0, "password_must_change") ? "/account/password" : "/");
 	PQclear(res);
-	http_redirect(c->http, 303, "/");
 }

@@ -26,5 +26,9 @@ bool start_session(struct ctx *, const char *login, const char *id, const char *
  * (sql/008 login_attempt_begin): 1 admitted, 0 refused (answered), -1 the
  * database failed (answered). */
 int  admit(struct ctx *, const char *login);
+/* Whether `code` (of the authenticator, or a recovery code) is accepted for
+ * the account of `res` (columns id, totp_secret, last_step), marking it
+ * used; *how says why in the words of the sign-in record. */
+bool code_accepted(struct ctx *, const PGresult *res, const char *code, const char **how);
 
 #endif

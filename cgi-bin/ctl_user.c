@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "db.h"
 #include "form.h"
+#include "password.h"
 #include "policy.h"
 #include "totp.h"
 
@@ -60,7 +61,8 @@ add_user(struct db *db, struct form *form, const char *password, const char *tot
 			}
 	} else if ((problem = account_check(values, errors)) != NULL ||
 	    (problem = account_check_structure(have_policy ? &pol : NULL, values, errors)) != NULL ||
-	    (problem = password_check(password)) != NULL)
+	    (problem = password_rules(db, password, values[AF_LOGIN], values[AF_NAME],
+	        have_policy ? pol.department : NULL)) != NULL)
 		rc = ctl_bad_input("%s", problem);
 	else if (!db_begin(db))
 		rc = ctl_failed(db, "user add");

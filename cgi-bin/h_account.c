@@ -206,7 +206,7 @@ h_account_totp_confirm(struct ctx *c)
 		return;
 	}
 	PQclear(st);
-	c->must_enrol = false;
+	c->setup_path = NULL;
 	d = page_dict(c);
 	r = view_add(d, "RECOVERY");
 	for (i = 0; i < RECOVERY_CODES; i++)

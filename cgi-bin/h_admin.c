@@ -176,7 +176,7 @@ h_admin_account_create(struct ctx *c)
 			}
 	} else if ((problem = account_check(values, errors)) == NULL &&
 	    (problem = account_check_structure(app_policy(c), values, errors)) == NULL &&
-	    (problem = password_check(password)) == NULL) {
+	    (problem = password_rules(&c->app->db, password, values[AF_LOGIN], values[AF_NAME], app_policy(c)->department)) == NULL) {
 		/* The same form sent again creates nothing (submission.h). */
 		if (!claim_form(c)) {
 			fields_free(values, AF__MAX);
@@ -374,9 +374,9 @@ op_flag(struct ctx *c, const char *op, const char *id, const char *login, char *
 static const char *
 op_password(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	DB_STATEMENT(sql, "h_admin.op_password", 2, "UPDATE account SET password_hash = $2 WHERE id = $1");
+	DB_STATEMENT(sql, "h_admin.op_password", 2, "UPDATE account SET password_hash = $2, password_must_change = true WHERE id = $1");
 	const char *password = form_get(&c->http->body_form, "password");
-	const char *problem = password_check(password), *params[2];
+	const char *problem = password_rules(&c->app->db, password, login, NULL, app_policy(c)->department), *params[2];
 	struct db *db = &c->app->db;
 	char hash[256];
 	bool ok;

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "password.h"   /* h_admin.c's password rules come with it */
+
 struct ctx;
 
 const char *admin_op_totp_reset(struct ctx *, const char *op, const char *id, const char *login,

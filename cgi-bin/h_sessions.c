@@ -80,6 +80,9 @@ h_account(struct ctx *c)
 	if (strcmp(form_get(&c->http->query_form, "ended") ? form_get(&c->http->query_form, "ended") : "",
 	    "1") == 0)
 		view_set_str(view_add(d, "MESSAGE_BOX"), "MESSAGE", "The session was ended.");
+	if (form_get(&c->http->query_form, "changed") != NULL)
+		view_set_str(view_add(d, "MESSAGE_BOX"), "MESSAGE", "Your password was changed; "
+		    "your other sessions were ended.");
 	page_send(c, 200, "Your account", "account.tpl", d);
 }
 

@@ -32,6 +32,9 @@ void h_account_totp_confirm(struct ctx *);
 /* One's account page and sessions (h_sessions.c). */
 void h_account(struct ctx *);
 void h_account_session_end(struct ctx *);
+/* One's own password (h_password.c). */
+void h_account_password(struct ctx *);
+void h_account_password_change(struct ctx *);
 void h_admin_accounts(struct ctx *);
 void h_admin_account_create(struct ctx *);
 void h_admin_account(struct ctx *);

@@ -25,6 +25,9 @@ const struct route portal_routes[] = {
 	/* One's own second factor; open before enrolment (CJIS 5.6.2.2). */
 	{ METHOD_GET,  "/account/totp",              h_account_totp,     ROUTE_SETUP, ROLES_ALL },
 	{ METHOD_POST, "/account/totp",              h_account_totp_confirm, ROUTE_SETUP, ROLES_ALL },
+	/* One's own password; open when an administrator set it (NIST SP 800-63B §6.1.2.3). */
+	{ METHOD_GET,  "/account/password",          h_account_password, ROUTE_SETUP, ROLES_ALL },
+	{ METHOD_POST, "/account/password",          h_account_password_change, ROUTE_SETUP, ROLES_ALL },
 	/* One's own sessions: see them, end any (an id of another's ends nothing). */
 	{ METHOD_GET,  "/account",                   h_account,          0, ROLES_ALL },
 	{ METHOD_POST, "/account/sessions/{id}/end", h_account_session_end, 0, ROLES_ALL },

@@ -14,6 +14,9 @@ ALTER TABLE account
     ADD COLUMN totp_last_step bigint,
     ADD COLUMN totp_enrolled_at timestamptz;
 
+-- A password an administrator set is changed at its first sign-in.
+ALTER TABLE account ADD COLUMN password_must_change boolean NOT NULL DEFAULT false;
+
 -- Ten single-use recovery codes per enrolled account, for a lost phone.
 -- Only a BLAKE2b hash of each is kept (the codes carry 60 random bits, so a
 -- fast hash is enough; passwords need Argon2id, these do not).
@@ -27,9 +30,10 @@ CREATE TABLE recovery_code (
 -- What a session may do yet: 'full' is signed in; 'code' has passed the
 -- password and waits for the second factor (it is no sign-in: the portal
 -- treats it as signed out); 'enrol' must enrol a second factor before
--- anything else.
+-- anything else; 'password' must change a password an administrator set
+-- (NIST SP 800-63B §6.1.2.3: a temporary secret is replaced at first use).
 ALTER TABLE session ADD COLUMN stage text NOT NULL DEFAULT 'full'
-    CHECK (stage IN ('full', 'code', 'enrol'));
+    CHECK (stage IN ('full', 'code', 'enrol', 'password'));
 -- A name for a session on the page that lists one's sessions (the token's
 -- hash is no business of a page).
 ALTER TABLE session ADD COLUMN id bigserial UNIQUE;
@@ -42,6 +46,8 @@ INSERT INTO setting (name, value) VALUES
     ('second_factor_local', '0'),
     -- How long the second step of a sign-in may wait for its code.
     ('second_factor_minutes', '5'),
+    -- NIST SP 800-63B §5.1.1.2: at least 8; the department asks 12.
+    ('password_min_length', '12'),
     -- CJIS 5.5.4: the system-use notice shown before sign-in.
     ('system_use_notice', 'You are accessing a system of the police department that holds '
         || 'criminal justice information. Use is authorized for official purposes only and '

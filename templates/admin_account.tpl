@@ -19,7 +19,7 @@
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Duty</h3>{{#ON_DUTY}}<input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h3>Reset the password</h3><div class="field"><label for="e-password">New password (10 characters or more)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
+<h3>Reset the password</h3><div class="field"><label for="e-password">New password (12 characters or more; changed by its holder at first sign-in)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
 <input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h3>Access</h3>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>

@@ -24,6 +24,11 @@ Its own stack: the second factor is required here as in production
 | one's sessions listed (started, last used, address, browser) | Sessions.test_own_sessions_listed_with_address_and_browser |
 | ending one of one's sessions; another's id ends nothing | Sessions.test_end_one_of_ones_sessions_audited_and_not_anothers |
 | absolute lifetime besides the idle lock | Sessions.test_session_ends_after_its_absolute_lifetime_even_when_used |
+| password rules with their messages | Passwords.test_nist_800_63b_5_1_1_2_rules_and_their_messages |
+| change own password: current + code, other sessions end, audited | Passwords.test_change_own_password_with_code_ends_other_sessions |
+| wrong current password refused and counted | Passwords.test_wrong_current_password_refused_and_counted |
+| admin reset: one-time password changed at first sign-in | Passwords.test_nist_800_63b_6_1_2_3_admin_reset_password_changed_at_first_sign_in |
+| portalctl user add refuses a weak password | Passwords.test_portalctl_user_add_refuses_a_common_password |
 | portalctl user add --totp-secret / user totp | Portalctl.test_user_add_totp_secret_new_and_user_totp |
 """
 
@@ -350,6 +355,99 @@ class Sessions(TestCase):
         r = c.get('/inbox')
         self.assertEqual(r.status, 303)
         self.assertEqual(r.location_path, '/login')
+
+
+class Passwords(TestCase):
+    def change(self, c, login, current, new, code=True):
+        page = c.get('/account/password')
+        self.assertEqual(page.status, 200)
+        fields = [('current', current), ('password', new), ('csrf', find_csrf(page.body))]
+        if code:
+            fields.append(('code', S.totp_code(login)))
+        return c.post('/account/password', fields)
+
+    def test_nist_800_63b_5_1_1_2_rules_and_their_messages(self):
+        login = new_user()
+        c = Client(S)
+        c.login(login, PW)
+        cases = [
+            ('tangerine42', 'The password must have at least 12 characters.'),
+            ('password1234', 'The password is too easy to guess (it is based on a dictionary word).'),
+            ('%s-%s!' % (login, login), "The password is too close to your login, your name or the "
+                                        "department's name."),
+            ('Account dispatcher 1', "The password is too close to your login, your name"),
+        ]
+        for new, message in cases:
+            with self.subTest(new=new):
+                r = self.change(c, login, PW, new)
+                self.assertEqual(r.status, 422)
+                self.assertIn(message.replace("'", '&#39;'), r.body)
+                self.assertEqual(Client(S).try_login(login, new).status, 401)
+        # No composition rules: lower-case words and spaces are fine.
+        r = self.change(c, login, PW, 'purple monkey dishwasher lamp')
+        self.assertEqual(r.status, 303)
+
+    def test_change_own_password_with_code_ends_other_sessions(self):
+        login = new_user()
+        a, b = Client(S), Client(S)
+        a.login(login, PW)
+        b.login(login, PW)
+        r = self.change(a, login, PW, 'a new passphrase for winter')
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location_path, '/account')
+        self.assertEqual(a.get('/inbox').status, 200)
+        self.assertEqual(b.get('/inbox').status, 303)
+        self.assertEqual(Client(S).try_login(login, PW).status, 401)
+        self.assertEqual(S.scalar("SELECT count(*) FROM audit_event WHERE action = "
+                                  "'password_changed' AND actor_login = '%s'" % login), '1')
+        # Without a code nothing changes.
+        page = a.get('/account/password')
+        r = a.post('/account/password', [('current', 'a new passphrase for winter'),
+                                         ('password', 'yet another fine phrase'),
+                                         ('csrf', find_csrf(page.body))])
+        self.assertEqual(r.status, 422)
+        self.assertIn('The code was not accepted', r.body)
+
+    def test_wrong_current_password_refused_and_counted(self):
+        login = new_user()
+        c = Client(S)
+        c.login(login, PW)
+        self.assertEqual(failures(login), 0)
+        r = self.change(c, login, 'not my password at all', 'a new passphrase for winter')
+        self.assertEqual(r.status, 422)
+        self.assertIn('Your current password was not right', r.body)
+        self.assertEqual(failures(login), 1)
+        self.assertEqual(Client(S).try_login(login, 'a new passphrase for winter').status, 401)
+
+    def test_nist_800_63b_6_1_2_3_admin_reset_password_changed_at_first_sign_in(self):
+        admin = new_user('admin')
+        ac = Client(S)
+        ac.login(admin, PW)
+        login = new_user(totp_secret=None, role='agency', agency='Town of Summit PD',
+                         agency_type='local')
+        aid = S.scalar("SELECT id FROM account WHERE login = '%s'" % login)
+        page = ac.get('/admin/accounts/%s' % aid)
+        r = ac.post('/admin/accounts/%s' % aid, [('csrf', find_csrf(page.body)), ('op', 'password'),
+                                                 ('password', 'temporary pass 4 you')])
+        self.assertEqual(r.status, 303)
+        c = Client(S)
+        r = c.try_login(login, 'temporary pass 4 you')
+        self.assertEqual(r.location_path, '/account/password')
+        r = c.get('/inbox')
+        self.assertEqual(r.location_path, '/account/password')
+        r = self.change(c, login, 'temporary pass 4 you', 'my own phrase for summit', code=False)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(c.get('/inbox').status, 200)
+        self.assertEqual(S.scalar("SELECT password_must_change FROM account WHERE login = '%s'"
+                                  % login), 'f')
+
+    def test_portalctl_user_add_refuses_a_common_password(self):
+        login = uniq('ac')
+        rc, out, err = S.ctl('user', 'add', login, '--role', 'officer', '--name', 'Weak Pw',
+                             stdin='password1234\n')
+        self.assertEqual(rc, 2)
+        self.assertIn('too easy to guess', err)
+        self.assertEqual(S.scalar("SELECT count(*) FROM account WHERE login = '%s'" % login), '0')
 
 
 class Portalctl(TestCase):
