@@ -39,10 +39,11 @@ read_password(void)
 	return buf_take(&b);
 }
 
-/* Creates the account of `form`, with a second factor when `totp` (base32)
- * is given. */
+/* Creates the account of `form`, with its second factor (ctl_totp_for_new:
+ * `totp` given, none, or one made into `made`). */
 static int
-add_user(struct db *db, struct form *form, const char *password, const char *totp)
+add_user(struct db *db, struct form *form, const char *password, const char *totp, bool none,
+    char made[TOTP_SECRET_CHARS + 1])
 {
 	char *values[AF__MAX];
 	const char *errors[AF__MAX], *problem;
@@ -69,7 +70,7 @@ add_user(struct db *db, struct form *form, const char *password, const char *tot
 	else if ((problem = account_create(db, values, password)) != NULL) {
 		db_rollback(db);
 		rc = strstr(problem, "exists") ? ctl_bad_input("%s", problem) : ctl_failed(db, problem);
-	} else if (totp != NULL && !ctl_totp_set(db, values[AF_LOGIN], totp)) {
+	} else if (!ctl_totp_for_new(db, values[AF_LOGIN], totp, none, made)) {
 		db_rollback(db);
 		rc = ctl_failed(db, "user add --totp-secret");
 	} else {
@@ -77,7 +78,7 @@ add_user(struct db *db, struct form *form, const char *password, const char *tot
 		char note[300];
 
 		snprintf(note, sizeof(note), "Created account %s (%s) with portalctl%s", values[AF_LOGIN],
-		    values[AF_ROLE], totp != NULL ? ", with a second factor" : "");
+		    values[AF_ROLE], totp != NULL || made[0] != '\0' ? ", with a second factor" : "");
 		if (!audit_record(db, NULL, 0, "portalctl", "account_created", NULL, note) || !db_commit(db)) {
 			db_rollback(db);
 			rc = ctl_failed(db, "user add");
@@ -98,8 +99,9 @@ ctl_user_add(struct db *db, int argc, char **argv)
 		{ "--bureau", "bureau" }, { "--district", "district" }, { "--unit", "unit" },
 	};
 	struct form form;
-	char *password, made[TOTP_SECRET_CHARS + 1];
+	char *password, made[TOTP_SECRET_CHARS + 1] = "";
 	const char *totp_given = NULL, *totp = NULL;
+	bool none = false;
 	int i, rc;
 	size_t f;
 
@@ -112,6 +114,11 @@ ctl_user_add(struct db *db, int argc, char **argv)
 		/* The second factor is no field of the account form. */
 		if (strcmp(argv[i], "--totp-secret") == 0 && i + 1 < argc && totp_given == NULL) {
 			totp_given = argv[i + 1];
+			continue;
+		}
+		if (strcmp(argv[i], "--no-totp") == 0) {
+			none = true;
+			i--;	/* a flag without a value */
 			continue;
 		}
 		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
@@ -146,10 +153,10 @@ ctl_user_add(struct db *db, int argc, char **argv)
 		form_free(&form);
 		return ctl_bad_input("the password must have at most %d bytes", PASSWORD_MAX);
 	}
-	rc = add_user(db, &form, password, totp);
+	rc = add_user(db, &form, password, totp, none, made);
 	if (rc == 0)
 		printf("added %s\n", argv[0]);
-	if (rc == 0 && totp == made)
+	if (rc == 0 && made[0] != '\0')
 		printf("totp-secret %s\n", made);
 	free(password);
 	form_free(&form);
@@ -257,7 +264,7 @@ demo_account(struct db *db, const struct demo_account *a, const struct policy *p
 		(void)form_add(&form, "agency_type", a->agency_type);
 	/* Every demo account has a second factor (CJIS 5.6.2.2): its secret
 	 * is listed, for an authenticator app or `portalctl user totp`. */
-	rc = add_user(db, &form, password, secret);
+	rc = add_user(db, &form, password, secret, false, secret);
 	form_free(&form);
 	if (rc == 0)
 		buf_printf(listing, "  %-9s %-20s %s  %s  (%s)\n", a->login, a->role, password, secret,

@@ -36,6 +36,8 @@ void h_account_session_end(struct ctx *);
 void h_account_password(struct ctx *);
 void h_account_password_change(struct ctx *);
 void h_admin_accounts(struct ctx *);
+/* The audit trail for administrators (h_admin_audit.c). */
+void h_admin_audit(struct ctx *);
 void h_admin_account_create(struct ctx *);
 void h_admin_account(struct ctx *);
 void h_admin_account_update(struct ctx *);

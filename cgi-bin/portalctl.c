@@ -16,6 +16,7 @@
  *   portalctl policy load FILE         make it the policy in force (audited)
  *   portalctl policy show              the policy in force, by clause
  *   portalctl audit verify
+ *   portalctl audit [--since DATE] [--login LOGIN] [--action ACTION]   the events, tab-separated
  *   portalctl backup FILE              a verified backup (backup.c)
  *   portalctl restore [--replace] FILE bring one back, in one transaction
  *   portalctl status [--status-file F] each process, the database, mail, the notifier, the
@@ -89,6 +90,12 @@ static int
 run_user_totp(struct db *db, const char *dsn, int argc, char **argv)
 {
 	return ctl_user_totp(db, argc, argv);
+}
+
+static int
+run_audit_list(struct db *db, const char *dsn, int argc, char **argv)
+{
+	return ctl_audit_list(db, argc, argv);
 }
 
 static int
@@ -212,6 +219,7 @@ static const struct command {
 	{ "policy",  "load",    1, 1,  DB,        run_policy_load },
 	{ "policy",  "show",    0, 0,  DB,        run_policy_show },
 	{ "audit",   "verify",  0, 0,  DB,        run_audit_verify },
+	{ "audit",   NULL,      0, 6,  DB,        run_audit_list },
 	{ "backup",  NULL,      0, -1, DB,        run_backup },
 	{ "restore", NULL,      0, -1, DB,        run_restore },
 	{ "status",  NULL,      0, -1, DB_OR_NOT, run_status },
@@ -222,7 +230,7 @@ static int
 usage(void)
 {
 	return ctl_bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty|totp ... | setting NAME VALUE | "
-	    "policy check|rules|load FILE | policy show | audit verify | status | "
+	    "policy check|rules|load FILE | policy show | audit verify | audit [--since D] [--login L] [--action A] | status | "
 	    "backup FILE | restore [--replace] FILE | routes");
 }
 

@@ -53,6 +53,7 @@ const struct route portal_routes[] = {
 	{ METHOD_GET,  "/history.csv",               h_history_csv,      0, ROLES_REVIEWERS },
 	{ METHOD_GET,  "/dashboard",                 h_dashboard,        0, ROLES_REVIEWERS | ROLE_BIT(ROLE_COMMANDER) },
 	{ METHOD_GET,  "/admin/accounts",            h_admin_accounts,   0, ROLE_BIT(ROLE_ADMIN) },
+	{ METHOD_GET,  "/admin/audit",               h_admin_audit,      0, ROLE_BIT(ROLE_ADMIN) },
 	{ METHOD_POST, "/admin/accounts",            h_admin_account_create, 0, ROLE_BIT(ROLE_ADMIN) },
 	{ METHOD_GET,  "/admin/accounts/{id}",       h_admin_account,    0, ROLE_BIT(ROLE_ADMIN) },
 	{ METHOD_POST, "/admin/accounts/{id}",       h_admin_account_update, 0, ROLE_BIT(ROLE_ADMIN) },

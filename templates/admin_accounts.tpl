@@ -2,6 +2,7 @@
 {{#AGAIN}}<p class="notice" role="status">You had sent this form already: it was stored the first time, and nothing new was stored now.</p>{{/AGAIN}}
 
 {{#MESSAGE_BOX}}<div class="error-summary" role="alert"><p>{{MESSAGE}}</p></div>{{/MESSAGE_BOX}}
+<p><a href="/admin/audit">Audit trail</a>: sign-ins, second factors, passwords, sessions and account changes.</p>
 <p>"Not available" in the policy means off duty: notifications and approvals go to the fallback the policy names while nobody of a role is on duty.</p>
 <table class="list">
 <thead><tr><th scope="col">Login</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Agency / bureau / district / unit</th><th scope="col">Duty</th><th scope="col">State</th></tr></thead>

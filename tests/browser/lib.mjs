@@ -129,7 +129,7 @@ export class Stack {
   }
 
   // attrs.totp_secret: a base32 secret, or 'new'; signIn() then answers
-  // the second step with its code.
+  // the second step with the code of any secret set (or printed).
   addUser(login, role, name, password, attrs = {}) {
     const args = ['user', 'add', login, '--role', role, '--name', name];
     const { totp_secret: secret, ...rest } = attrs;
@@ -143,7 +143,8 @@ export class Stack {
       throw new Error(`portalctl ${args.join(' ')} -> exit ${p.status ?? p.signal}\n${p.stdout}${p.stderr}`);
     }
     this.users.add(login);
-    if (secret) this.totpSecrets.set(login, secret === 'new' ? p.stdout.match(/^totp-secret ([A-Z2-7]+)$/m)[1] : secret);
+    const made = p.stdout.match(/^totp-secret ([A-Z2-7]+)$/m);
+    if (made || secret) this.totpSecrets.set(login, made ? made[1] : secret);
   }
 
   // Creates the accounts ({login, role, name, attrs}) not created yet.

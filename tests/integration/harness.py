@@ -262,10 +262,14 @@ class Stack:
                 p.stderr.decode('utf-8', 'replace'))
 
     def add_user(self, login, role, name, password, totp=None, **attrs):
-        """totp: a base32 secret, or True for one portalctl makes; the
-        Client's login() then answers the second step with its code."""
+        """totp: a base32 secret, True for one portalctl makes, False for
+        none (--no-totp), None for portalctl's choice (one when the account
+        must have one); the Client's login() answers the second step with
+        the code of any secret set."""
         args = ['user', 'add', login, '--role', role, '--name', name]
-        if totp is not None:
+        if totp is False:
+            args += ['--no-totp']
+        elif totp is not None:
             args += ['--totp-secret', 'new' if totp is True else totp]
         for key in ('email', 'agency', 'agency_type', 'bureau', 'district', 'unit'):
             if attrs.get(key) is not None:
@@ -275,9 +279,9 @@ class Stack:
         rc, out, err = self.ctl(*args, stdin=password + '\n')
         assert rc == 0, ('portalctl %s -> exit %d\nstdout: %s\nstderr: %s'
                          % (' '.join(args), rc, out, err))
-        if totp is not None:
-            made = re.search(r'^totp-secret ([A-Z2-7]+)$', out, re.M)
-            self.totp_secrets[login] = made.group(1) if totp is True else totp
+        made = re.search(r'^totp-secret ([A-Z2-7]+)$', out, re.M)
+        if made or isinstance(totp, str):
+            self.totp_secrets[login] = made.group(1) if made else totp
         return login
 
     def totp_code(self, login, step=None):

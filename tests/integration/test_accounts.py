@@ -29,7 +29,9 @@ Its own stack: the second factor is required here as in production
 | wrong current password refused and counted | Passwords.test_wrong_current_password_refused_and_counted |
 | admin reset: one-time password changed at first sign-in | Passwords.test_nist_800_63b_6_1_2_3_admin_reset_password_changed_at_first_sign_in |
 | portalctl user add refuses a weak password | Passwords.test_portalctl_user_add_refuses_a_common_password |
+| sign-ins and failures (with reason) in the audit chain; admin page and portalctl audit with filters | Audit.test_cjis_5_4_1_1_sign_in_events_listed_with_filters |
 | portalctl user add --totp-secret / user totp | Portalctl.test_user_add_totp_secret_new_and_user_totp |
+| portalctl user add makes and prints a secret when one is required | Portalctl.test_user_add_without_flag_makes_a_secret_when_one_is_required |
 """
 
 import re
@@ -51,6 +53,8 @@ def setUpModule():
 
 
 def new_user(role='dispatcher', totp_secret=True, **attrs):
+    """totp_secret: True (one made), False (none: enrols at sign-in), None
+    (portalctl's choice)."""
     login = uniq('ac')
     S.add_user(login, role, 'Account %s' % role, PW, totp=totp_secret, **attrs)
     return login
@@ -82,7 +86,7 @@ def enrol(c):
 
 class Enrol(TestCase):
     def test_cjis_5_6_2_2_enrol_confirms_a_code_then_shows_ten_recovery_codes(self):
-        login = new_user(totp_secret=None)
+        login = new_user(totp_secret=False)
         c = Client(S)
         r = c.try_login(login, PW)
         self.assertEqual(r.location_path, '/account/totp')
@@ -108,7 +112,7 @@ class Enrol(TestCase):
                                   "'second_factor_enrolled' AND actor_login = '%s'" % login), '1')
 
     def test_wrong_confirmation_code_turns_nothing_on(self):
-        login = new_user(totp_secret=None)
+        login = new_user(totp_secret=False)
         c = Client(S)
         c.try_login(login, PW)
         page = c.get('/account/totp')
@@ -119,7 +123,7 @@ class Enrol(TestCase):
                                   % login), 't')
 
     def test_cjis_5_6_2_2_department_account_without_factor_is_sent_to_enrolment(self):
-        login = new_user(totp_secret=None)
+        login = new_user(totp_secret=False)
         c = Client(S)
         r = c.try_login(login, PW)
         self.assertEqual(r.status, 303)
@@ -130,16 +134,16 @@ class Enrol(TestCase):
             self.assertEqual(r.location_path, '/account/totp', path)
 
     def test_cjis_5_6_2_2_local_agency_optional_by_setting(self):
-        login = new_user('agency', totp_secret=None, agency='Town of Summit PD', agency_type='local')
+        login = new_user('agency', totp_secret=False, agency='Town of Summit PD', agency_type='local')
         c = Client(S)
         r = c.try_login(login, PW)
         self.assertEqual(r.location_path, '/')
-        fed = new_user('agency', totp_secret=None, agency='FBI Milwaukee', agency_type='federal')
+        fed = new_user('agency', totp_secret=False, agency='FBI Milwaukee', agency_type='federal')
         r = Client(S).try_login(fed, PW)
         self.assertEqual(r.location_path, '/account/totp')
 
     def test_enrolment_ends_the_other_sessions(self):
-        login = new_user(totp_secret=None)
+        login = new_user(totp_secret=False)
         S.psql("UPDATE setting SET value = '0' WHERE name = 'second_factor_department'")
         try:
             other = Client(S)
@@ -219,7 +223,7 @@ class SecondStep(TestCase):
 
 class Recovery(TestCase):
     def test_recovery_code_works_once(self):
-        login = new_user(totp_secret=None)
+        login = new_user(totp_secret=False)
         c = Client(S)
         c.try_login(login, PW)
         _, _, codes = enrol(c)
@@ -423,7 +427,7 @@ class Passwords(TestCase):
         admin = new_user('admin')
         ac = Client(S)
         ac.login(admin, PW)
-        login = new_user(totp_secret=None, role='agency', agency='Town of Summit PD',
+        login = new_user(totp_secret=False, role='agency', agency='Town of Summit PD',
                          agency_type='local')
         aid = S.scalar("SELECT id FROM account WHERE login = '%s'" % login)
         page = ac.get('/admin/accounts/%s' % aid)
@@ -450,6 +454,40 @@ class Passwords(TestCase):
         self.assertEqual(S.scalar("SELECT count(*) FROM account WHERE login = '%s'" % login), '0')
 
 
+class Audit(TestCase):
+    def test_cjis_5_4_1_1_sign_in_events_listed_with_filters(self):
+        login = new_user()
+        self.assertEqual(Client(S).try_login(login, 'not the password').status, 401)
+        Client(S).login(login, PW)
+        rows = S.psql("SELECT action, note, clause FROM audit_event WHERE actor_login = '%s' "
+                      "ORDER BY id" % login)
+        self.assertEqual([tuple(r) for r in rows],
+                         [('sign_in_failed', 'wrong password', 'CJIS 5.4.1.1'),
+                          ('sign_in', 'signed in with a second factor', 'CJIS 5.4.1.1')])
+        rc, out, err = S.ctl('audit', '--login', login, '--since', '2020-01-01')
+        self.assertEqual(rc, 0, err)
+        lines = [l.split('\t') for l in out.splitlines()]
+        self.assertEqual([(l[2], l[3], l[5]) for l in lines],
+                         [(login, 'sign_in_failed', 'wrong password'),
+                          (login, 'sign_in', 'signed in with a second factor')])
+        rc, out, err = S.ctl('audit', '--login', login, '--action', 'sign_in_failed')
+        self.assertEqual(len(out.splitlines()), 1)
+        rc, out, err = S.ctl('audit', '--since', 'yesterday-ish')
+        self.assertEqual(rc, 2)
+        rc, out, err = S.ctl('audit', '--login', login, '--since', '2999-01-01')
+        self.assertEqual((rc, out), (0, ''))
+        admin = new_user('admin')
+        c = Client(S)
+        c.login(admin, PW)
+        page = c.get('/admin/audit?login=%s&action=sign_in_failed&since=2020-01-01' % login)
+        self.assertEqual(page.status, 200)
+        self.assertEqual(page.body.count('<td data-label="Action">sign_in_failed</td>'), 1)
+        self.assertNotIn('<td data-label="Action">sign_in</td>', page.body)
+        d = Client(S)
+        d.login(login, PW)
+        self.assertEqual(d.get('/admin/audit').status, 403)
+
+
 class Portalctl(TestCase):
     def test_user_add_totp_secret_new_and_user_totp(self):
         login = uniq('ac')
@@ -463,3 +501,19 @@ class Portalctl(TestCase):
         rc, out, err = S.ctl('user', 'add', uniq('ac'), '--role', 'officer', '--name', 'X',
                              '--totp-secret', 'not-base32!', stdin=PW + '\n')
         self.assertEqual(rc, 2)
+
+    def test_user_add_without_flag_makes_a_secret_when_one_is_required(self):
+        officer, local = uniq('ac'), uniq('ac')
+        rc, out, err = S.ctl('user', 'add', officer, '--role', 'officer', '--name', 'Officer U',
+                             stdin=PW + '\n')
+        self.assertEqual(rc, 0, err)
+        secret = re.search(r'^totp-secret ([A-Z2-7]{32})$', out, re.M).group(1)
+        self.assertEqual(S.scalar("SELECT totp_secret FROM account WHERE login = '%s'" % officer),
+                         secret)
+        rc, out, err = S.ctl('user', 'add', local, '--role', 'agency', '--name', 'Local L',
+                             '--agency', 'Town of Summit PD', '--agency-type', 'local',
+                             stdin=PW + '\n')
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn('totp-secret', out)
+        self.assertEqual(S.scalar("SELECT totp_secret IS NULL FROM account WHERE login = '%s'"
+                                  % local), 't')
