@@ -2,7 +2,6 @@
 #include "auth_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -60,8 +59,7 @@ auth_load_session(struct ctx *c)
 	    /* The idle clock is touched at most once a minute, so most page
 	     * views write nothing (no commit to wait for). */
 	    "WITH s AS (SELECT token_hash, account_id, csrf, last_seen_at, stage FROM session"
-	    /* A session waiting for its second factor is no sign-in (sql/016). */
-	    "  WHERE token_hash = decode($1, 'hex') AND stage <> 'code'"
+	    "  WHERE token_hash = decode($1, 'hex')"
 	    "    AND last_seen_at > now() - make_interval(mins => $2::int)"
 	    "    AND created_at > now() - make_interval(hours => $3::int)),"
 	    " touch AS (UPDATE session SET last_seen_at = now()"
@@ -96,6 +94,12 @@ auth_load_session(struct ctx *c)
 		return true;
 	}
 	c->session_res = res;
+	/* A session waiting for its second factor is no sign-in (sql/016); its
+	 * token is the one the code form carries (the same CSRF rule). */
+	if (strcmp(db_value(res, 0, "stage"), "code") == 0) {
+		c->csrf = db_value(res, 0, "csrf");
+		return true;
+	}
 	c->signed_in = true;
 	c->me.id = db_int(res, 0, "id");
 	c->me.login = db_value(res, 0, "login");
@@ -206,10 +210,11 @@ record_login(struct ctx *c, const char *login, const char *account_id, bool ok,
 
 	if (!db_run_ok(&c->app->db, &sql, params))
 		log_warn("sign-in of %s not recorded", login);
-	/* And in the audit chain (docs/audit.md), the login as its actor: the
-	 * note holds only the reason. */
-	if (!audit_record(&c->app->db, NULL, account_id != NULL ? atoll(account_id) : 0, login,
-	    ok ? "sign_in" : "sign_in_failed", "CJIS 5.4.1.1", reason))
+	/* And in the audit chain (docs/audit.md), the login typed as its actor
+	 * (no account id: signing in alone must not keep an account from being
+	 * deleted); the note holds only the reason. */
+	if (!audit_record(&c->app->db, NULL, 0, login, ok ? "sign_in" : "sign_in_failed",
+	    "CJIS 5.4.1.1", reason))
 		log_warn("sign-in of %s not audited", login);
 }
 

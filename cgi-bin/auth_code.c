@@ -128,14 +128,7 @@ h_login_code(struct ctx *c)
 		page_error(c, 403, "The sign-in had expired. Please sign in again.", NULL);
 		return;
 	}
-	/* The same CSRF rule as every form: the token of this very session. */
-	c->csrf = db_value(res, 0, "csrf");
-	if (!auth_csrf_ok(c)) {
-		PQclear(res);
-		page_error(c, 403, "This form had no valid security token (CSRF) or came from another "
-		    "site, so nothing was done. Please go back, reload the page and try again.", NULL);
-		return;
-	}
+	/* Its CSRF token was checked as every form's (app.c, auth.c). */
 	login = db_value(res, 0, "login");
 	id = db_value(res, 0, "id");
 	if (code == NULL || *code == '\0' || form_count(&c->http->body_form, "code") != 1 ||

@@ -185,8 +185,11 @@ h_account_totp_confirm(struct ctx *c)
 		return;
 	}
 	if (db_bool(st, 0, "enrolled") || db_value(st, 0, "totp_pending") == NULL) {
+		bool on = db_bool(st, 0, "enrolled");
+
 		PQclear(st);
-		page_error(c, 409, "Two-factor sign-in is already on for your account.", NULL);
+		page_error(c, on ? 409 : 422, on ? "Two-factor sign-in is already on for your account."
+		    : "Open the two-factor page first: it shows the key to add to your app.", NULL);
 		return;
 	}
 	if (form_count(&c->http->body_form, "code") != 1 ||

@@ -127,6 +127,12 @@ h_account_password_change(struct ctx *c)
 		page_error(c, 503, "The database is not answering. Please try again in a moment.", NULL);
 		return;
 	}
+	if (form_get(&c->http->body_form, "current") == NULL || password == NULL ||
+	    form_count(&c->http->body_form, "current") != 1 || form_count(&c->http->body_form, "password") != 1) {
+		password_page(c, 422, acc, "Enter your current password and the new one.");
+		PQclear(acc);
+		return;
+	}
 	if (admit(c, db_value(acc, 0, "login")) <= 0) {
 		PQclear(acc);
 		return;

@@ -19,8 +19,8 @@ const struct route portal_routes[] = {
 	{ METHOD_GET,  "/login",                     h_login_form,       ROUTE_PUBLIC, ROLES_ALL },
 	{ METHOD_POST, "/login",                     h_login,            ROUTE_PUBLIC | ROUTE_NOCSRF, ROLES_ALL },
 	{ METHOD_GET,  "/login/code",                h_login_code_form,  ROUTE_PUBLIC, ROLES_ALL },
-	/* Checks the CSRF token of the session waiting for its code itself. */
-	{ METHOD_POST, "/login/code",                h_login_code,       ROUTE_PUBLIC | ROUTE_NOCSRF, ROLES_ALL },
+	/* The CSRF token of the session waiting for its code (auth.c). */
+	{ METHOD_POST, "/login/code",                h_login_code,       ROUTE_PUBLIC, ROLES_ALL },
 	{ METHOD_POST, "/logout",                    h_logout,           ROUTE_SETUP, ROLES_ALL },
 	/* One's own second factor; open before enrolment (CJIS 5.6.2.2). */
 	{ METHOD_GET,  "/account/totp",              h_account_totp,     ROUTE_SETUP, ROLES_ALL },
