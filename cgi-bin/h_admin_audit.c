@@ -1,5 +1,5 @@
 /*
- * GET /admin/audit: the audit trail for administrators (CJIS Security
+ * GET /admin/audit: the accounts' audit trail for administrators (CJIS Security
  * Policy 5.4.1.1, 5.4.3), newest first, narrowed by who (`login`), what
  * (`action`) and from when (`since`, a date); at most 200 rows a page.
  */
@@ -49,7 +49,12 @@ h_admin_audit(struct ctx *c)
 	DB_STATEMENT(sql, "h_admin_audit.h_admin_audit", 3,
 	    "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, coalesce(actor_login, '') AS actor,"
 	    " action, coalesce(clause, '') AS clause, note, coalesce(request_id::text, '') AS request"
-	    " FROM audit_event WHERE ($1::text IS NULL OR actor_login = $1)"
+	    /* The accounts' events (a request's are on its page; `portalctl
+	     * audit` lists every event). */
+	    " FROM audit_event WHERE request_id IS NULL AND action IN ('sign_in', 'sign_in_failed',"
+	    "  'second_factor_enrolled', 'password_changed', 'session_ended', 'account_created',"
+	    "  'account_changed', 'account_deleted', 'setting_changed')"
+	    " AND ($1::text IS NULL OR actor_login = $1)"
 	    " AND ($2::text IS NULL OR action = $2)"
 	    " AND ($3::text IS NULL OR at >= $3::date)"
 	    " ORDER BY id DESC LIMIT 200");

@@ -1,5 +1,5 @@
-{{%AUTOESCAPE context="HTML"}}<h1>Audit trail</h1>
-<p class="hint">Sign-ins and their failures, second factors, passwords, sessions ended, account and request changes: each event is sealed into the hash chain (<code>portalctl audit verify</code>) and kept for good. The newest {{MAX}} events that match are shown; <code>portalctl audit --since DATE --login LOGIN</code> lists them all.</p>
+{{%AUTOESCAPE context="HTML"}}<h1>Audit trail of accounts</h1>
+<p class="hint">Sign-ins and their failures, second factors, passwords, sessions ended, account changes (a request's events are on its page): each event is sealed into the hash chain (<code>portalctl audit verify</code>) and kept for good. The newest {{MAX}} events that match are shown; <code>portalctl audit --since DATE --login LOGIN</code> lists them all.</p>
 <form method="get" action="/admin/audit" class="form filters">
 <div class="filter-grid">
 <div class="field"><label for="au-login">Login</label><input id="au-login" name="login" type="text" value="{{login}}" maxlength="64"></div>
