@@ -13,7 +13,7 @@
 
 CC      ?= cc
 CXX     ?= c++
-PKGS    := libpq libsodium libcurl
+PKGS    := libpq libsodium libcurl liboath libqrencode
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icgi-bin
@@ -26,7 +26,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL   = $(CFLAGS_BASE) $(OPT) $(SANITIZE) $(PKG_CFLAGS)
 CXXFLAGS_ALL = $(CXXFLAGS_BASE) $(OPT) $(SANITIZE)
-LIBS = $(PKG_LIBS) -lfcgi -lctemplate_nothreads -lstdc++ -lm
+LIBS = $(PKG_LIBS) -lcrack -lfcgi -lctemplate_nothreads -lstdc++ -lm
 
 # Everything but the three programs' main files goes into one library, so
 # the unit tests link exactly the code the programs run.

@@ -53,20 +53,6 @@ account_check_structure(const struct policy *pol, char *const v[AF__MAX], const 
 }
 
 const char *
-password_check(const char *password)
-{
-	size_t n = password ? utf8_length(password) : 0;
-
-	if (n < PASSWORD_MIN)
-		return "the password must have at least 10 characters";
-	if (strlen(password) > PASSWORD_MAX)
-		return "the password must have at most 256 bytes";
-	if (!utf8_valid(password, strlen(password)))
-		return "the password is not valid UTF-8 text";
-	return NULL;
-}
-
-const char *
 account_create(struct db *db, char *const v[AF__MAX], const char *password)
 {
 	DB_STATEMENT(sql, "account.account_create", 10,

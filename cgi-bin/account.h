@@ -17,13 +17,12 @@ enum account_field {
 
 extern const struct field_spec account_fields[AF__MAX];
 
-#define PASSWORD_MIN 10
+/* The password rules: password.h. */
 #define PASSWORD_MAX 256
 
 /* Checks the fields together (an agency names its agency, a unit
  * commander a unit...). Returns NULL or the problem, naming the field. */
 const char *account_check(char *const values[AF__MAX], const char *errors[AF__MAX]);
-const char *password_check(const char *password);
 
 struct policy;
 /* A bureau or district must be one of the department's own (the policy's

@@ -55,6 +55,7 @@ struct ctx {
 	struct account       me;
 	const char          *csrf;         /* the token forms must carry */
 	long long            unread;       /* unacknowledged notifications */
+	const char          *setup_path;   /* a page to see first (second factor, password) */
 	PGresult            *session_res;  /* owned */
 	char                 pre_csrf[64]; /* sign-in form token (no session yet) */
 };

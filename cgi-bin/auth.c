@@ -1,9 +1,11 @@
 #include "auth.h"
+#include "auth_internal.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "field.h"
 #include "hashgate.h"
 #include "log.h"
@@ -25,7 +27,7 @@ static const char failed_message[] =
 /* RFC 6265bis §4.1.3.2: a "__Host-" cookie is Secure, host-only, Path=/,
  * so no other site or subdomain can set or shadow it. Browsers accept it
  * only over TLS; plain HTTP (development on loopback) uses the bare name. */
-static const char *
+const char *
 cookie_name(const struct ctx *c, const char *bare)
 {
 	if (!c->http->https)
@@ -33,7 +35,7 @@ cookie_name(const struct ctx *c, const char *bare)
 	return strcmp(bare, SESSION_COOKIE) == 0 ? "__Host-portal_session" : "__Host-portal_csrf";
 }
 
-static void
+void
 cookie_header(struct ctx *c, const char *bare, const char *value, bool expire)
 {
 	char header[256];
@@ -44,7 +46,7 @@ cookie_header(struct ctx *c, const char *bare, const char *value, bool expire)
 	http_add_header(c->http, "Set-Cookie", header);
 }
 
-static bool
+bool
 cookie_token(const struct ctx *c, const char *bare, char *out, size_t outlen)
 {
 	return http_cookie(c->http, cookie_name(c, bare), out, outlen);
@@ -56,7 +58,7 @@ auth_load_session(struct ctx *c)
 	DB_STATEMENT(sql, "auth.auth_load_session", 3,
 	    /* The idle clock is touched at most once a minute, so most page
 	     * views write nothing (no commit to wait for). */
-	    "WITH s AS (SELECT token_hash, account_id, csrf, last_seen_at FROM session"
+	    "WITH s AS (SELECT token_hash, account_id, csrf, last_seen_at, stage FROM session"
 	    "  WHERE token_hash = decode($1, 'hex')"
 	    "    AND last_seen_at > now() - make_interval(mins => $2::int)"
 	    "    AND created_at > now() - make_interval(hours => $3::int)),"
@@ -64,7 +66,7 @@ auth_load_session(struct ctx *c)
 	    "  WHERE token_hash = (SELECT token_hash FROM s)"
 	    "    AND last_seen_at < now() - interval '1 minute')"
 	    " SELECT a.id, a.login, a.full_name, a.email, a.agency, a.agency_type, a.bureau,"
-	    "  a.district, a.unit, a.role, a.on_duty, s.csrf,"
+	    "  a.district, a.unit, a.role, a.on_duty, s.csrf, s.stage,"
 	    /* Two counts, each answered by a partial index (sql/004). */
 	    "  (SELECT count(*) FROM notification n WHERE n.recipient_id = a.id"
 	    "    AND n.acknowledged_at IS NULL) +"
@@ -92,6 +94,12 @@ auth_load_session(struct ctx *c)
 		return true;
 	}
 	c->session_res = res;
+	/* A session waiting for its second factor is no sign-in (sql/016); its
+	 * token is the one the code form carries (the same CSRF rule). */
+	if (strcmp(db_value(res, 0, "stage"), "code") == 0) {
+		c->csrf = db_value(res, 0, "csrf");
+		return true;
+	}
 	c->signed_in = true;
 	c->me.id = db_int(res, 0, "id");
 	c->me.login = db_value(res, 0, "login");
@@ -106,6 +114,8 @@ auth_load_session(struct ctx *c)
 	c->me.on_duty = db_bool(res, 0, "on_duty");
 	c->csrf = db_value(res, 0, "csrf");
 	c->unread = db_int(res, 0, "unread");
+	c->setup_path = strcmp(db_value(res, 0, "stage"), "enrol") == 0 ? "/account/totp"
+	    : strcmp(db_value(res, 0, "stage"), "password") == 0 ? "/account/password" : NULL;
 	return true;
 }
 
@@ -136,8 +146,22 @@ auth_csrf_ok(struct ctx *c)
 	return secret_equal(sent, c->csrf);
 }
 
-/* The sign-in form, with a fresh token the portal signed. */
+/* CJIS 5.5.4: the system-use notice, the department's text (setting
+ * system_use_notice, sql/016), shown before any credential is sent. */
 static void
+system_use_notice(struct ctx *c, struct view_dict *d)
+{
+	DB_STATEMENT(sql, "auth.system_use_notice", 0,
+	    "SELECT value FROM setting WHERE name = 'system_use_notice' AND value <> ''");
+	PGresult *res = db_run(&c->app->db, &sql, NULL);
+
+	if (res != NULL && PQntuples(res) == 1)
+		view_set_str(view_add(d, "NOTICE"), "TEXT", db_value(res, 0, "value"));
+	PQclear(res);
+}
+
+/* The sign-in form, with a fresh token the portal signed. */
+void
 login_page(struct ctx *c, int status, const char *login, const char *message)
 {
 	struct view_dict *d;
@@ -151,6 +175,7 @@ login_page(struct ctx *c, int status, const char *login, const char *message)
 	c->csrf = c->pre_csrf;
 	cookie_header(c, PRECSRF_COOKIE, c->pre_csrf, false);
 	d = page_dict(c);
+	system_use_notice(c, d);
 	if (login != NULL)
 		view_set_str(d, "LOGIN", login);
 	if (message != NULL) {
@@ -173,7 +198,7 @@ h_login_form(struct ctx *c)
 
 /* Every sign-in that reached the password check is recorded, with why it
  * failed (CJIS 5.4.1.1: successful and unsuccessful logon attempts). */
-static void
+void
 record_login(struct ctx *c, const char *login, const char *account_id, bool ok,
     const char *reason)
 {
@@ -185,6 +210,12 @@ record_login(struct ctx *c, const char *login, const char *account_id, bool ok,
 
 	if (!db_run_ok(&c->app->db, &sql, params))
 		log_warn("sign-in of %s not recorded", login);
+	/* And in the audit chain (docs/audit.md), the login typed as its actor
+	 * (no account id: signing in alone must not keep an account from being
+	 * deleted); the note holds only the reason. */
+	if (!audit_record(&c->app->db, NULL, 0, login, ok ? "sign_in" : "sign_in_failed",
+	    "CJIS 5.4.1.1", reason))
+		log_warn("sign-in of %s not audited", login);
 }
 
 static void
@@ -210,26 +241,28 @@ user_agent_text(const char *ua, char out[301])
 	out[o] = '\0';
 }
 
-/* The session of a successful sign-in; false when the database failed. */
-static bool
-start_session(struct ctx *c, const char *login, const char *id)
+bool
+start_session(struct ctx *c, const char *login, const char *id, const char *stage)
 {
 	DB_STATEMENT(ok_sql, "auth.start_session.ok_sql", 2, "SELECT login_attempt_ok($1, $2)");
-	DB_STATEMENT(session_sql, "auth.start_session.session_sql", 5,
-	    "INSERT INTO session (token_hash, account_id, csrf, remote_addr, user_agent)"
-	    " VALUES (decode($1, 'hex'), $2, $3, $4, nullif($5, ''))");
+	DB_STATEMENT(session_sql, "auth.start_session.session_sql", 6,
+	    "INSERT INTO session (token_hash, account_id, csrf, remote_addr, user_agent, stage)"
+	    " VALUES (decode($1, 'hex'), $2, $3, $4, nullif($5, ''), $6)");
 	DB_STATEMENT(drop_sql, "auth.start_session.drop_sql", 1, "DELETE FROM session WHERE token_hash = decode($1, 'hex')");
 	char token[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1], old[TOKEN_CHARS + 8];
 	char hex[TOKEN_HASH_HEX + 1], ua[301];
-	const char *params[5];
+	const char *params[6];
 
-	/* A new session id at every sign-in (no session fixation). */
+	/* A new session id at every sign-in and at its second step (no session
+	 * fixation). The failures counted stay until the second factor too:
+	 * wrong codes count toward the same pause (CJIS 5.5.3). */
 	if (!token_new(token) || !token_new(csrf))
 		return false;
 	user_agent_text(c->http->user_agent, ua);
 	params[0] = login;
 	params[1] = c->http->remote_addr;
-	if (!db_begin(&c->app->db) || !db_run_ok(&c->app->db, &ok_sql, params))
+	if (!db_begin(&c->app->db) ||
+	    (strcmp(stage, "code") != 0 && !db_run_ok(&c->app->db, &ok_sql, params)))
 		goto fail;
 	if (cookie_token(c, SESSION_COOKIE, old, sizeof(old)) && token_shape_ok(old)) {
 		token_hash_hex(old, hex);
@@ -243,6 +276,7 @@ start_session(struct ctx *c, const char *login, const char *id)
 	params[2] = csrf;
 	params[3] = c->http->remote_addr;
 	params[4] = ua;
+	params[5] = stage;
 	if (!db_run_ok(&c->app->db, &session_sql, params) || !db_commit(&c->app->db))
 		goto fail;
 	cookie_header(c, SESSION_COOKIE, token, false);
@@ -255,7 +289,7 @@ fail:
 
 /* Decides the attempt in the database before any hashing: 1 admitted,
  * 0 refused (answered), -1 the database failed (answered). */
-static int
+int
 admit(struct ctx *c, const char *login)
 {
 	DB_STATEMENT(sql, "auth.admit", 2, "SELECT verdict, retry_after FROM login_attempt_begin($1, $2)");
@@ -287,11 +321,32 @@ admit(struct ctx *c, const char *login)
 	return 1;
 }
 
+/* The password was right: signed in, or on to the second factor (CJIS
+ * 5.6.2.2), or to enrol one first when the account must have it. */
+static void
+after_password(struct ctx *c, const char *login, const char *id, const PGresult *acc)
+{
+	bool has_totp = db_bool(acc, 0, "has_totp"), required = db_bool(acc, 0, "required");
+	bool change = db_bool(acc, 0, "password_must_change");
+	const char *stage = has_totp ? "code" : change ? "password" : required ? "enrol" : "full";
+
+	if (!start_session(c, login, id, stage)) {
+		page_error(c, 503, "The database is not answering. You are not signed in; please try again.",
+		    NULL);
+		return;
+	}
+	if (!has_totp)
+		record_login(c, login, id, true, "signed in");
+	http_redirect(c->http, 303, has_totp ? "/login/code" : change ? "/account/password"
+	    : required ? "/account/totp" : "/");
+}
+
 void
 h_login(struct ctx *c)
 {
 	DB_STATEMENT(find_sql, "auth.h_login.find_sql", 1,
-	    "SELECT id, password_hash, disabled FROM account WHERE login = $1");
+	    "SELECT id, password_hash, disabled, totp_secret IS NOT NULL AS has_totp,"
+	    " second_factor_required(id) AS required, password_must_change FROM account WHERE login = $1");
 	char precsrf[FORM_TOKEN_CHARS + 8];
 	const char *login = form_get(&c->http->body_form, "login");
 	const char *password = form_get(&c->http->body_form, "password");
@@ -348,15 +403,8 @@ h_login(struct ctx *c)
 		PQclear(res);
 		return;
 	}
-	if (!start_session(c, login, id)) {
-		PQclear(res);
-		page_error(c, 503, "The database is not answering. You are not signed in; please try again.",
-		    NULL);
-		return;
-	}
-	record_login(c, login, id, true, "signed in");
+	after_password(c, login, id, res);
 	PQclear(res);
-	http_redirect(c->http, 303, "/");
 }
 
 void

@@ -44,5 +44,8 @@ bool auth_same_origin(const struct ctx *);
 void h_login_form(struct ctx *);
 void h_login(struct ctx *);
 void h_logout(struct ctx *);
+/* The second step of sign-in (auth_code.c). */
+void h_login_code_form(struct ctx *);
+void h_login_code(struct ctx *);
 
 #endif

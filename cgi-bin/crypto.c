@@ -4,10 +4,13 @@
 
 #include <sodium.h>
 
+#include "totp.h"
+
 bool
 crypto_init(void)
 {
-	return sodium_init() >= 0;
+	/* libsodium, and liboath for the second factor (totp.h). */
+	return sodium_init() >= 0 && totp_init();
 }
 
 static void

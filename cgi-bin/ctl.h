@@ -35,5 +35,18 @@ int  ctl_demo(struct db *);
 int  ctl_user_add(struct db *, int argc, char **argv);
 int  ctl_user_duty(struct db *, int argc, char **argv);
 int  ctl_user_list(struct db *);
+int  ctl_user_totp(struct db *, int argc, char **argv);
+int  ctl_setting(struct db *, int argc, char **argv);
+int  ctl_audit_list(struct db *, int argc, char **argv);
+/* --totp-secret of user add: `given` checked as base32, or "new" made into
+ * `made` (33 bytes); NULL when neither. */
+const char *ctl_totp_choose(const char *given, char made[33]);
+/* Sets the second factor of `login` in the open transaction. */
+bool ctl_totp_set(struct db *, const char *login, const char *secret);
+/* The second factor of an account just created, in the open transaction:
+ * `secret` when given; none when `none` (--no-totp: it enrols at its first
+ * sign-in); else one made into `made` (33 bytes) when the account must
+ * have one (sql/016), `made` left as it was otherwise. */
+bool ctl_totp_for_new(struct db *, const char *login, const char *secret, bool none, char made[33]);
 
 #endif

@@ -15,7 +15,9 @@
 #include "ctl.h"
 #include "db.h"
 #include "form.h"
+#include "password.h"
 #include "policy.h"
+#include "totp.h"
 
 /* Reads the password: the first line of standard input. */
 static char *
@@ -37,8 +39,11 @@ read_password(void)
 	return buf_take(&b);
 }
 
+/* Creates the account of `form`, with its second factor (ctl_totp_for_new:
+ * `totp` given, none, or one made into `made`). */
 static int
-add_user(struct db *db, struct form *form, const char *password)
+add_user(struct db *db, struct form *form, const char *password, const char *totp, bool none,
+    char made[TOTP_SECRET_CHARS + 1])
 {
 	char *values[AF__MAX];
 	const char *errors[AF__MAX], *problem;
@@ -57,19 +62,23 @@ add_user(struct db *db, struct form *form, const char *password)
 			}
 	} else if ((problem = account_check(values, errors)) != NULL ||
 	    (problem = account_check_structure(have_policy ? &pol : NULL, values, errors)) != NULL ||
-	    (problem = password_check(password)) != NULL)
+	    (problem = password_rules(db, password, values[AF_LOGIN], values[AF_NAME],
+	        have_policy ? pol.department : NULL)) != NULL)
 		rc = ctl_bad_input("%s", problem);
 	else if (!db_begin(db))
 		rc = ctl_failed(db, "user add");
 	else if ((problem = account_create(db, values, password)) != NULL) {
 		db_rollback(db);
 		rc = strstr(problem, "exists") ? ctl_bad_input("%s", problem) : ctl_failed(db, problem);
+	} else if (!ctl_totp_for_new(db, values[AF_LOGIN], totp, none, made)) {
+		db_rollback(db);
+		rc = ctl_failed(db, "user add --totp-secret");
 	} else {
 		/* Account changes are audited, whoever makes them. */
 		char note[300];
 
-		snprintf(note, sizeof(note), "Created account %s (%s) with portalctl", values[AF_LOGIN],
-		    values[AF_ROLE]);
+		snprintf(note, sizeof(note), "Created account %s (%s) with portalctl%s", values[AF_LOGIN],
+		    values[AF_ROLE], totp != NULL || made[0] != '\0' ? ", with a second factor" : "");
 		if (!audit_record(db, NULL, 0, "portalctl", "account_created", NULL, note) || !db_commit(db)) {
 			db_rollback(db);
 			rc = ctl_failed(db, "user add");
@@ -90,7 +99,9 @@ ctl_user_add(struct db *db, int argc, char **argv)
 		{ "--bureau", "bureau" }, { "--district", "district" }, { "--unit", "unit" },
 	};
 	struct form form;
-	char *password;
+	char *password, made[TOTP_SECRET_CHARS + 1] = "";
+	const char *totp_given = NULL, *totp = NULL;
+	bool none = false;
 	int i, rc;
 	size_t f;
 
@@ -100,6 +111,16 @@ ctl_user_add(struct db *db, int argc, char **argv)
 	if (!form_add(&form, "login", argv[0]))
 		return 1;
 	for (i = 1; i < argc; i += 2) {
+		/* The second factor is no field of the account form. */
+		if (strcmp(argv[i], "--totp-secret") == 0 && i + 1 < argc && totp_given == NULL) {
+			totp_given = argv[i + 1];
+			continue;
+		}
+		if (strcmp(argv[i], "--no-totp") == 0) {
+			none = true;
+			i--;	/* a flag without a value */
+			continue;
+		}
 		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
 			if (strcmp(argv[i], flags[f].flag) == 0)
 				break;
@@ -124,13 +145,19 @@ ctl_user_add(struct db *db, int argc, char **argv)
 			return 1;
 		}
 	}
+	if (totp_given != NULL && (totp = ctl_totp_choose(totp_given, made)) == NULL) {
+		form_free(&form);
+		return ctl_bad_input("--totp-secret: not a base32 secret of 16 to 128 of A-Z and 2-7 (or 'new')");
+	}
 	if ((password = read_password()) == NULL) {
 		form_free(&form);
 		return ctl_bad_input("the password must have at most %d bytes", PASSWORD_MAX);
 	}
-	rc = add_user(db, &form, password);
+	rc = add_user(db, &form, password, totp, none, made);
 	if (rc == 0)
 		printf("added %s\n", argv[0]);
+	if (rc == 0 && made[0] != '\0')
+		printf("totp-secret %s\n", made);
 	free(password);
 	form_free(&form);
 	return rc;
@@ -216,7 +243,7 @@ demo_account(struct db *db, const struct demo_account *a, const struct policy *p
     struct buf *listing)
 {
 	const char *attr = a->attr;
-	char email[64], password[TOKEN_CHARS + 1];
+	char email[64], password[TOKEN_CHARS + 1], secret[TOTP_SECRET_CHARS + 1];
 	struct form form;
 	int rc;
 
@@ -224,7 +251,7 @@ demo_account(struct db *db, const struct demo_account *a, const struct policy *p
 		attr = strcmp(a->attr_flag, "district") == 0
 		    ? (pol->ndistricts > 0 ? pol->districts[0] : NULL)
 		    : (pol->nbureaus > 0 ? pol->bureaus[0] : NULL);
-	if (!token_new(password))
+	if (!token_new(password) || !totp_secret_new(secret))
 		return 1;
 	password[16] = '\0';	/* 96 random bits are plenty to type */
 	snprintf(email, sizeof(email), "%s@portal.invalid", a->login);
@@ -235,10 +262,13 @@ demo_account(struct db *db, const struct demo_account *a, const struct policy *p
 		(void)form_add(&form, a->attr_flag, attr);
 	if (a->agency_type != NULL)
 		(void)form_add(&form, "agency_type", a->agency_type);
-	rc = add_user(db, &form, password);
+	/* Every demo account has a second factor (CJIS 5.6.2.2): its secret
+	 * is listed, for an authenticator app or `portalctl user totp`. */
+	rc = add_user(db, &form, password, secret, false, secret);
 	form_free(&form);
 	if (rc == 0)
-		buf_printf(listing, "  %-9s %-20s %s  (%s)\n", a->login, a->role, password, a->name);
+		buf_printf(listing, "  %-9s %-20s %s  %s  (%s)\n", a->login, a->role, password, secret,
+		    a->name);
 	return rc;
 }
 
@@ -280,7 +310,8 @@ ctl_demo(struct db *db)
 	PQclear(res);
 	have_policy = policy_load(&pol, db);
 	buf_init(&listing);
-	buf_puts(&listing, "Demo accounts (one per role; change or disable them before real use):\n");
+	buf_puts(&listing, "Demo accounts (one per role; never in production: delete them before real use).\n"
+	    "  login     role                 password          second-factor secret (base32)\n");
 	for (i = 0; i < sizeof(demo) / sizeof(demo[0]) && rc == 0; i++)
 		rc = demo_account(db, &demo[i], have_policy ? &pol : NULL, &listing);
 	if (rc == 0 && !buf_failed(&listing)) {

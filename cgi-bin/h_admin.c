@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "hashgate.h"
 #include "handlers.h"
+#include "h_admin_security.h"
 #include "audit.h"
 #include "notify.h"
 #include "page.h"
@@ -175,7 +176,7 @@ h_admin_account_create(struct ctx *c)
 			}
 	} else if ((problem = account_check(values, errors)) == NULL &&
 	    (problem = account_check_structure(app_policy(c), values, errors)) == NULL &&
-	    (problem = password_check(password)) == NULL) {
+	    (problem = password_rules(&c->app->db, password, values[AF_LOGIN], values[AF_NAME], app_policy(c)->department)) == NULL) {
 		/* The same form sent again creates nothing (submission.h). */
 		if (!claim_form(c)) {
 			fields_free(values, AF__MAX);
@@ -271,6 +272,7 @@ edit_page(struct ctx *c, int status, const PGresult *acc, const char *message)
 	structure_into(c, d, db_value(acc, 0, "bureau"), db_value(acc, 0, "district"));
 	view_show(d, db_bool(acc, 0, "on_duty") ? "ON_DUTY" : "OFF_DUTY");
 	view_show(d, db_bool(acc, 0, "disabled") ? "DISABLED" : "ENABLED");
+	view_show(d, db_value(acc, 0, "totp_secret") != NULL ? "HAS_TOTP" : "NO_TOTP");
 	view_set_str(d, "REQUESTS", db_value(acc, 0, "requests"));
 	throttle_rows(c, d, db_value(acc, 0, "login"));
 	if (message != NULL)
@@ -372,9 +374,9 @@ op_flag(struct ctx *c, const char *op, const char *id, const char *login, char *
 static const char *
 op_password(struct ctx *c, const char *op, const char *id, const char *login, char *note, size_t notelen)
 {
-	DB_STATEMENT(sql, "h_admin.op_password", 2, "UPDATE account SET password_hash = $2 WHERE id = $1");
+	DB_STATEMENT(sql, "h_admin.op_password", 2, "UPDATE account SET password_hash = $2, password_must_change = true WHERE id = $1");
 	const char *password = form_get(&c->http->body_form, "password");
-	const char *problem = password_check(password), *params[2];
+	const char *problem = password_rules(&c->app->db, password, login, NULL, app_policy(c)->department), *params[2];
 	struct db *db = &c->app->db;
 	char hash[256];
 	bool ok;
@@ -428,13 +430,13 @@ static const struct {
 	account_op *apply;
 } account_ops[] = {
 	{ "save", op_save },
-	{ "duty_on", op_flag },
-	{ "duty_off", op_flag },
-	{ "disable", op_flag },
-	{ "enable", op_flag },
+	{ "duty_on", op_flag }, { "duty_off", op_flag },
+	{ "disable", op_flag }, { "enable", op_flag },
 	{ "password", op_password },
 	{ "unlock", op_unlock },
 	{ "delete", op_delete },
+	{ "totp_reset", admin_op_totp_reset },
+	{ "end_sessions", admin_op_end_sessions },
 };
 
 /* The change of one operation; NULL on success or the problem in words. */

@@ -26,7 +26,18 @@ void h_notification_ack(struct ctx *);
 void h_policy(struct ctx *);
 void h_history(struct ctx *);
 void h_dashboard(struct ctx *);
+/* One's own second factor (h_account.c). */
+void h_account_totp(struct ctx *);
+void h_account_totp_confirm(struct ctx *);
+/* One's account page and sessions (h_sessions.c). */
+void h_account(struct ctx *);
+void h_account_session_end(struct ctx *);
+/* One's own password (h_password.c). */
+void h_account_password(struct ctx *);
+void h_account_password_change(struct ctx *);
 void h_admin_accounts(struct ctx *);
+/* The audit trail for administrators (h_admin_audit.c). */
+void h_admin_audit(struct ctx *);
 void h_admin_account_create(struct ctx *);
 void h_admin_account(struct ctx *);
 void h_admin_account_update(struct ctx *);

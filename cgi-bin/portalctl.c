@@ -6,13 +6,17 @@
  *   portalctl demo                     create and print demo accounts on first start
  *   portalctl user add LOGIN --role ROLE --name "Full Name" [--email E] [--agency A]
  *                  [--agency-type T] [--bureau B] [--district D] [--unit U]   (password on stdin)
+ *                  [--totp-secret BASE32|new]   a second factor ("new": made and printed)
  *   portalctl user duty LOGIN on|off
  *   portalctl user list
+ *   portalctl user totp LOGIN           the current code of LOGIN's second factor
+ *   portalctl setting NAME VALUE        change a setting (audited)
  *   portalctl policy check FILE        check a policy file (no database needed)
  *   portalctl policy rules FILE        its rules, one a line (tab-separated)
  *   portalctl policy load FILE         make it the policy in force (audited)
  *   portalctl policy show              the policy in force, by clause
  *   portalctl audit verify
+ *   portalctl audit [--since DATE] [--login LOGIN] [--action ACTION]   the events, tab-separated
  *   portalctl backup FILE              a verified backup (backup.c)
  *   portalctl restore [--replace] FILE bring one back, in one transaction
  *   portalctl status [--status-file F] each process, the database, mail, the notifier, the
@@ -83,6 +87,24 @@ run_user_list(struct db *db, const char *dsn, int argc, char **argv)
 }
 
 static int
+run_user_totp(struct db *db, const char *dsn, int argc, char **argv)
+{
+	return ctl_user_totp(db, argc, argv);
+}
+
+static int
+run_audit_list(struct db *db, const char *dsn, int argc, char **argv)
+{
+	return ctl_audit_list(db, argc, argv);
+}
+
+static int
+run_setting(struct db *db, const char *dsn, int argc, char **argv)
+{
+	return ctl_setting(db, argc, argv);
+}
+
+static int
 run_policy_check(struct db *db, const char *dsn, int argc, char **argv)
 {
 	return policy_cmd_check(argv[0]);
@@ -125,14 +147,15 @@ run_restore(struct db *db, const char *dsn, int argc, char **argv)
 }
 
 /* The route table of routes.c as the portal dispatches it, one route a
- * line: method, pattern, flags (public, json, nocsrf, filing; "-" for none) and the
+ * line: method, pattern, flags (public, json, nocsrf, filing, setup; "-" for none) and the
  * role ids it admits, tab-separated; the lists comma-separated. Needs no
  * database: the tests read it so that they cannot drift from the code. */
 static int
 run_routes(struct db *db, const char *dsn, int argc, char **argv)
 {
 	static const struct { unsigned flag; const char *name; } flags[] = {
-		{ ROUTE_PUBLIC, "public" }, { ROUTE_JSON, "json" }, { ROUTE_NOCSRF, "nocsrf" }, { ROUTE_FILING, "filing" },
+		{ ROUTE_PUBLIC, "public" }, { ROUTE_JSON, "json" }, { ROUTE_NOCSRF, "nocsrf" },
+		{ ROUTE_FILING, "filing" }, { ROUTE_SETUP, "setup" },
 	};
 	size_t i, f;
 	int role;
@@ -190,11 +213,14 @@ static const struct command {
 	{ "user",    "add",     0, -1, DB,        run_user_add },
 	{ "user",    "duty",    0, -1, DB,        run_user_duty },
 	{ "user",    "list",    0, 0,  DB,        run_user_list },
+	{ "user",    "totp",    1, 1,  DB,        run_user_totp },
+	{ "setting", NULL,      2, 2,  DB,        run_setting },
 	{ "policy",  "check",   1, 1,  NO_DB,     run_policy_check },
 	{ "policy",  "rules",   1, 1,  NO_DB,     run_policy_rules },
 	{ "policy",  "load",    1, 1,  DB,        run_policy_load },
 	{ "policy",  "show",    0, 0,  DB,        run_policy_show },
 	{ "audit",   "verify",  0, 0,  DB,        run_audit_verify },
+	{ "audit",   NULL,      0, 6,  DB,        run_audit_list },
 	{ "backup",  NULL,      0, -1, DB,        run_backup },
 	{ "restore", NULL,      0, -1, DB,        run_restore },
 	{ "status",  NULL,      0, -1, DB_OR_NOT, run_status },
@@ -204,8 +230,8 @@ static const struct command {
 static int
 usage(void)
 {
-	return ctl_bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty ... | "
-	    "policy check|rules|load FILE | policy show | audit verify | status | "
+	return ctl_bad_input("usage: portalctl migrate | init --policy P | demo | user add|list|duty|totp ... | setting NAME VALUE | "
+	    "policy check|rules|load FILE | policy show | audit verify | audit [--since D] [--login L] [--action A] | status | "
 	    "backup FILE | restore [--replace] FILE | routes");
 }
 

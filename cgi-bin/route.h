@@ -23,7 +23,8 @@ enum route_flag {
 	/* Filing: of the roles admitted, the navigation offers it only to those
 	 * the policy lets file some kind (the handler refuses each kind the
 	 * policy does not give the role, naming the rule). */
-	ROUTE_FILING = 1 << 3
+	ROUTE_FILING = 1 << 3,
+	ROUTE_SETUP  = 1 << 4   /* open to a session that must enrol a second factor */
 };
 
 struct route {

@@ -18,7 +18,19 @@ const struct route portal_routes[] = {
 	{ METHOD_GET,  "/healthz.json",              h_healthz_json,     ROUTE_PUBLIC | ROUTE_JSON, ROLES_ALL },
 	{ METHOD_GET,  "/login",                     h_login_form,       ROUTE_PUBLIC, ROLES_ALL },
 	{ METHOD_POST, "/login",                     h_login,            ROUTE_PUBLIC | ROUTE_NOCSRF, ROLES_ALL },
-	{ METHOD_POST, "/logout",                    h_logout,           0, ROLES_ALL },
+	{ METHOD_GET,  "/login/code",                h_login_code_form,  ROUTE_PUBLIC, ROLES_ALL },
+	/* The CSRF token of the session waiting for its code (auth.c). */
+	{ METHOD_POST, "/login/code",                h_login_code,       ROUTE_PUBLIC, ROLES_ALL },
+	{ METHOD_POST, "/logout",                    h_logout,           ROUTE_SETUP, ROLES_ALL },
+	/* One's own second factor; open before enrolment (CJIS 5.6.2.2). */
+	{ METHOD_GET,  "/account/totp",              h_account_totp,     ROUTE_SETUP, ROLES_ALL },
+	{ METHOD_POST, "/account/totp",              h_account_totp_confirm, ROUTE_SETUP, ROLES_ALL },
+	/* One's own password; open when an administrator set it (NIST SP 800-63B §6.1.2.3). */
+	{ METHOD_GET,  "/account/password",          h_account_password, ROUTE_SETUP, ROLES_ALL },
+	{ METHOD_POST, "/account/password",          h_account_password_change, ROUTE_SETUP, ROLES_ALL },
+	/* One's own sessions: see them, end any (an id of another's ends nothing). */
+	{ METHOD_GET,  "/account",                   h_account,          0, ROLES_ALL },
+	{ METHOD_POST, "/account/sessions/{id}/end", h_account_session_end, 0, ROLES_ALL },
 	{ METHOD_GET,  "/",                          h_home,             0, ROLES_ALL },
 	/* Each member keeps their own duty true ("if not available"). */
 	{ METHOD_POST, "/duty",                      h_duty,             0, ROLES_STAFF },
@@ -41,6 +53,7 @@ const struct route portal_routes[] = {
 	{ METHOD_GET,  "/history.csv",               h_history_csv,      0, ROLES_REVIEWERS },
 	{ METHOD_GET,  "/dashboard",                 h_dashboard,        0, ROLES_REVIEWERS | ROLE_BIT(ROLE_COMMANDER) },
 	{ METHOD_GET,  "/admin/accounts",            h_admin_accounts,   0, ROLE_BIT(ROLE_ADMIN) },
+	{ METHOD_GET,  "/admin/audit",               h_admin_audit,      0, ROLE_BIT(ROLE_ADMIN) },
 	{ METHOD_POST, "/admin/accounts",            h_admin_account_create, 0, ROLE_BIT(ROLE_ADMIN) },
 	{ METHOD_GET,  "/admin/accounts/{id}",       h_admin_account,    0, ROLE_BIT(ROLE_ADMIN) },
 	{ METHOD_POST, "/admin/accounts/{id}",       h_admin_account_update, 0, ROLE_BIT(ROLE_ADMIN) },

@@ -187,7 +187,8 @@ retention_run(struct db *db)
 	    " OR created_at < now() - make_interval(hours => setting_int('session_max_hours', 12))");
 	DB_STATEMENT(logins, "timers.retention.logins", 0,
 	    "DELETE FROM login_event WHERE"
-	    " at < now() - make_interval(days => setting_int('login_event_retention_days', 365))");
+	    /* CJIS 5.4.7: a year at least, whatever the setting says. */
+	    " at < now() - make_interval(days => greatest(365, setting_int('login_event_retention_days', 365)))");
 	DB_STATEMENT(throttles, "timers.retention.throttles", 0,
 	    "DELETE FROM login_throttle WHERE last_failure_at < now() - interval '1 day'"
 	    " AND (blocked_until IS NULL OR blocked_until < now())");

@@ -13,9 +13,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 mode=${1:-run}
 
+# liboath (RFC 6238 codes), libqrencode (the enrolment QR code) and libcrack2
+# with its dictionary (cracklib-runtime) for the second factor and the
+# password rules of issue 15; the -dev packages pull in their libraries.
 RUN_PKGS=(build-essential pkg-config libfcgi-dev libfcgi-bin libctemplate-dev
           libpq-dev libsodium-dev libcurl4-openssl-dev postgresql nginx-light
-          curl ca-certificates)
+          curl ca-certificates liboath-dev liboath0 libqrencode-dev libqrencode4
+          libcrack2-dev libcrack2 cracklib-runtime)
 # cppcheck and clang-tidy are `make lint`'s (run by `make check`).
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes of
 # clang 14, only recommended by clang) build the fuzzers of `make fuzz`.

@@ -17,7 +17,8 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 MAX_LINES=500
 failed=()
 PG_INC=$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
-DEFS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icgi-bin "-I$PG_INC")
+# liboath keeps oath.h in its own directory (pkg-config names it).
+DEFS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icgi-bin "-I$PG_INC" $(pkg-config --cflags-only-I liboath 2>/dev/null))
 
 echo "== lint: clang -Werror build"
 make --no-print-directory -j"$JOBS" BUILD=build-clang CC=clang CXX=clang++ build unit-bins ||

@@ -44,6 +44,8 @@ BEGIN
         -- refers to can be deleted (the foreign keys refuse the rest).
         GRANT INSERT, UPDATE, DELETE ON account TO portal_app;
         GRANT INSERT, UPDATE, DELETE ON session TO portal_app;
+        -- Second factor (sql/016): recovery codes are made, used and reset.
+        GRANT SELECT, INSERT, UPDATE (used_at), DELETE ON recovery_code TO portal_app;
         GRANT INSERT, UPDATE, DELETE ON login_throttle, login_rate TO portal_app;
         GRANT SELECT, INSERT ON submission TO portal_app;
         GRANT SELECT ON process_heartbeat TO portal_app;
@@ -51,7 +53,7 @@ BEGIN
         GRANT SELECT ON login_rate TO portal_app;
         GRANT USAGE ON SEQUENCE request_id_seq, deployment_id_seq, checkin_id_seq,
             notification_id_seq, audit_event_id_seq, policy_exception_id_seq,
-            login_event_id_seq, account_id_seq TO portal_app;
+            login_event_id_seq, account_id_seq, session_id_seq TO portal_app;
     END IF;
 
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portal_notifier') THEN

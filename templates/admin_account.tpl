@@ -19,10 +19,14 @@
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h2>Duty</h2>{{#ON_DUTY}}<input type="hidden" name="op" value="duty_off"><button type="submit">Set off duty</button>{{/ON_DUTY}}{{#OFF_DUTY}}<input type="hidden" name="op" value="duty_on"><button type="submit">Set on duty</button>{{/OFF_DUTY}}</form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
-<h2>Reset the password</h2><div class="field"><label for="e-password">New password (10 characters or more)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
+<h2>Reset the password</h2><div class="field"><label for="e-password">New password (12 characters or more; changed by its holder at first sign-in)</label><input id="e-password" name="password" type="password" maxlength="256" autocomplete="new-password"></div>
 <input type="hidden" name="op" value="password"><button type="submit">Reset the password</button></form>
 <form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h2>Access</h2>{{#ENABLED}}<input type="hidden" name="op" value="disable"><button type="submit" class="danger">Disable the account</button>{{/ENABLED}}{{#DISABLED}}<input type="hidden" name="op" value="enable"><button type="submit">Enable the account</button>{{/DISABLED}}</form>
+{{#HAS_TOTP}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
+<h2>Second factor</h2><p>Signs in with a code from an authenticator app. A reset signs the account out everywhere, e-mails its holder, and makes them enrol again.</p><input type="hidden" name="op" value="totp_reset"><button type="submit" class="danger">Reset the second factor</button></form>{{/HAS_TOTP}}{{#NO_TOTP}}<div class="action"><h2>Second factor</h2><p>None enrolled.</p></div>{{/NO_TOTP}}
+<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
+<h2>Sessions</h2><input type="hidden" name="op" value="end_sessions"><button type="submit">End all sessions of this account</button></form>
 {{#HAS_THROTTLE}}<form method="post" action="/admin/accounts/{{ID}}" class="action form"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <h2>Failed sign-ins</h2>
 <table class="list"><thead><tr><th scope="col">From</th><th scope="col">Failures in a row</th><th scope="col">Last failure</th><th scope="col">Paused until</th></tr></thead>

@@ -2,6 +2,7 @@
 {{#AGAIN}}<p class="notice" role="status">You had sent this form already: it was stored the first time, and nothing new was stored now.</p>{{/AGAIN}}
 
 {{#MESSAGE_BOX}}<div class="error-summary" role="alert"><p>{{MESSAGE}}</p></div>{{/MESSAGE_BOX}}
+<p><a href="/admin/audit">Audit trail</a>: sign-ins, second factors, passwords, sessions and account changes.</p>
 <p>"Not available" in the policy means off duty: notifications and approvals go to the fallback the policy names while nobody of a role is on duty.</p>
 <table class="list">
 <thead><tr><th scope="col">Login</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Agency / bureau / district / unit</th><th scope="col">Duty</th><th scope="col">State</th></tr></thead>
@@ -23,7 +24,7 @@
 <div class="field"><label for="a-bureau">Bureau (bureau chiefs)</label>{{#BUREAU_TEXT}}<input id="a-bureau" name="bureau" type="text" value="{{bureau}}" maxlength="100">{{/BUREAU_TEXT}}{{#BUREAU_SELECT}}<select id="a-bureau" name="bureau"><option value="">—</option>{{#OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/OPTION}}</select>{{/BUREAU_SELECT}}</div>
 <div class="field"><label for="a-district">District or division (commanders)</label>{{#DISTRICT_TEXT}}<input id="a-district" name="district" type="text" value="{{district}}" maxlength="100">{{/DISTRICT_TEXT}}{{#DISTRICT_SELECT}}<select id="a-district" name="district"><option value="">—</option>{{#OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/OPTION}}</select>{{/DISTRICT_SELECT}}</div>
 <div class="field"><label for="a-unit">Specialized unit (unit commanders)</label><select id="a-unit" name="unit"><option value="">—</option>{{#UNIT_OPTION}}<option value="{{VALUE}}"{{#CHOSEN}} selected{{/CHOSEN}}>{{LABEL}}</option>{{/UNIT_OPTION}}</select></div>
-<div class="field"><label for="a-password">Initial password (10 characters or more)</label><input id="a-password" name="password" type="password" maxlength="256" required autocomplete="new-password"></div>
+<div class="field"><label for="a-password">Initial password (12 characters or more)</label><input id="a-password" name="password" type="password" maxlength="256" required autocomplete="new-password"></div>
 </div>
 <button type="submit" class="primary">Create the account</button>
 </form>

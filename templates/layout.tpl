@@ -15,7 +15,7 @@
   </div>
   {{#SIGNED_IN}}
   <div class="who">
-    <span>{{ME_NAME}} · {{ME_ROLE}}</span>
+    <span><a href="/account" title="Your account: sessions, two-factor sign-in, password">{{ME_NAME}}</a> · {{ME_ROLE}}</span>
     <form method="post" action="/logout" class="inline">
       <input type="hidden" name="csrf" value="{{CSRF}}">
       <button type="submit" class="link">Sign out</button>

@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}<section class="narrow">
 <h1>Sign in</h1>
 <p>For outside agencies asking for aid, and for the department's members.</p>
+{{#NOTICE}}<section class="notice system-use" aria-labelledby="system-use-title"><h2 id="system-use-title">System use notice</h2><p>{{TEXT}}</p></section>{{/NOTICE}}
 {{#LOGIN_ERROR}}<div class="error-summary" role="alert"><p>{{MESSAGE}}</p></div>{{/LOGIN_ERROR}}
 <form method="post" action="/login" class="form">
   <input type="hidden" name="csrf" value="{{CSRF}}">

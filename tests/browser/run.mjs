@@ -26,6 +26,7 @@ import {
 import { milwaukeeTests } from './milwaukee.mjs';
 import { pageTests, saveHtml } from './pages.mjs';
 import { agencyTests } from './agency.mjs';
+import { accountTests } from './accounts.mjs';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -363,6 +364,7 @@ test('Content-Security-Policy on pages and on /static/portal.css', async ({ brow
 // every page saved before it.
 for (const t of milwaukeeTests) test(t.name, t.fn, { preset: t.preset, users: t.users });
 for (const t of agencyTests) test(t.name, t.fn, { users: t.users });
+for (const t of accountTests) test(t.name, t.fn, { users: t.users });
 for (const t of pageTests) test(t.name, t.fn, { users: t.users });
 
 // ---------------------------------------------------------------- main

@@ -14,7 +14,10 @@ and on SIGTERM/SIGHUP (turned into SystemExit so finally blocks run).
 """
 
 import atexit
+import base64
 import glob
+import hashlib
+import hmac
 import html
 import http.client
 import json as jsonlib
@@ -24,6 +27,7 @@ import secrets
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -114,6 +118,8 @@ class Stack:
         self.stopped = False
         self._psql_via_runuser = None
         self._lock = threading.Lock()
+        self.totp_secrets = {}          # login -> base32 secret (add_user totp=...)
+        self.totp_last_step = {}        # login -> the last RFC 6238 step signed in with
         if start:
             self.start()
 
@@ -200,6 +206,12 @@ class Stack:
         # sign-in attempts (sql/008) is raised for test stacks; the tests of
         # that limit lower it themselves.
         self.psql("UPDATE setting SET value = '100000' WHERE name = 'login_attempts_per_minute'")
+        # A second factor is required of department and federal accounts
+        # (sql/016); test stacks make it optional, so that an account made
+        # without --totp-secret signs in with its password alone. The tests
+        # of the second factor (test_accounts) require it again.
+        self.psql("UPDATE setting SET value = '0' WHERE name IN "
+                  "('second_factor_department', 'second_factor_federal')")
         log('stack %s up in %.1f s at %s' % (self.name, time.monotonic() - t0, self.base))
 
     def stop(self):
@@ -249,8 +261,16 @@ class Stack:
         return (p.returncode, p.stdout.decode('utf-8', 'replace'),
                 p.stderr.decode('utf-8', 'replace'))
 
-    def add_user(self, login, role, name, password, **attrs):
+    def add_user(self, login, role, name, password, totp=None, **attrs):
+        """totp: a base32 secret, True for one portalctl makes, False for
+        none (--no-totp), None for portalctl's choice (one when the account
+        must have one); the Client's login() answers the second step with
+        the code of any secret set."""
         args = ['user', 'add', login, '--role', role, '--name', name]
+        if totp is False:
+            args += ['--no-totp']
+        elif totp is not None:
+            args += ['--totp-secret', 'new' if totp is True else totp]
         for key in ('email', 'agency', 'agency_type', 'bureau', 'district', 'unit'):
             if attrs.get(key) is not None:
                 args += ['--' + key.replace('_', '-'), attrs.pop(key)]
@@ -259,7 +279,22 @@ class Stack:
         rc, out, err = self.ctl(*args, stdin=password + '\n')
         assert rc == 0, ('portalctl %s -> exit %d\nstdout: %s\nstderr: %s'
                          % (' '.join(args), rc, out, err))
+        made = re.search(r'^totp-secret ([A-Z2-7]+)$', out, re.M)
+        if made or isinstance(totp, str):
+            self.totp_secrets[login] = made.group(1) if made else totp
         return login
+
+    def totp_code(self, login, step=None):
+        """The RFC 6238 code of `login` for `step` (default: the first step
+        not yet used by a sign-in of this stack's clients, waiting for it
+        when it is ahead of the clock's window)."""
+        if step is None:
+            now = int(time.time()) // 30
+            step = max(now, self.totp_last_step.get(login, -1) + 1)
+            while step > int(time.time()) // 30 + 1:
+                time.sleep(1)
+            self.totp_last_step[login] = step
+        return totp(self.totp_secrets[login], step)
 
     def duty(self, login, on):
         state = on if isinstance(on, str) else ('on' if on else 'off')
@@ -391,6 +426,15 @@ for _sig in (signal.SIGTERM, signal.SIGHUP):
 
 _CSRF_TAG = re.compile(r'<input\b[^>]*\bname\s*=\s*["\']csrf["\'][^>]*>', re.I)
 _VALUE_ATTR = re.compile(r'\bvalue\s*=\s*"([^"]*)"|\bvalue\s*=\s*\'([^\']*)\'', re.I)
+
+
+def totp(secret_b32, step):
+    """RFC 6238 (HOTP of RFC 4226 on the 30-second step): 6 digits, SHA-1."""
+    key = base64.b32decode(secret_b32 + '=' * (-len(secret_b32) % 8))
+    mac = hmac.new(key, struct.pack('>Q', step), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    value = struct.unpack('>I', mac[off:off + 4])[0] & 0x7FFFFFFF
+    return '%06d' % (value % 1000000)
 
 
 def find_csrf(text):
@@ -582,6 +626,12 @@ class Client:
     def login(self, login, password):
         r = self.try_login(login, password)
         assert r.status == 303, 'POST /login as %s -> %s' % (login, r.describe())
+        if r.location_path == '/login/code' and login in getattr(self.stack, 'totp_secrets', {}):
+            page = self.get('/login/code')
+            assert page.status == 200, 'GET /login/code -> %s' % page.describe()
+            r = self.post('/login/code', [('code', self.stack.totp_code(login)),
+                                          ('csrf', find_csrf(page.body))])
+            assert r.status == 303, 'POST /login/code as %s -> %s' % (login, r.describe())
         assert self.session_cookie, 'no portal_session cookie after sign-in'
         self._csrf = None
         return r

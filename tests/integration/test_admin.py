@@ -247,7 +247,7 @@ class Create(AdminCase):
             (dict(good, role='emperor'), r'(?i)role'),
             (dict(good, role=''), r'(?i)role.*required'),
             (dict(good, email='not-an-email'), r'(?i)e-mail'),
-            (dict(good, password='short'), r'(?i)password.*10'),
+            (dict(good, password='short'), r'(?i)password.*12'),
             (dict(good, password=''), r'(?i)password'),
             (dict(good, role='agency'), r'(?i)agency.*required'),
             (dict(good, role='unit_commander'), r'(?i)unit.*required'),
@@ -409,7 +409,7 @@ class Change(AdminCase):
         c.login(login, PW)
         r = self.post_op(admin(), aid, 'password', password='short')
         self.assertEqual(r.status, 422, r.describe())
-        self.assertRegex(visible_text(r.body), r'(?i)password.*10')
+        self.assertRegex(visible_text(r.body), r'(?i)password.*12')
         ok, _ = self.can_sign_in(login, PW)
         self.assertTrue(ok, 'a refused reset changed the password')
         new_pw = 'brand-new-password-2'

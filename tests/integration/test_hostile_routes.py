@@ -118,6 +118,24 @@ PROBES = {
     # Signed in there is no sign-in form (its token cookie): the handler refuses.
     ('POST', '/login'): dict(path='/login', form=_login, admitted=403, signed_out=303,
                              stores_when_admitted=True),
+    # No sign-in waits for its code: back to the form; the post is refused.
+    ('GET', '/login/code'): dict(path='/login/code', admitted=303, signed_out=303),
+    ('POST', '/login/code'): dict(path='/login/code',
+                                  form=lambda c, w: [('code', '123456'), ('csrf', csrf_of(c))],
+                                  admitted=403, signed_out=403),
+    ('GET', '/account'): dict(path='/account', admitted=200),
+    ('GET', '/account/totp'): dict(path='/account/totp', admitted=200),
+    # A code of no secret offered: 422, nothing turned on.
+    ('POST', '/account/totp'): dict(path='/account/totp',
+                                    form=lambda c, w: [('code', 'abcdef'), ('csrf', csrf_of(c))],
+                                    admitted=422),
+    ('GET', '/account/password'): dict(path='/account/password', admitted=200),
+    ('POST', '/account/password'): dict(path='/account/password',
+                                        form=lambda c, w: [('csrf', csrf_of(c))], admitted=422),
+    # Nobody has this session: 404, nothing ended.
+    ('POST', '/account/sessions/{id}/end'): dict(path='/account/sessions/999999999/end',
+                                                 form=lambda c, w: [('csrf', csrf_of(c))], admitted=404),
+    ('GET', '/admin/audit'): dict(path='/admin/audit', admitted=200),
     ('POST', '/logout'): dict(path='/logout', fresh=True, form=lambda c, w: [('csrf', csrf_of(c))],
                               admitted=303, stores_when_admitted=True),
     ('GET', '/'): dict(path='/', admitted=200),
@@ -251,7 +269,7 @@ class Table(harness.TestCase):
     def test_table_names_only_roles_of_design(self):
         for key in TABLE_ORDER:
             self.assertLessEqual(TABLE[key]['roles'], set(hostile.ROLES), '%s %s' % key)
-            self.assertLessEqual(TABLE[key]['flags'], {'public', 'json', 'nocsrf', 'filing'}, '%s %s' % key)
+            self.assertLessEqual(TABLE[key]['flags'], {'public', 'json', 'nocsrf', 'filing', 'setup'}, '%s %s' % key)
 
     def test_public_routes_admit_everyone(self):
         for key in TABLE_ORDER:

@@ -678,31 +678,6 @@ test_account_check(void **state)
 	assert_null(errors[AF_UNIT]);
 }
 
-static void
-test_password_check(void **state)
-{
-	char longpw[PASSWORD_MAX + 2];
-
-	(void)state;
-	assert_null(password_check("correct horse"));
-	assert_null(password_check("0123456789"));
-	/* Ten characters, twenty bytes. */
-	assert_null(password_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"));
-	assert_non_null(password_check("012345678"));
-	/* Nine characters in eighteen bytes is still too short. */
-	assert_non_null(password_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"));
-	assert_non_null(password_check(""));
-	assert_non_null(password_check(NULL));
-	memset(longpw, 'a', PASSWORD_MAX);
-	longpw[PASSWORD_MAX] = '\0';
-	assert_null(password_check(longpw));
-	longpw[PASSWORD_MAX] = 'a';
-	longpw[PASSWORD_MAX + 1] = '\0';
-	assert_non_null(password_check(longpw));
-	assert_non_null(password_check("0123456789\xff"));
-	assert_non_null(password_check("0123456789\xed\xa0\x80"));
-}
-
 int
 main(void)
 {
@@ -728,7 +703,6 @@ main(void)
 		cmocka_unit_test(test_request_fields_validate),
 		cmocka_unit_test(test_account_fields),
 		cmocka_unit_test(test_account_check),
-		cmocka_unit_test(test_password_check),
 	};
 
 	return cmocka_run_group_tests_name("field", tests, NULL, NULL);
