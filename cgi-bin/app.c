@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "handlers.h"
 #include "log.h"
+#include "login_return.h"
 #include "page.h"
 #include "routes.h"
 
@@ -138,8 +139,10 @@ run(struct ctx *c)
 	if (!(c->route->flags & ROUTE_PUBLIC) && !c->signed_in) {
 		if (c->json)
 			page_error(c, 401, "Please sign in.", NULL);
-		else
+		else {
+			login_return_remember(c);
 			http_redirect(c->http, 303, "/login");
+		}
 		return;
 	}
 	/* An account that must have a second factor and has none enrols one

@@ -9,6 +9,7 @@
 #include "field.h"
 #include "hashgate.h"
 #include "log.h"
+#include "login_return.h"
 #include "page.h"
 
 /* The sign-in form's token lives an hour; then the page is opened again. */
@@ -32,7 +33,9 @@ cookie_name(const struct ctx *c, const char *bare)
 {
 	if (!c->http->https)
 		return bare;
-	return strcmp(bare, SESSION_COOKIE) == 0 ? "__Host-portal_session" : "__Host-portal_csrf";
+	if (strcmp(bare, SESSION_COOKIE) == 0)
+		return "__Host-" SESSION_COOKIE;
+	return strcmp(bare, RETURN_COOKIE) == 0 ? "__Host-" RETURN_COOKIE : "__Host-" PRECSRF_COOKIE;
 }
 
 void
@@ -328,6 +331,7 @@ after_password(struct ctx *c, const char *login, const char *id, const PGresult 
 {
 	bool has_totp = db_bool(acc, 0, "has_totp"), required = db_bool(acc, 0, "required");
 	bool change = db_bool(acc, 0, "password_must_change");
+	char back[RETURN_PATH_MAX];
 	const char *stage = has_totp ? "code" : change ? "password" : required ? "enrol" : "full";
 
 	if (!start_session(c, login, id, stage)) {
@@ -337,8 +341,10 @@ after_password(struct ctx *c, const char *login, const char *id, const PGresult 
 	}
 	if (!has_totp)
 		record_login(c, login, id, true, "signed in");
+	/* Signed in at once: back to where the sign-in interrupted (a form
+	 * being sent when the session had ended, login_return.h). */
 	http_redirect(c->http, 303, has_totp ? "/login/code" : change ? "/account/password"
-	    : required ? "/account/totp" : "/");
+	    : required ? "/account/totp" : login_return_take(c, back));
 }
 
 void

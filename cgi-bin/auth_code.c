@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "auth_internal.h"
 #include "handlers.h"
+#include "login_return.h"
 #include "page.h"
 #include "totp.h"
 
@@ -123,6 +124,7 @@ h_login_code(struct ctx *c)
 	PGresult *res = pending_session(c);
 	const char *code = form_get(&c->http->body_form, "code"), *how = "wrong code";
 	const char *login, *id;
+	char back[RETURN_PATH_MAX];
 
 	if (res == NULL) {
 		page_error(c, 403, "The sign-in had expired. Please sign in again.", NULL);
@@ -156,6 +158,7 @@ h_login_code(struct ctx *c)
 		return;
 	}
 	record_login(c, login, id, true, how);
-	http_redirect(c->http, 303, db_bool(res, 0, "password_must_change") ? "/account/password" : "/");
+	http_redirect(c->http, 303, db_bool(res, 0, "password_must_change") ? "/account/password"
+	    : login_return_take(c, back));
 	PQclear(res);
 }

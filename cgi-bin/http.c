@@ -42,6 +42,7 @@ http_request_init(struct http_request *h, FCGX_Request *r)
 	h->origin = param(r, "HTTP_ORIGIN");
 	h->host = param(r, "HTTP_HOST");
 	h->user_agent = param(r, "HTTP_USER_AGENT");
+	h->referer = param(r, "HTTP_REFERER");
 	https = param(r, "HTTPS");
 	h->https = https != NULL && strcasecmp(https, "on") == 0;
 	form_init(&h->query_form);

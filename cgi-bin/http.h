@@ -33,6 +33,7 @@ struct http_request {
 	const char      *origin;       /* HTTP_ORIGIN or NULL */
 	const char      *host;         /* HTTP_HOST or NULL */
 	const char      *user_agent;   /* HTTP_USER_AGENT or NULL */
+	const char      *referer;      /* HTTP_REFERER or NULL (login_return.c) */
 	bool             https;
 	struct form      query_form;   /* parsed query string */
 	struct form      body_form;    /* parsed urlencoded body (POST) */

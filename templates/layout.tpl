@@ -5,6 +5,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{TITLE}} · {{DEPARTMENT}} · Mutual Aid</title>
 <link rel="stylesheet" href="/static/portal.css">
+<script src="/static/draft.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

@@ -6,7 +6,8 @@
 </div>{{/ERRORS}}
 {{#FILING_FOR}}<p class="notice">Filing for <strong>{{AGENCY}}</strong>, through this portal.</p>{{/FILING_FOR}}
 {{#FEDERAL_NOTE}}<p class="notice">The Chief of Police is notified of every federal request.</p>{{/FEDERAL_NOTE}}
-<form method="post" action="/requests" class="form request-form" novalidate>
+<p class="notice" id="draft-restored" role="status" hidden>What you had typed is back: the session had ended before the request was sent, so nothing was filed yet. Check it and send it again.</p>
+<form method="post" action="/requests" class="form request-form" novalidate data-draft="{{KIND}}">
 <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="submission" value="{{SUBMISSION}}">
 <input type="hidden" name="kind" value="{{KIND}}">
 {{#SECTION}}{{#DETAILS_START}}<details class="more"{{#OPEN}} open{{/OPEN}}>

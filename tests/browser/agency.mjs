@@ -140,3 +140,47 @@ agencyTests.push({
     }
   },
 });
+
+agencyTests.push({
+  name: 'a request typed while the session ended comes back after signing in (no lost work)',
+  users: [USERS.agency],
+  fn: async ({ browser, stack }) => {
+    const ag = await person(browser, stack, 'agency');
+    try {
+      const A = ag.page;
+      const form = `${stack.base}/requests/new?kind=aid_incoming`;
+      await A.goto(form);
+      const nature = 'Storm damage on Lake St; two squads for traffic control until the power is back.';
+      await A.fill('#f-contact_phone', '262-555-0177');
+      await A.fill('#f-nature', nature);
+      await A.fill('#f-location', '120 Lake St, Pewaukee');
+      await choose(A, 'emergency', 'no');
+      await choose(A, 'priority', 'routine');
+      await choose(A, 'incident_type', 'weather');
+      eq(await A.isHidden('#draft-restored'), true, 'the "typed again" line before anything happened');
+      // The session ends while the person types (idle lock, or ended elsewhere).
+      await ag.ctx.clearCookies({ name: 'portal_session' });
+      await navigating(A, () => A.click('form.request-form button[type=submit]'));
+      eq(new URL(A.url()).pathname, '/login', 'sending the form without a session leads to');
+      await A.fill('#f-login', USERS.agency.login);
+      await A.fill('#f-password', PW);
+      await navigating(A, () => A.click('form[action="/login"] button[type=submit]'));
+      const back = new URL(A.url());
+      eq(back.pathname + back.search, '/requests/new?kind=aid_incoming', 'after signing in, the page');
+      eq(await A.isVisible('#draft-restored'), true, 'the line saying what was typed is back');
+      eq(await A.inputValue('#f-nature'), nature, 'the nature typed before');
+      eq(await A.inputValue('#f-contact_phone'), '262-555-0177', 'the call-back number typed before');
+      eq(await A.isChecked('input[name=emergency][value=no]'), true, 'the emergency answer chosen before');
+      await shot(A, 'agency-draft-restored');
+      const r = await navigating(A, () => A.click('form.request-form button[type=submit]'));
+      eq(r.status(), 200, 'the request page after sending the restored form');
+      assert(/^\/requests\/\d+$/.test(new URL(A.url()).pathname), `filed: ${A.url()}`);
+      // Filed: the draft is gone, the next form starts empty.
+      await A.goto(form);
+      eq(await A.inputValue('#f-nature'), '', 'the nature on the next new form');
+      eq(await A.isHidden('#draft-restored'), true, 'the "typed again" line on the next new form');
+    } finally {
+      await ag.ctx.close();
+    }
+  },
+});
