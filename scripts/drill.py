@@ -7,6 +7,8 @@ while faults strike at a quarter, half and three quarters of the time:
   1. SIGKILL to one FastCGI worker        (t + SECONDS/4:  t+5 s of 20)
   2. `pg_ctl -m fast restart`             (t + SECONDS/2:  t+10 s)
   3. SIGKILL to the notifier              (t + 3*SECONDS/4: t+15 s)
+  and the SMTP server stopped (connections refused) from t + 3*SECONDS/8
+  for 3*SECONDS/8 seconds (t+7.5 s to t+15 s of 20), then started again
 
 Each connection is a filer of its own (an agency account): it opens the
 form (GET, for its one-time submission key) and sends it (POST), again and
@@ -18,9 +20,10 @@ requests answered 303 but not stored (must be 0), requests stored although
 their answer was an error (only where nginx answered 502: a worker killed
 with the request in hand), stored requests without notifications (0),
 the e-mail backlog two minutes after the load and when it drained (within
-MAIL_WAIT seconds; exit 1 if it did not), duplicate
-messages (same Message-ID: at most the one in flight at the notifier's
-kill), whether the notifier was restarted, whether /healthz answers.
+MAIL_WAIT seconds; exit 1 if it did not), duplicate messages (same
+Message-ID: at most the one in flight at the notifier's kill and the one
+the SMTP server's stop cut off), whether the notifier was restarted,
+whether /healthz answers.
 
     scripts/drill.py [--seconds 20] [--connections 16] [--mail-wait 300] [--json]
 
@@ -160,11 +163,23 @@ def kill_notifier(stack, out):
     return 'notifier %d killed; restarted within 5 s: %s' % (pid, 'yes' if again else 'NO')
 
 
+def smtp_outage(smtp, seconds, out):
+    """The SMTP server stopped for `seconds`, then started on its port
+    again: the notifier must retry what it could not send."""
+    smtp.stop()
+    out['smtp_refused'] = smtp.refuses_connections()
+    time.sleep(seconds)
+    smtp.start()
+    return 'SMTP server stopped for %.1f s (connections refused: %s), started again' % (
+        seconds, 'yes' if out['smtp_refused'] else 'NO')
+
+
 def drill(stack, smtp, seconds=20, connections=16, mail_wait=120):
     """Runs the drill on a started stack; the report, a dict."""
     load = Load(stack, connections)
-    out = {'seconds': seconds, 'connections': connections}
+    out = {'seconds': seconds, 'connections': connections, 'smtp_refused': False}
     faults = [(seconds / 4, 'worker SIGKILL', lambda: kill_worker(stack)),
+              (seconds * 3 / 8, 'SMTP outage', lambda: smtp_outage(smtp, seconds * 3 / 8, out)),
               (seconds / 2, 'pg_ctl -m fast restart', lambda: restart_postgres(stack)),
               (seconds * 3 / 4, 'notifier SIGKILL', lambda: kill_notifier(stack, out))]
     out['faults'] = load.run(seconds, faults)
@@ -204,6 +219,8 @@ def drill(stack, smtp, seconds=20, connections=16, mail_wait=120):
     out['mail_drained_after_s'] = round(time.monotonic() - t0, 1) if drained else None
     out['mail_backlog'] = backlog()
     sent = {r[0] for r in stack.psql("SELECT id FROM notification WHERE email_status = 'sent'")}
+    # Sent after at least one failed attempt (the SMTP outage, mostly).
+    out['mail_retried'] = stack.count('notification', "email_status = 'sent' AND email_attempts > 1")
     ids = smtp.by_message_id()
     out['mail_sent'] = len(sent)
     out['mail_received'] = sum(len(v) for v in ids.values())
@@ -230,8 +247,9 @@ def table(r):
         'stored although answered with an error: %d (nginx 502 answers: %d)'
         % (r['stored_but_error'], r['errors_502']),
         'stored requests without notifications: %d' % len(r['missing_notifications']),
-        'mail: %d sent, %d received, %d duplicates (same Message-ID), %d never received'
-        % (r['mail_sent'], r['mail_received'], r['mail_duplicates'], r['mail_never_received']),
+        'mail: %d sent (%d after a failed attempt), %d received, %d duplicates (same Message-ID), '
+        '%d never received' % (r['mail_sent'], r['mail_retried'], r['mail_received'],
+                               r['mail_duplicates'], r['mail_never_received']),
         'mail backlog %.0f s after the load: %d; %s' % (
             r['mail_backlog_at_s'], r['mail_backlog_at'],
             'drained %.1f s after the load' % r['mail_drained_after_s']
@@ -259,6 +277,7 @@ def main():
         smtp.stop()
     print(json.dumps(r, indent=2) if a.json else table(r))
     ok = (not r['lost'] and not r['missing_notifications'] and r['mail_backlog'] == 0
+          and r['mail_never_received'] == 0 and r['smtp_refused']
           and r['notifier_restarted'] and r['healthz'] == 200)
     return 0 if ok else 1
 

@@ -14,6 +14,10 @@
 #   PORTAL_PORT      8080     nginx listens on 127.0.0.1:PORTAL_PORT
 #   PORTAL_POLICY    oconomowoc | milwaukee (preset loaded on first start)
 #   PORTAL_DSN       use this PostgreSQL instead of a local cluster
+#   PORTAL_DB_DSN, PORTAL_NOTIFIER_DSN  the portal's and the notifier's own
+#                    connection strings with the local cluster (default: its
+#                    socket, as portal_app / portal_notifier); e.g. two hosts
+#                    and target_session_attrs=read-write for a standby
 #   PORTAL_SMTP_URL  passed to the notifier (unset: mail goes to PORTAL_VAR/mail)
 #   PORTAL_BUILD     build    directory of the programs (tests use build-asan)
 #   PORTAL_WORKERS   4        FastCGI worker processes
@@ -411,6 +415,8 @@ write_pg_auth() {
     echo "# Written by scripts/stack.sh at every start; edit the script, not this file."
     echo "# TYPE  DATABASE  USER  METHOD"
     echo "local   all       all   peer map=portal"
+    # A standby on this machine streams as portal_owner (tests/integration/test_standby.py).
+    echo "local   replication portal_owner peer map=portal"
   } >"$PGDATA/pg_hba.conf"
   {
     echo "# Written by scripts/stack.sh: OS user -> database roles it may use."
@@ -488,8 +494,8 @@ start_all() {
   else
     start_postgres
     export PORTAL_OWNER_DSN="host=$RUN dbname=portal user=portal_owner"
-    export PORTAL_DB_DSN="host=$RUN dbname=portal user=portal_app"
-    NOTIFIER_DSN="host=$RUN dbname=portal user=portal_notifier"
+    export PORTAL_DB_DSN=${PORTAL_DB_DSN:-"host=$RUN dbname=portal user=portal_app"}
+    NOTIFIER_DSN=${PORTAL_NOTIFIER_DSN:-"host=$RUN dbname=portal user=portal_notifier"}
   fi
 
   run_portalctl "database migrations" migrate

@@ -66,6 +66,16 @@ def as_portal(argv):
     return argv
 
 
+def signed_agency(stack, word, password):
+    """A new agency account (login and agency named after `word`), signed
+    in: (login, client with a 60 s timeout)."""
+    login = stack.add_user(harness.uniq(word.lower()), 'agency', word + ' Tester', password,
+                           agency=word + ' PD ' + harness.uniq('a'), agency_type='local')
+    c = harness.Client(stack, timeout=60)
+    c.login(login, password)
+    return login, c
+
+
 def text_of(resp):
     """The words of a page's <main>, tags removed, entities decoded."""
     m = _MAIN.search(resp.body)

@@ -128,6 +128,8 @@ class Stack:
     def env(self):
         e = dict(os.environ)
         e.pop('PORTAL_DSN', None)          # always our own local cluster
+        e.pop('PORTAL_DB_DSN', None)
+        e.pop('PORTAL_NOTIFIER_DSN', None)
         e['PORTAL_VAR'] = self.var
         e['PORTAL_PORT'] = str(self.port)
         e['PORTAL_POLICY'] = self.policy_file or self.policy

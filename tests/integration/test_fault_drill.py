@@ -1,7 +1,8 @@
 """The short fault drill (issue 11.8; scripts/drill.py, `make drill` runs
 the full one): 8 filers for 8 s on a stack of its own with an SMTP server
 on loopback; one worker SIGKILLed at t+2 s, `pg_ctl -m fast restart` at
-t+4 s, the notifier SIGKILLed at t+6 s. Then:
+t+4 s, the notifier SIGKILLed at t+6 s, and the SMTP server stopped
+from t+3 s to t+6 s (connections refused), then started again. Then:
 
 - no filing answered 303 is missing from the database;
 - every stored request has its notifications;
@@ -10,9 +11,10 @@ t+4 s, the notifier SIGKILLed at t+6 s. Then:
   most one such answer (a worker answers one request at a time);
 - the 503 share is under 3 %: issue 11's target for a fast restart under
   load, which the ride-through (PORTAL_DB_WAIT) exists to meet;
-- no e-mail stranded: the backlog drains (90 s at most) and every
-  notification marked sent arrived; at most one duplicate, the message in
-  flight at the notifier's kill (same Message-ID);
+- no e-mail stranded by the SMTP outage or the kill: the backlog drains
+  (90 s at most) and every notification marked sent arrived; at most two
+  duplicates (same Message-ID): the message in flight at the notifier's
+  kill and the one whose 250 answer the SMTP server's stop cut off;
 - the notifier was restarted within 5 s, and /healthz answers 200."""
 
 import os
@@ -58,10 +60,11 @@ class ShortDrill(harness.TestCase):
     def test_503_share_under_3_percent(self):
         self.assertLess(REPORT['share_503'], 0.03, REPORT['answers'])
 
-    def test_no_mail_stranded_at_most_the_in_flight_message_twice(self):
+    def test_no_mail_stranded_at_most_the_in_flight_messages_twice(self):
+        self.assertTrue(REPORT['smtp_refused'], 'the SMTP server did not go away')
         self.assertEqual(REPORT['mail_backlog'], 0)
         self.assertEqual(REPORT['mail_never_received'], 0)
-        self.assertLessEqual(REPORT['mail_duplicates'], 1)
+        self.assertLessEqual(REPORT['mail_duplicates'], 2)
 
     def test_notifier_restarted_and_healthz_200(self):
         self.assertEqual((REPORT['notifier_restarted'], REPORT['healthz']), (True, 200))

@@ -23,8 +23,8 @@ import time
 import unittest
 
 import harness
-from faults import pg_restart, submission_key, text_of
-from harness import Client, incoming_fields, request_id_from, uniq
+from faults import pg_restart, signed_agency, submission_key, text_of
+from harness import incoming_fields, request_id_from, uniq
 
 PW = 'correct-horse-battery-ride'
 S = None
@@ -52,11 +52,7 @@ def setUpModule():
 
 
 def agency(stack):
-    login = stack.add_user(uniq('ride'), 'agency', 'Ride Tester', PW,
-                           agency='Ride PD ' + uniq('a'), agency_type='local')
-    c = Client(stack, timeout=60)
-    c.login(login, PW)
-    return login, c
+    return signed_agency(stack, 'Ride', PW)
 
 
 def resend(c, body):
