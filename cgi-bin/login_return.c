@@ -60,7 +60,7 @@ login_return_remember(struct ctx *c)
 			p = path;
 	} else if (c->http->method == METHOD_POST)
 		p = referer_path(c, path, sizeof(path));
-	if (!login_return_path_ok(p) || strcmp(p, "/") == 0)
+	if (p == NULL || !login_return_path_ok(p) || strcmp(p, "/") == 0)
 		return;
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
 	    cookie_name(c, RETURN_COOKIE), p, RETURN_MAX_AGE, c->http->https ? "; Secure" : "");
