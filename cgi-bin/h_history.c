@@ -416,9 +416,8 @@ h_history_csv(struct ctx *c)
 	for (k = 0; k < NCSV; k++) {
 		if (k > 0)
 			buf_putc(&head, ',');
-		/* The column names are plain words: no quotes needed (RFC
-		 * 4180 §2.6), so a reader that expects a bare header finds it. */
-		buf_puts(&head, csv_cols[k]);
+		/* Every field quoted alike, the header too (RFC 4180 §2.5). */
+		csv_field(&head, csv_cols[k]);
 	}
 	buf_puts(&head, "\r\n");
 	http_add_header(c->http, "Content-Disposition", "attachment; filename=\"mutual-aid-history.csv\"");

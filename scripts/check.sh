@@ -6,9 +6,11 @@
 #                   functions <= 80 lines, files <= 500 lines
 #   2. unit         scripts/unit.sh build
 #   3. unit-asan    scripts/unit.sh build-asan (AddressSanitizer + UBSan)
-#   4. integration  tests/integration/run.py against the real stack, built
-#                   with the sanitizers (PORTAL_BUILD=build-asan)
-#   5. browser      tests/browser/run.mjs (only if it exists; PORTAL_BUILD=build)
+#   4. integration  tests/integration/run.py --jobs=3 against the real stack,
+#                   built with the sanitizers (PORTAL_BUILD=build-asan)
+#   5. browser      tests/browser/run.mjs (only if it exists; PORTAL_BUILD=build),
+#                   run while step 4 runs; its time in the summary is the
+#                   wait after step 4
 #   6. sanitizers   fails if any sanitizer report was written by a server
 #                   process during 4 and 5 (tests/out/sanitizer/)
 #   7. fuzz         make fuzz-smoke: each libFuzzer harness (tests/fuzz/)
@@ -92,7 +94,7 @@ integration() {
   PORTAL_BUILD=build-asan \
   ASAN_OPTIONS="log_path=$SAN/asan:detect_leaks=0" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SAN/ubsan" \
-    /usr/bin/python3 tests/integration/run.py
+    /usr/bin/python3 tests/integration/run.py --jobs=3
 }
 
 browser() {
@@ -120,9 +122,23 @@ step build build_all
 step lint scripts/lint.sh
 step unit scripts/unit.sh build
 step unit-asan unit_asan
-step integration integration
+# The browser suite runs while the integration tests do (its own stacks):
+# both mostly wait on their servers, and one after the other they would
+# take most of make check's 15 minutes. Its output is shown after theirs.
+browser_pid=
 if [[ -f tests/browser/run.mjs ]]; then
-  step browser browser
+  rm -f -- "$OUT/browser.rc"
+  ( rc=0; browser > "$OUT/browser.log" 2>&1 || rc=$?; echo "$rc" > "$OUT/browser.rc" ) &
+  browser_pid=$!
+fi
+browser_wait() {
+  wait "$browser_pid" || true
+  cat -- "$OUT/browser.log"
+  return "$(cat -- "$OUT/browser.rc" 2>/dev/null || echo 1)"
+}
+step integration integration
+if [[ -n $browser_pid ]]; then
+  step browser browser_wait
 else
   echo
   echo "check: tests/browser/run.mjs does not exist; browser tests skipped"

@@ -499,7 +499,7 @@ test('milwaukee: dashboard and history as the chief (desktop and phone)', async 
         // The header row id,created_at,kind,... (its fields may be quoted, RFC 4180).
         const rows = parseCsv(csv);
         eq(rows[0].slice(0, 3).join(','), 'id,created_at,kind', `the CSV's header row (file starts ${JSON.stringify(csv.slice(0, 40))})`);
-        eq(csv.slice(0, 18), 'id,created_at,kind', 'the CSV\'s first bytes (a header needs no quotes, RFC 4180)');
+        eq(csv.slice(0, 24), '"id","created_at","kind"', 'the CSV\'s first bytes (every field quoted alike, RFC 4180)');
         const kindCol = rows[0].indexOf('kind');
         eq(rows.length - 1, totalIn, 'data rows in the CSV (the filtered total)');
         assert(rows.slice(1).every((r) => r.length === rows[0].length && r[kindCol] === 'aid_incoming'),

@@ -8,6 +8,9 @@ Discovers tests/integration/test_*.py, runs the tests whose id
 allowed; no pattern: all), prints one line per test, and ends with
 "N passed, N failed". Exit status 0 only when nothing failed.
 
+--jobs=N spreads the modules over N processes run at once (make check: 3);
+--module=NAME (repeatable) keeps the tests of module NAME only.
+
 Environment: PORTAL_BUILD (default build), PORTAL_SMTP_URL (optional),
 PORTAL_TEST_KEEP=1 keeps each stack's PORTAL_VAR under tests/out/integration
 even after a clean run (it is always kept after a failure).
@@ -80,11 +83,72 @@ class Runner(unittest.TextTestRunner):
     resultclass = Result
 
 
+# Roughly how long each module takes alone, in seconds (modules not named
+# here count 20): only to spread the modules over parallel jobs evenly.
+WEIGHTS = {
+    'test_policy_milwaukee': 150, 'test_policy_oconomowoc': 110, 'test_hostile_inputs': 90,
+    'test_accounts': 100, 'test_fault_drill': 80, 'test_lifecycle': 70, 'test_load_concurrency': 60,
+    'test_ride_through': 60, 'test_mail': 60, 'test_sign_in': 60, 'test_foundation': 50,
+    'test_history': 50, 'test_standby': 40, 'test_supervision': 40, 'test_status': 40,
+    'test_backup': 40, 'test_notifications': 40, 'test_agency_status': 40, 'test_hostile_routes': 40,
+    'test_adversary': 40, 'test_third_policy': 30, 'test_health': 30, 'test_audit': 30,
+    'test_admin': 30, 'test_portalctl': 30,
+}
+
+
+def run_jobs(jobs, patterns):
+    """The modules spread over `jobs` processes of this script (each with
+    stacks of its own), longest first onto the least loaded; their outputs
+    printed one after the other; the counts summed. Wall time, not CPU:
+    most of a module's time is waiting (restarts, timers, sign-in hashes)."""
+    import subprocess
+    names = sorted(f[:-3] for f in os.listdir(HERE) if f.startswith('test_') and f.endswith('.py'))
+    buckets = [[0, []] for _ in range(jobs)]
+    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 20)):
+        b = min(buckets, key=lambda b: b[0])
+        b[0] += WEIGHTS.get(name, 20)
+        b[1].append(name)
+    out = os.path.join(harness.ROOT, 'tests', 'out', 'integration')
+    os.makedirs(out, exist_ok=True)
+    procs = []
+    for k, (_, mods) in enumerate(buckets):
+        log = open(os.path.join(out, 'job-%d.log' % k), 'w+')
+        args = [sys.executable, os.path.abspath(__file__)] + ['--module=' + m for m in mods] + patterns
+        procs.append((subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT), log, mods))
+    passed = failed = 0
+    for p, log, mods in procs:
+        p.wait()
+        log.seek(0)
+        text = log.read()
+        log.close()
+        print('=== job: %s' % ' '.join(mods), flush=True)
+        sys.stdout.write(text)
+        last = [ln for ln in text.splitlines() if ln.endswith(' failed') and ' passed, ' in ln]
+        if last:
+            a, _, b = last[-1].partition(' passed, ')
+            passed += int(a)
+            failed += int(b.split()[0])
+        else:
+            failed += 1
+        if p.returncode != 0 and not failed:
+            failed += 1
+    print('%d passed, %d failed' % (passed, failed), flush=True)
+    return 0 if failed == 0 else 1
+
+
 def main(argv):
+    jobs = [int(a.split('=', 1)[1]) for a in argv if a.startswith('--jobs=')]
+    modules = [a.split('=', 1)[1] for a in argv if a.startswith('--module=')]
     patterns = [a for a in argv if not a.startswith('-')]
+    if jobs and jobs[-1] > 1 and not modules:
+        return run_jobs(jobs[-1], patterns)
     loader = unittest.TestLoader()
     discovered = loader.discover(HERE, pattern='test_*.py', top_level_dir=HERE)
-    selected = [t for t in iter_tests(discovered) if matches(t.id(), patterns)]
+    def in_modules(t):
+        # A module that failed to import is a _FailedTest named after it.
+        name = t.id().rsplit('.', 1)[-1] if type(t).__name__ == '_FailedTest' else t.id().split('.', 1)[0]
+        return not modules or name in modules
+    selected = [t for t in iter_tests(discovered) if matches(t.id(), patterns) and in_modules(t)]
 
     load_errors = [t for t in selected if type(t).__name__ == '_FailedTest']
     suite = unittest.TestSuite(selected)
