@@ -245,15 +245,24 @@ demo_account(struct db *db, const struct demo_account *a, const struct policy *p
 	const char *attr = a->attr;
 	char email[64], password[TOKEN_CHARS + 1], secret[TOTP_SECRET_CHARS + 1];
 	struct form form;
-	int rc;
+	int rc, tries;
 
 	if (attr == NULL && a->attr_flag != NULL && pol != NULL)
 		attr = strcmp(a->attr_flag, "district") == 0
 		    ? (pol->ndistricts > 0 ? pol->districts[0] : NULL)
 		    : (pol->nbureaus > 0 ? pol->bureaus[0] : NULL);
-	if (!token_new(password) || !totp_secret_new(secret))
+	if (!totp_secret_new(secret))
 		return 1;
-	password[16] = '\0';	/* 96 random bits are plenty to type */
+	/* 96 random bits are plenty to type; a draw the password rules would
+	 * refuse (its letters alone can look systematic to libcrack2) is drawn
+	 * again, so that `make run` always starts. */
+	for (tries = 0; tries < 20; tries++) {
+		if (!token_new(password))
+			return 1;
+		password[16] = '\0';
+		if (password_rules(db, password, a->login, a->name, pol != NULL ? pol->department : NULL) == NULL)
+			break;
+	}
 	snprintf(email, sizeof(email), "%s@portal.invalid", a->login);
 	form_init(&form);
 	(void)(form_add(&form, "login", a->login) && form_add(&form, "role", a->role) &&
