@@ -68,18 +68,28 @@ password_hash(const char *password, char *out, size_t outlen)
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
 }
 
+/* A hash with the same parameters as every real one: verifying an unknown
+ * login against it costs what a real verification costs. Made once, by the
+ * master before the workers fork (password_prepare), so that no worker's
+ * first unknown login pays for making it as well: that would let a timing
+ * tell unknown logins from known ones. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+bool
+password_prepare(void)
+{
+	return dummy_hash[0] != '\0' ||
+	    password_hash("no account has this password", dummy_hash, sizeof(dummy_hash));
+}
+
 bool
 password_verify(const char *hash, const char *password)
 {
-	/* A hash with the same parameters as every real one, made once per
-	 * process: verifying against it costs what a real verification costs. */
-	static char dummy[crypto_pwhash_STRBYTES];
-
 	if (hash == NULL) {
-		if (dummy[0] == '\0' && !password_hash("no account has this password", dummy, sizeof(dummy)))
+		if (!password_prepare())
 			return false;
 		/* Whatever it answers, no account has this password. */
-		if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+		if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
 			return false;
 		return false;
 	}

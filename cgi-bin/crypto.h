@@ -38,6 +38,9 @@ bool password_hash(const char *password, char *out, size_t outlen);
 /* Whether `password` matches `hash`. A NULL hash is checked against a
  * dummy, so that an unknown login costs the same as a known one. */
 bool password_verify(const char *hash, const char *password);
+/* Makes that dummy now (64 MiB, tens of milliseconds); false when it could
+ * not be made. The portal's master calls it before the workers fork. */
+bool password_prepare(void);
 
 /* The sign-in form's token, valid until now + lifetime seconds. */
 bool form_token_issue(const unsigned char key[FORM_KEY_BYTES], time_t now, long lifetime,

@@ -299,7 +299,8 @@ configure(struct config *cfg, int argc, char *argv[])
 }
 
 /*
- * What is done once, before the workers fork: libsodium, the hash gate the
+ * What is done once, before the workers fork: libsodium and the dummy
+ * password hash for unknown logins (crypto.c), the hash gate the
  * workers share (64 MiB and a core per Argon2id hash; by default half the
  * cores hash at most, so that a sign-in flood always leaves the other half
  * to the pages), the templates (loaded and frozen once), the socket, the
@@ -315,6 +316,10 @@ prepare(struct config *cfg, struct view_set **views)
 
 	if (!crypto_init()) {
 		log_warn("libsodium did not initialize");
+		return -1;
+	}
+	if (!password_prepare()) {
+		log_warn("the dummy password hash could not be made");
 		return -1;
 	}
 	if (cfg->hash_slots == 0) {

@@ -97,6 +97,10 @@ class Restarts(harness.TestCase):
         os.kill(pid, signal.SIGKILL)
         again = wait_until(lambda: read_pid(pidfile) not in (0, pid) and pid_alive(read_pid(pidfile)), 5)
         self.assertTrue(again, 'no new notifier within 5 s')
+        # The new notifier writes its pid file itself; the master writes
+        # status.json after the fork returns: the two can be a moment apart.
+        self.assertTrue(wait_until(lambda: read_status(S.var)['notifier']['pid'] == read_pid(pidfile), 2),
+                        'status.json never named the new notifier')
         after = read_status(S.var)['notifier']
         self.assertEqual((after['pid'], after['restarts']), (read_pid(pidfile), before['restarts'] + 1))
         self.assertEqual(portal_log(S).count('notifier %d ended (status 9); starting it again' % pid), 1)
