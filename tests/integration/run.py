@@ -50,7 +50,37 @@ def matches(test_id, patterns):
 
 
 class Result(unittest.TextTestResult):
-    pass
+    """Also the wall time of each module (its stacks' starts included), to
+    keep WEIGHTS honest: printed at the end as "module NAME: N s"."""
+
+    def startTest(self, test):
+        mod = type(test).__module__
+        now = time.monotonic()
+        if getattr(self, '_mod', None) != mod:
+            # From the previous module's last test on: this module's set-up
+            # (its stacks) ran in between.
+            mark = getattr(self, '_mark', now)
+            self._close_module(mark)
+            self._mod, self._mod_t0 = mod, mark
+        super().startTest(test)
+
+    def startTestRun(self):
+        self._mark = time.monotonic()
+        super().startTestRun()
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        self._mark = time.monotonic()
+
+    def _close_module(self, now):
+        if getattr(self, '_mod', None) is not None:
+            self.module_times = getattr(self, 'module_times', {})
+            self.module_times[self._mod] = self.module_times.get(self._mod, 0) + now - self._mod_t0
+            self._mod = None
+
+    def stopTestRun(self):
+        self._close_module(time.monotonic())
+        super().stopTestRun()
 
 
 def tally(result, selected):
@@ -172,6 +202,8 @@ def main(argv):
     if not selected:
         print('no test matches %s' % ' '.join(patterns))
     passed, failed = tally(result, selected)
+    for mod, took in sorted(getattr(result, 'module_times', {}).items(), key=lambda kv: -kv[1]):
+        print('module %s: %.0f s' % (mod, took))
     if result.skipped:
         print('%d skipped' % len(result.skipped))
     print('%d passed, %d failed' % (passed, failed), flush=True)
