@@ -22,6 +22,11 @@
 #   PORTAL_BUILD     build    directory of the programs (tests use build-asan)
 #   PORTAL_WORKERS   4        FastCGI worker processes
 #   PORTAL_START_TIMEOUT 30   seconds `start` waits for /healthz
+#   PORTAL_PG_NOSYNC 0        1: the local cluster never fsyncs (initdb
+#                    --no-sync, fsync=off). For the test runners only: a
+#                    crash of the machine could then lose committed work
+#                    (a crash or kill of PostgreSQL still cannot: the WAL is
+#                    written at every commit, only not flushed to the disk)
 #
 # Run as root, it creates the system user `portal` if needed, gives it
 # PORTAL_VAR and runs the whole stack as that user (PostgreSQL refuses root).
@@ -350,8 +355,12 @@ fi
 # ------------------------------------------------------------------ start
 
 start_postgres() {
-  local bin out
+  local bin out nosync_initdb=() nosync_opts=''
   bin=$(pgbin)
+  if [[ ${PORTAL_PG_NOSYNC:-0} == 1 ]]; then
+    nosync_initdb=(--no-sync)
+    nosync_opts=' -c fsync=off -c full_page_writes=off'
+  fi
   if [[ ! -f $PGDATA/PG_VERSION ]]; then
     if [[ -d $PGDATA && -n $(ls -A -- "$PGDATA") ]]; then
       die "$PGDATA exists but holds no database cluster (an interrupted first start?); remove it and start again"
@@ -360,7 +369,7 @@ start_postgres() {
     # No trust authentication, even on loopback: the Unix socket uses peer
     # authentication with a map (write_pg_auth) and there is no TCP at all.
     if ! "$bin/initdb" -D "$PGDATA" -U portal_owner --auth-local=peer --auth-host=reject \
-        -E UTF8 --locale=C.UTF-8 >"$LOG/initdb.log" 2>&1; then
+        -E UTF8 --locale=C.UTF-8 "${nosync_initdb[@]}" >"$LOG/initdb.log" 2>&1; then
       cat "$LOG/initdb.log" >&2
       die "initdb failed (log above, also in $LOG/initdb.log)"
     fi
@@ -374,7 +383,7 @@ start_postgres() {
   else
     # Unix socket only (no TCP), in $RUN, reachable by this user only.
     if ! "$bin/pg_ctl" -D "$PGDATA" -l "$LOG/postgres.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$RUN' -c unix_socket_permissions=0700" \
+        -o "-c listen_addresses='' -c unix_socket_directories='$RUN' -c unix_socket_permissions=0700$nosync_opts" \
         start >/dev/null 9>&-; then
       show_logs
       die "PostgreSQL did not start (see $LOG/postgres.log)"

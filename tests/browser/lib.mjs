@@ -74,6 +74,7 @@ export class Stack {
     e.PORTAL_PORT = String(this.port);
     e.PORTAL_POLICY = this.policy;
     e.PORTAL_BUILD = BUILD;
+    e.PORTAL_PG_NOSYNC = '1';          // no fsync in a test cluster (scripts/stack.sh)
     return e;
   }
 

@@ -34,6 +34,8 @@ import threading
 import time
 import urllib.parse
 
+import pgwire
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.path.join(ROOT, 'tests', 'out', 'integration')
 IS_ROOT = hasattr(os, 'geteuid') and os.geteuid() == 0
@@ -77,6 +79,16 @@ def _free_port():
         s.close()
 
 
+def sql_literal(v):
+    """A string (or None) as an SQL literal (standard_conforming_strings)."""
+    return 'NULL' if v is None else "'%s'" % str(v).replace("'", "''")
+
+
+def _psql_bin():
+    """The cluster's own psql, not Debian's wrapper (a Perl script)."""
+    return os.path.join(_pgbin(), 'psql')
+
+
 def _pgbin():
     dirs = glob.glob('/usr/lib/postgresql/*/bin')
 
@@ -89,6 +101,16 @@ def _pgbin():
     if not dirs:
         raise RuntimeError('no PostgreSQL found under /usr/lib/postgresql/*/bin')
     return dirs[-1]
+
+
+# What scripts/stack.sh adds with PORTAL_PG_NOSYNC=1, for the clusters the
+# tests start themselves.
+NOSYNC_OPTS = ' -c fsync=off -c full_page_writes=off'
+
+
+# portalctl runs of this process: "portalctl COMMAND" -> (count, seconds),
+# printed by run.py at the end (where the suite's time goes).
+CTL_STATS = {}
 
 
 class StackError(Exception):
@@ -116,9 +138,11 @@ class Stack:
         self.base = 'http://127.0.0.1:%d' % self.port
         self.started = False
         self.stopped = False
-        self._psql_via_runuser = None
+        self._psql_via_runuser = None      # None: over pgwire (see psql)
+        self._wire = None
         self._lock = threading.Lock()
         self.totp_secrets = {}          # login -> base32 secret (add_user totp=...)
+        self._password_hashes = {}      # password -> portalctl's hash of it (add_user)
         self.totp_last_step = {}        # login -> the last RFC 6238 step signed in with
         if start:
             self.start()
@@ -134,6 +158,9 @@ class Stack:
         e['PORTAL_PORT'] = str(self.port)
         e['PORTAL_POLICY'] = self.policy_file or self.policy
         e['PORTAL_BUILD'] = self.build
+        # No fsync in a test cluster (scripts/stack.sh): what the fault
+        # tests kill is PostgreSQL, never the machine.
+        e['PORTAL_PG_NOSYNC'] = '1'
         if self.smtp_url:
             e['PORTAL_SMTP_URL'] = self.smtp_url
         else:
@@ -222,6 +249,9 @@ class Stack:
                 return
             self.stopped = True
         log('stopping stack %s' % self.name)
+        if self._wire is not None:
+            self._wire.close()
+            self._wire = None
         try:
             rc = self._stack_sh('stop', 60)
             if rc != 0:
@@ -257,9 +287,14 @@ class Stack:
         exe = os.path.join(self.build, 'portalctl')
         if isinstance(stdin, str):
             stdin = stdin.encode()
+        t0 = time.monotonic()
         p = subprocess.run([exe] + [str(a) for a in args], cwd=ROOT, env=self.env(),
                            input=stdin if stdin is not None else b'',
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        with _stacks_lock:
+            key = 'portalctl ' + str(args[0]) + (' ' + str(args[1]) if args[0] == 'user' else '')
+            n, took = CTL_STATS.get(key, (0, 0.0))
+            CTL_STATS[key] = (n + 1, took + time.monotonic() - t0)
         return (p.returncode, p.stdout.decode('utf-8', 'replace'),
                 p.stderr.decode('utf-8', 'replace'))
 
@@ -267,7 +302,16 @@ class Stack:
         """totp: a base32 secret, True for one portalctl makes, False for
         none (--no-totp), None for portalctl's choice (one when the account
         must have one); the Client's login() answers the second step with
-        the code of any secret set."""
+        the code of any secret set.
+
+        A password's first account is made by portalctl; the others with
+        the same password, when they get no second factor, are inserted as
+        the owner with that first account's hash (see _insert_account)."""
+        unknown = set(attrs) - {'email', 'agency', 'agency_type', 'bureau', 'district', 'unit'}
+        if unknown:
+            raise TypeError('unknown user attributes: %s' % ', '.join(sorted(unknown)))
+        if totp in (None, False) and self._insert_account(login, role, name, password, totp, attrs):
+            return login
         args = ['user', 'add', login, '--role', role, '--name', name]
         if totp is False:
             args += ['--no-totp']
@@ -275,16 +319,41 @@ class Stack:
             args += ['--totp-secret', 'new' if totp is True else totp]
         for key in ('email', 'agency', 'agency_type', 'bureau', 'district', 'unit'):
             if attrs.get(key) is not None:
-                args += ['--' + key.replace('_', '-'), attrs.pop(key)]
-        if attrs:
-            raise TypeError('unknown user attributes: %s' % ', '.join(attrs))
+                args += ['--' + key.replace('_', '-'), attrs[key]]
         rc, out, err = self.ctl(*args, stdin=password + '\n')
         assert rc == 0, ('portalctl %s -> exit %d\nstdout: %s\nstderr: %s'
                          % (' '.join(args), rc, out, err))
         made = re.search(r'^totp-secret ([A-Z2-7]+)$', out, re.M)
         if made or isinstance(totp, str):
             self.totp_secrets[login] = made.group(1) if made else totp
+        if password not in self._password_hashes:
+            self._password_hashes[password] = self.scalar(
+                'SELECT password_hash FROM account WHERE login = %s' % sql_literal(login))
         return login
+
+    def _insert_account(self, login, role, name, password, totp, attrs):
+        """The account inserted as the owner with the Argon2id hash portalctl
+        made for an earlier account with the same password: a test's cast
+        costs no hash each (a third of an integration run's CPU went to
+        them). Only for what portalctl would make the same way: a password
+        it has accepted, and no second factor (totp False, or None and
+        second_factor_required says none is needed; otherwise the insert
+        is rolled back). False when the caller should ask portalctl."""
+        hashed = self._password_hashes.get(password)
+        if hashed is None:
+            return False
+        cols = dict(attrs, login=login, role=role, full_name=name, password_hash=hashed)
+        names = sorted(k for k, v in cols.items() if v is not None)
+        check = '' if totp is False else (
+            "IF second_factor_required((SELECT id FROM account WHERE login = %s)) THEN "
+            "RAISE EXCEPTION 'portalctl would make this account a second factor'; END IF; "
+            % sql_literal(login))
+        try:
+            self.psql('DO $portal_test$ BEGIN INSERT INTO account (%s) VALUES (%s); %sEND $portal_test$'
+                      % (', '.join(names), ', '.join(sql_literal(cols[k]) for k in names), check))
+        except AssertionError:
+            return False
+        return True
 
     def totp_code(self, login, step=None):
         """The RFC 6238 code of `login` for `step` (default: the first step
@@ -307,13 +376,30 @@ class Stack:
 
     def _psql_argv(self, sql):
         dsn = 'host=%s dbname=portal user=portal_owner' % os.path.join(self.var, 'run')
-        return ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-F', '\t', '-c', sql]
+        return [_psql_bin(), dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-F', '\t', '-c', sql]
 
     def psql(self, sql):
-        """Run SQL; return a list of rows (lists of strings; NULL is '')."""
+        """Run SQL as the owner, as `psql -c` would (one transaction); return
+        a list of rows (lists of strings; NULL is ''). Over one connection
+        kept per stack (pgwire.py); psql itself only when that cannot
+        connect (peer authentication refusing this OS user)."""
+        if self._psql_via_runuser is None:
+            if self._wire is None:
+                self._wire = pgwire.Session(os.path.join(self.var, 'run'), 'portal_owner')
+            try:
+                return pgwire.psql_lines(self._wire.query(sql))
+            except pgwire.PgError as e:
+                if e.fields.get('S') != 'FATAL':
+                    raise AssertionError('psql failed (exit 1): %s\nSQL: %s' % (e.psql_text(), sql))
+                self._wire = None
+                self._psql_via_runuser = False
+                if IS_ROOT:
+                    self._psql_via_runuser = None
+                    return self._psql_process(sql, [False, True])
+        return self._psql_process(sql, [bool(self._psql_via_runuser)])
+
+    def _psql_process(self, sql, attempts):
         argv = self._psql_argv(sql)
-        attempts = [False, True] if (IS_ROOT and self._psql_via_runuser is None) else \
-            [bool(self._psql_via_runuser)]
         last = None
         for via in attempts:
             full = self._as_portal(argv) if via else argv
@@ -365,7 +451,7 @@ class Stack:
 
     def pg_start(self):
         opts = ("-c listen_addresses='' -c unix_socket_directories='%s' "
-                "-c unix_socket_permissions=0700" % os.path.join(self.var, 'run'))
+                "-c unix_socket_permissions=0700" % os.path.join(self.var, 'run')) + NOSYNC_OPTS
         self._pg_ctl('start', '-o', opts, '-l', os.path.join(self.var, 'log', 'postgres.log'),
                      '-w', '-t', '60')
 
@@ -724,25 +810,17 @@ def psql_command(stack, role, sql):
     a test starts and waits for itself); peer authentication maps both the
     stack's user and root to the roles."""
     dsn = 'host=%s dbname=portal user=%s' % (os.path.join(stack.var, 'run'), role)
-    return ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+    return [_psql_bin(), dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
 
 
 def psql_as(stack, role, sql):
-    """Runs SQL as database role `role` (portal_app, portal_notifier):
-    (rc, stdout, stderr). As root, psql is retried as OS user `portal` when
-    the socket refuses root."""
-    dsn = 'host=%s dbname=portal user=%s' % (os.path.join(stack.var, 'run'), role)
-    argv = ['psql', dsn, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql]
-    tries = [argv]
-    if IS_ROOT:
-        tries.append(['runuser', '-u', 'portal', '--'] + argv)
-    last = None
-    for a in tries:
-        p = subprocess.run(a, cwd='/', stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
-        err = p.stderr.decode('utf-8', 'replace')
-        last = (p.returncode, p.stdout.decode('utf-8', 'replace'), err)
-        if p.returncode == 0 or not ('connection to server' in err or 'Peer' in err
-                                     or 'role "root"' in err or 'authentication' in err):
-            return last
-    return last
+    """Runs SQL as database role `role` (portal_app, portal_notifier) over
+    a connection of its own, closed after (the notifier's role has a
+    connection limit): (rc, stdout, stderr) as `psql -XAtq -c` would give
+    them (rc 1 and psql's error text when the database refused)."""
+    try:
+        rows = pgwire.run_once(os.path.join(stack.var, 'run'), role, sql)
+    except pgwire.PgError as e:
+        return (1 if e.fields.get('S') != 'FATAL' else 2), '', e.psql_text() + '\n'
+    out = ''.join('|'.join(line) + '\n' for line in pgwire.psql_lines(rows, '|'))
+    return 0, out, ''

@@ -22,7 +22,6 @@ import html
 import os
 import re
 import socket
-import subprocess
 import threading
 
 import harness
@@ -108,70 +107,24 @@ def lit(s):
 # ---------------------------------------------------------------- database
 
 class Psql:
-    """One psql process as the database owner, kept open: a query costs a
-    round trip instead of a process (the suite runs hundreds of them)."""
-
-    END = '__hostile_end__'
+    """The database as the owner, over the stack's own kept connection
+    (harness.Stack.psql: a query costs a round trip, not a process)."""
 
     def __init__(self, s):
-        dsn = 'host=%s dbname=portal user=portal_owner' % os.path.join(s.var, 'run')
-        argv = ['psql', dsn, '-XAtq', '-F', '\t', '-v', 'ON_ERROR_STOP=0']
-        self.proc = None
-        for via in ([False, True] if harness.IS_ROOT else [False]):
-            full = (['runuser', '-u', 'portal', '--'] + argv) if via else argv
-            p = subprocess.Popen(full, cwd='/', stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True, encoding='utf-8',
-                                 errors='replace', bufsize=1)
-            self.proc = p
-            try:
-                if self.query('SELECT 1') == [['1']]:
-                    return
-            except AssertionError:
-                pass
-            p.kill()
-            p.wait()
-        raise AssertionError('psql as portal_owner could not connect to %s' % s.var)
+        self.s = s
 
     def query(self, sql):
-        p = self.proc
-        if p.poll() is not None:
-            raise AssertionError('psql exited (%s)' % p.returncode)
-        p.stdin.write(sql.rstrip().rstrip(';') + ';\n\\echo ' + self.END + '\n')
-        p.stdin.flush()
-        rows = []
-        while True:
-            line = p.stdout.readline()
-            if line == '':
-                raise AssertionError('psql ended while answering: %s' % sql)
-            line = line.rstrip('\n')
-            if line == self.END:
-                break
-            if line.startswith(('ERROR:', 'psql:', 'FATAL:')):
-                rows.append(['__error__', line])
-            else:
-                rows.append(line.split('\t'))
-        errors = [r[1] for r in rows if r and r[0] == '__error__']
-        if errors:
-            raise AssertionError('SQL failed: %s\nSQL: %s' % (errors[0], sql))
-        return rows
+        return self.s.psql(sql)
 
     def scalar(self, sql):
-        rows = self.query(sql)
-        return rows[0][0] if rows and rows[0] else None
-
-    def close(self):
-        try:
-            self.proc.stdin.close()
-            self.proc.wait(timeout=10)
-        except Exception:
-            self.proc.kill()
+        return self.s.scalar(sql)
 
 
 def db():
     s = stack()
     with _lock:
         d = _db.get(s.port)
-        if d is None or d.proc.poll() is not None:
+        if d is None:
             d = _db[s.port] = Psql(s)
     return d
 

@@ -62,6 +62,7 @@ class Result(unittest.TextTestResult):
             mark = getattr(self, '_mark', now)
             self._close_module(mark)
             self._mod, self._mod_t0 = mod, mark
+        self._test_t0 = now
         super().startTest(test)
 
     def startTestRun(self):
@@ -71,6 +72,8 @@ class Result(unittest.TextTestResult):
     def stopTest(self, test):
         super().stopTest(test)
         self._mark = time.monotonic()
+        self.test_times = getattr(self, 'test_times', [])
+        self.test_times.append((self._mark - self._test_t0, test.id()))
 
     def _close_module(self, now):
         if getattr(self, '_mod', None) is not None:
@@ -204,6 +207,10 @@ def main(argv):
     passed, failed = tally(result, selected)
     for mod, took in sorted(getattr(result, 'module_times', {}).items(), key=lambda kv: -kv[1]):
         print('module %s: %.0f s' % (mod, took))
+    for took, tid in sorted(getattr(result, 'test_times', []), reverse=True)[:10]:
+        print('slow: %.1f s %s' % (took, tid))
+    for cmd, (n, took) in sorted(harness.CTL_STATS.items(), key=lambda kv: -kv[1][1]):
+        print('%s: %d runs, %.0f s' % (cmd, n, took))
     if result.skipped:
         print('%d skipped' % len(result.skipped))
     print('%d passed, %d failed' % (passed, failed), flush=True)

@@ -96,7 +96,7 @@ def make_standby(s):
          % (os.path.join(s.var, 'run'), APP_NAME), '-D', s.sb_data, '-R', '-X', 'stream', '-c', 'fast'])
     run([pg('pg_ctl'), '-D', s.sb_data, '-l', os.path.join(s.var, 'log', 'standby.log'), '-w',
          '-t', '60', '-o', "-c port=%d -c listen_addresses='' -c unix_socket_directories='%s' "
-         "-c unix_socket_permissions=0700" % (PORT, s.sb_sock), 'start'])
+         "-c unix_socket_permissions=0700" % (PORT, s.sb_sock) + harness.NOSYNC_OPTS, 'start'])
     # After the base backup: the standby must not wait for a standby of its own.
     s.psql("ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (%s)'" % APP_NAME)
     s.psql('SELECT pg_reload_conf()')
