@@ -133,13 +133,19 @@ h_account_password_change(struct ctx *c)
 		PQclear(acc);
 		return;
 	}
-	if (admit(c, db_value(acc, 0, "login")) <= 0) {
-		PQclear(acc);
-		return;
+	/* The new password's rules first: a password they refuse must not
+	 * spend the holder's one-time code (each works once, RFC 6238 §5.2,
+	 * and the next comes 30 s later), a hash of the current one, or one
+	 * of the attempts at it that the pause counts (admit). */
+	problem = password_rules(&c->app->db, password, db_value(acc, 0, "login"),
+	    db_value(acc, 0, "full_name"), app_policy(c) ? app_policy(c)->department : NULL);
+	if (problem == NULL) {
+		if (admit(c, db_value(acc, 0, "login")) <= 0) {
+			PQclear(acc);
+			return;
+		}
+		problem = proof_problem(c, acc);
 	}
-	if ((problem = proof_problem(c, acc)) == NULL)
-		problem = password_rules(&c->app->db, password, db_value(acc, 0, "login"),
-		    db_value(acc, 0, "full_name"), app_policy(c) ? app_policy(c)->department : NULL);
 	if (problem != NULL) {
 		password_page(c, 422, acc, problem);
 		PQclear(acc);

@@ -117,15 +117,17 @@ class Runner(unittest.TextTestRunner):
 
 
 # Roughly how long each module takes alone, in seconds (modules not named
-# here count 20): only to spread the modules over parallel jobs evenly.
+# here count 5): only to spread the modules over parallel jobs evenly.
 WEIGHTS = {
-    'test_policy_milwaukee': 150, 'test_policy_oconomowoc': 110, 'test_hostile_inputs': 90,
-    'test_accounts': 100, 'test_fault_drill': 80, 'test_lifecycle': 70, 'test_load_concurrency': 60,
-    'test_ride_through': 60, 'test_mail': 60, 'test_sign_in': 60, 'test_foundation': 50,
-    'test_history': 50, 'test_standby': 40, 'test_supervision': 40, 'test_status': 40,
-    'test_backup': 40, 'test_notifications': 40, 'test_agency_status': 40, 'test_hostile_routes': 40,
-    'test_adversary': 40, 'test_third_policy': 30, 'test_health': 30, 'test_audit': 30,
-    'test_admin': 30, 'test_portalctl': 30,
+    # Measured 2026-12-02 (run.py prints "module NAME: N s"), 3 jobs.
+    'test_sign_in': 65, 'test_adversary': 55, 'test_policy_milwaukee': 54, 'test_mail': 49,
+    'test_ride_through': 47, 'test_accounts': 40, 'test_policy_oconomowoc': 37,
+    'test_mail_stall': 35, 'test_fault_drill': 33, 'test_audit': 32, 'test_lifecycle': 31,
+    'test_admin': 28, 'test_portalctl': 27, 'test_database_rules': 23, 'test_agency_status': 21,
+    'test_health': 19, 'test_load_concurrency': 18, 'test_standby': 17, 'test_notifications': 17,
+    'test_backup': 14, 'test_history': 12, 'test_supervision': 12, 'test_third_policy': 12,
+    'test_foundation': 12, 'test_concurrent_actions': 11, 'test_hostile_routes': 11,
+    'test_hostile_csrf': 10, 'test_status': 9,
 }
 
 
@@ -137,9 +139,9 @@ def run_jobs(jobs, patterns):
     import subprocess
     names = sorted(f[:-3] for f in os.listdir(HERE) if f.startswith('test_') and f.endswith('.py'))
     buckets = [[0, []] for _ in range(jobs)]
-    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 20)):
+    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 5)):
         b = min(buckets, key=lambda b: b[0])
-        b[0] += WEIGHTS.get(name, 20)
+        b[0] += WEIGHTS.get(name, 5)
         b[1].append(name)
     out = os.path.join(harness.ROOT, 'tests', 'out', 'integration')
     os.makedirs(out, exist_ok=True)
