@@ -197,16 +197,21 @@ static int
 deliver_next(struct notifier *n)
 {
 	/* Never one that was sent and is only waiting to be marked so. */
+	/* The notification is picked alone (the first due row of the index
+	 * notification_email_next that no other notifier holds, sql/018), and
+	 * only then joined to its recipient and request: a pick costs the
+	 * same whatever the backlog. */
 	DB_STATEMENT(pick, "notifier.deliver_next.pick", 1,
 	    "SELECT n.id, n.request_id, n.reason, n.clause, n.email_attempts, a.email, a.full_name,"
 	    " a.role AS account_role, r.kind, r.status, r.nature, r.emergency, r.requesting_agency,"
 	    " r.location, r.municipality,"
 	    " floor(extract(epoch FROM now() - r.created_at) / 60)::bigint AS request_minutes"
-	    " FROM notification n JOIN account a ON a.id = n.recipient_id"
-	    " LEFT JOIN request r ON r.id = n.request_id"
-	    " WHERE n.email_status = 'pending' AND n.email_next_at <= now()"
-	    " AND n.id <> ALL ($1::bigint[])"
-	    " ORDER BY n.email_next_at, n.id LIMIT 1 FOR UPDATE OF n SKIP LOCKED");
+	    " FROM (SELECT id, request_id, reason, clause, email_attempts, recipient_id"
+	    "  FROM notification WHERE email_status = 'pending' AND email_next_at <= now()"
+	    "  AND recipient_id IS NOT NULL AND id <> ALL ($1::bigint[])"
+	    "  ORDER BY email_next_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) n"
+	    " JOIN account a ON a.id = n.recipient_id"
+	    " LEFT JOIN request r ON r.id = n.request_id");
 	DB_STATEMENT(sent, "notifier.deliver_next.sent", 1,
 	    "UPDATE notification SET email_status = 'sent', email_sent_at = now(),"
 	    " email_attempts = email_attempts + 1, email_error = NULL WHERE id = $1");

@@ -1711,7 +1711,7 @@ def main():
     ap.add_argument('--long', action='store_true', help='the RSS run makes 100,000 requests')
     ap.add_argument('--max-keys', type=int, default=200000, help='at most this many submission keys (200,000)')
     ap.add_argument('--quick', action='store_true',
-                    help='a smoke run for make check: 4,000 requests seeded, no topping up to --history-rows, '
+                    help='a smoke run for make check: 1,000 requests seeded, 4 filers, no topping up to --history-rows, '
                          'two history views, a 2,000-request RSS run')
     ap.add_argument('--no-write', action='store_true', help='do not write docs/performance.md')
     ap.add_argument('--output', default=os.path.join(ROOT, 'docs', 'performance.md'))
@@ -1723,10 +1723,12 @@ def main():
         a.rss_requests = 100000
     a.seed = 16000
     if a.quick:
-        a.seed = 4000
+        a.seed = 1000
         a.history_rows = 0
         if a.rss_requests == 20000:
             a.rss_requests = 2000
+        if a.filers == 16:
+            a.filers = 4
     if a.threads < 1 or a.connections < a.threads or a.filers < 1 or a.seconds <= 0:
         ap.error('need --threads >= 1, --connections >= --threads, --filers >= 1, --seconds > 0')
     for tool in ('wrk', 'psql', 'nginx'):

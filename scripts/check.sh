@@ -9,8 +9,8 @@
 #   4. integration  tests/integration/run.py --jobs=3 against the real stack,
 #                   built with the sanitizers (PORTAL_BUILD=build-asan)
 #   5. browser      tests/browser/run.mjs (only if it exists; PORTAL_BUILD=build),
-#                   run while step 4 runs; its time in the summary is the
-#                   wait after step 4
+#                   started after step 1 and run while steps 1b-4 run; its
+#                   time in the summary is the wait after step 4
 #   6. sanitizers   fails if any sanitizer report was written by a server
 #                   process during 4 and 5 (tests/out/sanitizer/)
 #   7. fuzz         make fuzz-smoke: each libFuzzer harness (tests/fuzz/)
@@ -119,18 +119,20 @@ sanitizer_reports() {
 }
 
 step build build_all
-step lint scripts/lint.sh
-step unit scripts/unit.sh build
-step unit-asan unit_asan
-# The browser suite runs while the integration tests do (its own stacks):
-# both mostly wait on their servers, and one after the other they would
-# take most of make check's 15 minutes. Its output is shown after theirs.
+# The browser suite (its own stacks, the gcc build) starts once the build is
+# done and runs while lint, the unit tests and the integration tests do:
+# one after the other they would take more than make check's 15 minutes,
+# and the single-threaded steps leave a core to it. Its output is shown
+# after the integration tests'.
 browser_pid=
-if [[ -f tests/browser/run.mjs ]]; then
+if [[ -f tests/browser/run.mjs && ${results[0]} == pass ]]; then
   rm -f -- "$OUT/browser.rc"
   ( rc=0; browser > "$OUT/browser.log" 2>&1 || rc=$?; echo "$rc" > "$OUT/browser.rc" ) &
   browser_pid=$!
 fi
+step lint scripts/lint.sh
+step unit scripts/unit.sh build
+step unit-asan unit_asan
 browser_wait() {
   wait "$browser_pid" || true
   cat -- "$OUT/browser.log"
@@ -139,6 +141,8 @@ browser_wait() {
 step integration integration
 if [[ -n $browser_pid ]]; then
   step browser browser_wait
+elif [[ -f tests/browser/run.mjs ]]; then
+  step browser false        # not started: the build failed
 else
   echo
   echo "check: tests/browser/run.mjs does not exist; browser tests skipped"
