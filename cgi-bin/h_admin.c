@@ -186,7 +186,7 @@ h_admin_account_create(struct ctx *c)
 		if (!hashgate_enter(1000))
 			problem = "the portal is busy checking sign-ins; please try again in a moment";
 		else {
-			problem = account_create(&c->app->db, values, password);
+			problem = account_create(&c->app->db, values, password, NULL);
 			hashgate_leave();
 		}
 		if (problem == NULL) {
