@@ -53,7 +53,7 @@ account_check_structure(const struct policy *pol, char *const v[AF__MAX], const 
 }
 
 const char *
-account_create(struct db *db, char *const v[AF__MAX], const char *password, const char *made)
+account_create(struct db *db, char *const v[AF__MAX], const char *password, const char *given_hash)
 {
 	DB_STATEMENT(sql, "account.account_create", 10,
 	    "INSERT INTO account (login, role, full_name, email, agency, agency_type, bureau,"
@@ -62,11 +62,11 @@ account_create(struct db *db, char *const v[AF__MAX], const char *password, cons
 	const char *params[10];
 	int i;
 
-	if (made == NULL && !password_hash(password, hash, sizeof(hash)))
+	if (given_hash == NULL && !password_hash(password, hash, sizeof(hash)))
 		return "the password could not be hashed (out of memory?)";
 	for (i = 0; i < AF__MAX; i++)
 		params[i] = v[i];
-	params[9] = made != NULL ? made : hash;
+	params[9] = given_hash != NULL ? given_hash : hash;
 	if (!db_run_ok(db, &sql, params))
 		return strcmp(db_sqlstate(db), "23505") == 0
 		    ? "login: an account with this login exists already"

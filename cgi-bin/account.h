@@ -31,10 +31,10 @@ struct policy;
 const char *account_check_structure(const struct policy *, char *const values[AF__MAX],
                 const char *errors[AF__MAX]);
 
-/* Creates an account with `password`, or with `hash` (an Argon2id hash
- * already made of it) when not NULL; NULL on success, else what went
+/* Creates an account with `password`, or with `given_hash` (an Argon2id
+ * hash already made of it) when not NULL; NULL on success, else what went
  * wrong, in words. */
 const char *account_create(struct db *, char *const values[AF__MAX], const char *password,
-                const char *hash);
+                const char *given_hash);
 
 #endif
