@@ -45,7 +45,6 @@ _ATTRS = {
 _lock = threading.Lock()
 _people = {}        # (port, key) -> login
 _clients = {}       # (port, login) -> Client
-_db = {}            # port -> Psql
 
 
 def stack():
@@ -99,34 +98,16 @@ def agency_of(login):
     return db().scalar("SELECT agency FROM account WHERE login = %s" % lit(login))
 
 
-def lit(s):
-    """An SQL string literal (for the test's own, known values)."""
-    return "'%s'" % str(s).replace("'", "''")
+# An SQL string literal (for the test's own, known values).
+lit = harness.sql_literal
 
 
 # ---------------------------------------------------------------- database
 
-class Psql:
-    """The database as the owner, over the stack's own kept connection
-    (harness.Stack.psql: a query costs a round trip, not a process)."""
-
-    def __init__(self, s):
-        self.s = s
-
-    def query(self, sql):
-        return self.s.psql(sql)
-
-    def scalar(self, sql):
-        return self.s.scalar(sql)
-
-
 def db():
-    s = stack()
-    with _lock:
-        d = _db.get(s.port)
-        if d is None:
-            d = _db[s.port] = Psql(s)
-    return d
+    """The database as the owner: the stack itself (harness.Stack.psql and
+    .scalar, over its kept connection)."""
+    return stack()
 
 
 # What a request that "stored nothing" leaves unchanged: every row of the
@@ -159,17 +140,17 @@ def tidy(notifications=(), deployments=()):
     d = db()
     ids = ','.join(str(int(i)) for i in notifications if i)
     if ids:
-        d.query('UPDATE notification n SET acknowledged_at = now(), acknowledged_by ='
+        d.psql('UPDATE notification n SET acknowledged_at = now(), acknowledged_by ='
                 ' coalesce(n.recipient_id, (SELECT a.id FROM account a WHERE a.role = n.recipient_role'
                 ' ORDER BY a.id LIMIT 1)) WHERE n.id IN (%s) AND n.acknowledged_at IS NULL' % ids)
     ids = ','.join(str(int(i)) for i in deployments if i)
     if ids:
-        d.query("UPDATE deployment SET status = 'returned' WHERE id IN (%s)" % ids)
+        d.psql("UPDATE deployment SET status = 'returned' WHERE id IN (%s)" % ids)
 
 
 def snapshot():
     """The state of every table a request may change, as a dict."""
-    row = db().query(_SNAPSHOT_SQL)[0]
+    row = db().psql(_SNAPSHOT_SQL)[0]
     return dict(zip(_SNAPSHOT_NAMES, row))
 
 

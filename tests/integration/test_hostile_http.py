@@ -113,7 +113,7 @@ class Http(harness.TestCase):
         want = spec['want']
         self.assertEqual(r.status, want, '%s: answered %s' % (case, r.describe(300)))
         if spec.get('stores'):
-            rows = hostile.db().query('SELECT id FROM request WHERE id > %d' % top)
+            rows = hostile.db().psql('SELECT id FROM request WHERE id > %d' % top)
             self.assertEqual(len(rows), 1, '%s: exactly one request stored, not %d' % (case, len(rows)))
             self.assertEqual(r.location, '/requests/%s' % rows[0][0], case)
         else:

@@ -60,7 +60,7 @@ def setUpModule():
             "INSERT INTO deployment (request_id, assignee, account_id, unit_type, authorized_by)"
             " VALUES (%d, %s, %d, 'squad', %d) RETURNING id"
             % (OBJ[req], hostile.lit(P[officer]), me[officer], me['dispatcher'])))
-        db.query("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ[req])
+        db.psql("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ[req])
     # A notification for the bystander alone, and one kept for the chief's role.
     OBJ['note_bystander'] = int(db.scalar(
         "INSERT INTO notification (request_id, recipient_id, recipient_role, clause, reason)"

@@ -70,7 +70,7 @@ def marked_fields(body):
 
 
 def new_request_row(before_max):
-    rows = hostile.db().query('SELECT id FROM request WHERE id > %d ORDER BY id' % before_max)
+    rows = hostile.db().psql('SELECT id FROM request WHERE id > %d ORDER BY id' % before_max)
     return [int(r[0]) for r in rows]
 
 
@@ -345,7 +345,7 @@ class ActionForms(harness.TestCase):
         OBJ['dep'] = int(db.scalar(
             "INSERT INTO deployment (request_id, assignee, account_id, unit_type, authorized_by)"
             " VALUES (%d, %s, %d, 'squad', %d) RETURNING id" % (OBJ['deployed'], hostile.lit(P['officer_dep']), off, disp)))
-        db.query("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ['deployed'])
+        db.psql("UPDATE request SET status = 'dispatched', dispatched_at = now() WHERE id = %d" % OBJ['deployed'])
 
     @classmethod
     def tearDownClass(cls):
@@ -558,7 +558,7 @@ class AccountForms(harness.TestCase):
         if want == 303:
             self.assertEqual(r.status, 303, '%s: %s' % (case, r.describe()))
             check = spec[2]
-            got = hostile.db().query('SELECT %s FROM account WHERE login = %s'
+            got = hostile.db().psql('SELECT %s FROM account WHERE login = %s'
                                      % (check[0], hostile.lit(base['login'])))
             self.assertEqual(got, [[check[1]]], '%s: stored' % case)
             return
